@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* a lab: hosts in network namespaces behind an IGMP-snooping bridge,
+ * built by tests/lab/gc-lab and torn down when freed or when the test
+ * process dies. host numbers start at 1; host I has address 10.99.0.I. */
+typedef struct _GcLab GcLab;
+
+gboolean     gc_lab_available        (gchar **reason);
+GcLab       *gc_lab_new              (guint n_hosts, GError **error);
+void         gc_lab_free             (GcLab *lab);
+const gchar *gc_lab_get_name         (GcLab *lab);
+guint        gc_lab_get_n_hosts      (GcLab *lab);
+gchar       *gc_lab_host_address     (GcLab *lab, guint host);
+const gchar *gc_lab_host_dir         (GcLab *lab, guint host);
+GSubprocess *gc_lab_spawnv           (GcLab *lab, guint host,
+                                      GSubprocessLauncher *launcher,
+                                      const gchar * const *argv,
+                                      GError **error);
+GSubprocess *gc_lab_spawn            (GcLab *lab, guint host,
+                                      GSubprocessLauncher *launcher,
+                                      GError **error,
+                                      const gchar *argv0, ...) G_GNUC_NULL_TERMINATED;
+gchar       *gc_lab_run              (GcLab *lab, guint host, GError **error,
+                                      const gchar *argv0, ...) G_GNUC_NULL_TERMINATED;
+gchar       *gc_lab_start_bus        (GcLab *lab, guint host, GError **error);
+GArray      *gc_lab_mdb_hosts        (GcLab *lab, const gchar *group);
+gboolean     gc_lab_mdb_has          (GcLab *lab, const gchar *group, guint host);
+guint64      gc_lab_rx_bytes         (GcLab *lab, guint host);
+guint64      gc_lab_tx_bytes         (GcLab *lab, guint host);
+gboolean     gc_lab_set_loss         (GcLab *lab, guint host, guint percent,
+                                      GError **error);
+gboolean     gc_lab_set_link         (GcLab *lab, guint host, gboolean up,
+                                      GError **error);
+gboolean     gc_lab_block_broadcast  (GcLab *lab, guint host, GError **error);
+
+typedef gboolean (*GcTestPredicate) (gpointer user_data);
+gboolean     gc_test_wait_until      (GcTestPredicate pred, gpointer user_data,
+                                      guint timeout_ms);
+void         gc_test_sleep           (guint ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcLab, gc_lab_free)
+
+G_END_DECLS
