@@ -46,3 +46,10 @@ void         gc_test_sleep           (guint ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcLab, gc_lab_free)
 
 G_END_DECLS
+
+/* discovery: a host's own system bus and avahi-daemon, so mDNS runs inside
+ * the lab as on a real machine */
+G_BEGIN_DECLS
+gchar       *gc_lab_start_system_bus (GcLab *lab, guint host, GError **error);
+GSubprocess *gc_lab_start_avahi      (GcLab *lab, guint host, GError **error);
+G_END_DECLS

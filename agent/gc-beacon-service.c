@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcBeaconService"
+
+#include "config.h"
+
+#include "gc-beacon-service.h"
+
+#include "gc-beacon.h"
+#include "gc-error.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* UDP broadcast beacons: one socket both sends ours and hears the others'.
+ * receiving is bounded twice, per dispatch and by a token bucket, so a flood
+ * costs the main loop a fixed slice of time. */
+
+/* keyed beacons older or newer than this are replays or broken clocks */
+#define MAX_CLOCK_SKEW_US (120 * G_USEC_PER_SEC)
+
+struct _GcBeaconService
+{
+  GObject parent_instance;
+
+  gchar *iface;
+  guint16 port;
+  guint interval_ms;
+  GBytes *key;
+
+  GSocket *socket;
+  GSocketAddress *broadcast;
+  GSource *recv_source;
+  guint send_id;
+  gboolean send;
+  GcAnnouncement *self_announcement;
+
+  gdouble tokens;
+  gint64 tokens_at;
+  guint64 dropped;
+  guint64 rejected;
+};
+
+G_DEFINE_FINAL_TYPE (GcBeaconService, gc_beacon_service, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_RECEIVED,
+  SIGNAL_LEAVING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+gc_beacon_service_dispose (GObject *object)
+{
+  GcBeaconService *self = GC_BEACON_SERVICE (object);
+
+  gc_beacon_service_stop (self);
+  G_OBJECT_CLASS (gc_beacon_service_parent_class)->dispose (object);
+}
+
+static void
+gc_beacon_service_finalize (GObject *object)
+{
+  GcBeaconService *self = GC_BEACON_SERVICE (object);
+
+  g_clear_pointer (&self->iface, g_free);
+  g_clear_pointer (&self->key, g_bytes_unref);
+  g_clear_pointer (&self->self_announcement, gc_announcement_free);
+  G_OBJECT_CLASS (gc_beacon_service_parent_class)->finalize (object);
+}
+
+static void
+gc_beacon_service_class_init (GcBeaconServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_beacon_service_dispose;
+  object_class->finalize = gc_beacon_service_finalize;
+
+  /* received (const GcAnnouncement *a, const gchar *address): a valid beacon,
+   * ours included (the table ignores its own id) */
+  signals[SIGNAL_RECEIVED] =
+    g_signal_new ("received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_STRING);
+  /* leaving (const gchar *id, const gchar *address): a peer's goodbye */
+  signals[SIGNAL_LEAVING] =
+    g_signal_new ("leaving", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+gc_beacon_service_init (GcBeaconService *self)
+{
+}
+
+GcBeaconService *
+gc_beacon_service_new (const gchar *iface, guint16 port, guint interval_ms, GBytes *key)
+{
+  GcBeaconService *self = g_object_new (GC_TYPE_BEACON_SERVICE, NULL);
+
+  self->iface = g_strdup (iface);
+  self->port = port != 0 ? port : GC_DEFAULT_BEACON_PORT;
+  self->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+  self->key = key != NULL ? g_bytes_ref (key) : NULL;
+  return self;
+}
+
+/* the interface's own broadcast address (10.99.0.255), else the limited one */
+static GSocketAddress *
+broadcast_address (const gchar *iface, guint16 port)
+{
+  struct ifaddrs *ifa = NULL;
+  g_autoptr (GInetAddress) addr = NULL;
+
+  if (iface != NULL && getifaddrs (&ifa) == 0)
+    {
+      for (struct ifaddrs *i = ifa; i != NULL && addr == NULL; i = i->ifa_next)
+        {
+          if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET
+              || g_strcmp0 (i->ifa_name, iface) != 0
+              || !(i->ifa_flags & IFF_BROADCAST) || i->ifa_broadaddr == NULL)
+            continue;
+          addr = g_inet_address_new_from_bytes (
+            (const guint8 *) &((struct sockaddr_in *) i->ifa_broadaddr)->sin_addr,
+            G_SOCKET_FAMILY_IPV4);
+        }
+      freeifaddrs (ifa);
+    }
+  if (addr == NULL)
+    addr = g_inet_address_new_from_string ("255.255.255.255");
+  return g_inet_socket_address_new (addr, port);
+}
+
+static void
+send_beacon (GcBeaconService *self, guint flags)
+{
+  g_autoptr (GBytes) beacon = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len;
+  const gchar *data;
+
+  if (self->socket == NULL || self->self_announcement == NULL)
+    return;
+  beacon = gc_beacon_build_full (self->self_announcement, self->key, g_get_real_time (),
+                                 flags, &error);
+  if (beacon == NULL)
+    {
+      g_warning ("cannot build beacon: %s", error->message);
+      return;
+    }
+  data = g_bytes_get_data (beacon, &len);
+  /* non-blocking: a full buffer or a downed link loses one beacon, no more */
+  if (g_socket_send_to (self->socket, self->broadcast, data, len, NULL, &error) < 0)
+    g_debug ("sending beacon: %s", error->message);
+}
+
+static gboolean
+send_cb (gpointer user_data)
+{
+  send_beacon (user_data, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+take_token (GcBeaconService *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  self->tokens += (gdouble) (now - self->tokens_at) * GC_BEACON_SERVICE_RATE / G_USEC_PER_SEC;
+  self->tokens_at = now;
+  if (self->tokens > GC_BEACON_SERVICE_BURST)
+    self->tokens = GC_BEACON_SERVICE_BURST;
+  if (self->tokens < 1.0)
+    return FALSE;
+  self->tokens -= 1.0;
+  return TRUE;
+}
+
+static void
+handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
+                 GSocketAddress *from)
+{
+  g_auto (GcAnnouncement) a = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *address = NULL;
+  gint64 ts = 0;
+  guint flags = 0;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (from))
+    return;
+  address = g_inet_address_to_string (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (from)));
+  if (!gc_beacon_parse_full (buf, len, self->key, &a, &ts, &flags, &error))
+    {
+      self->rejected++;
+      g_debug ("dropping beacon from %s: %s", address, error->message);
+      return;
+    }
+  if (self->key != NULL && ABS (g_get_real_time () - ts) > MAX_CLOCK_SKEW_US)
+    {
+      self->rejected++;
+      g_debug ("dropping beacon from %s: timestamp out of range", address);
+      return;
+    }
+  if (flags & GC_BEACON_FLAG_LEAVING)
+    g_signal_emit (self, signals[SIGNAL_LEAVING], 0, a.id, address);
+  else
+    g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address);
+}
+
+static gboolean
+recv_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  GcBeaconService *self = user_data;
+  g_autoptr (GcBeaconService) hold = g_object_ref (self);
+
+  /* bounded: the rest waits for the next dispatch, other sources run between */
+  for (guint i = 0; i < GC_BEACON_SERVICE_MAX_PER_DISPATCH && self->socket != NULL; i++)
+    {
+      /* one more than the limit, so an oversized datagram is seen as such */
+      guint8 buf[GC_BEACON_MAX_SIZE + 1];
+      g_autoptr (GSocketAddress) from = NULL;
+      g_autoptr (GError) error = NULL;
+      gssize n;
+
+      n = g_socket_receive_from (socket, &from, (gchar *) buf, sizeof buf, NULL, &error);
+      if (n < 0)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_debug ("receiving beacon: %s", error->message);
+          break;
+        }
+      if (!take_token (self))
+        {
+          self->dropped++;
+          continue;
+        }
+      handle_datagram (self, buf, (gsize) n, from);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+bind_to_device (GSocket *socket, const gchar *iface, GError **error)
+{
+  int fd = g_socket_get_fd (socket);
+
+  if (setsockopt (fd, SOL_SOCKET, SO_BINDTODEVICE, iface, strlen (iface) + 1) < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "binding to interface %s: %s",
+                   iface, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gc_beacon_service_start (GcBeaconService *self, const GcAnnouncement *self_announcement,
+                         gboolean send, GError **error)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) any = NULL;
+  g_autoptr (GSocketAddress) bind_addr = NULL;
+
+  g_return_val_if_fail (GC_IS_BEACON_SERVICE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (self->socket == NULL, FALSE);
+
+  if (self->iface != NULL && if_nametoindex (self->iface) == 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_NOT_FOUND, "no interface %s", self->iface);
+      return FALSE;
+    }
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                         G_SOCKET_PROTOCOL_UDP, error);
+  if (socket == NULL)
+    {
+      g_prefix_error (error, "making beacon socket: ");
+      return FALSE;
+    }
+  g_socket_set_blocking (socket, FALSE);
+  g_socket_set_broadcast (socket, TRUE);
+  if (self->iface != NULL && !bind_to_device (socket, self->iface, error))
+    return FALSE;
+  /* the wildcard address: broadcasts are delivered only to it. allow_reuse
+   * sets SO_REUSEADDR and, for UDP, SO_REUSEPORT, so agents can share a host */
+  any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  bind_addr = g_inet_socket_address_new (any, self->port);
+  if (!g_socket_bind (socket, bind_addr, TRUE, error))
+    {
+      g_prefix_error (error, "binding beacon socket to port %u: ", self->port);
+      return FALSE;
+    }
+
+  self->socket = g_steal_pointer (&socket);
+  self->broadcast = broadcast_address (self->iface, self->port);
+  self->tokens = GC_BEACON_SERVICE_BURST;
+  self->tokens_at = g_get_monotonic_time ();
+  self->send = send;
+  if (self_announcement != NULL)
+    {
+      g_clear_pointer (&self->self_announcement, gc_announcement_free);
+      self->self_announcement = gc_announcement_copy (self_announcement);
+    }
+
+  self->recv_source = g_socket_create_source (self->socket, G_IO_IN, NULL);
+  g_source_set_callback (self->recv_source, G_SOURCE_FUNC (recv_cb), self, NULL);
+  g_source_set_static_name (self->recv_source, "[gc] beacon receive");
+  g_source_attach (self->recv_source, NULL);
+
+  if (send)
+    {
+      self->send_id = g_timeout_add (self->interval_ms, send_cb, self);
+      send_beacon (self, 0);
+    }
+  return TRUE;
+}
+
+/* new contents go out at once, not a whole interval later */
+void
+gc_beacon_service_set_announcement (GcBeaconService *self, const GcAnnouncement *a)
+{
+  g_return_if_fail (GC_IS_BEACON_SERVICE (self));
+  g_return_if_fail (a != NULL);
+
+  g_clear_pointer (&self->self_announcement, gc_announcement_free);
+  self->self_announcement = gc_announcement_copy (a);
+  if (self->send)
+    send_beacon (self, 0);
+}
+
+void
+gc_beacon_service_stop (GcBeaconService *self)
+{
+  g_return_if_fail (GC_IS_BEACON_SERVICE (self));
+
+  /* a goodbye, so peers drop us now rather than after 3 missed beacons */
+  if (self->send_id != 0)
+    send_beacon (self, GC_BEACON_FLAG_LEAVING);
+  g_clear_handle_id (&self->send_id, g_source_remove);
+  if (self->recv_source != NULL)
+    {
+      g_source_destroy (self->recv_source);
+      g_clear_pointer (&self->recv_source, g_source_unref);
+    }
+  if (self->socket != NULL)
+    g_socket_close (self->socket, NULL);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->broadcast);
+}
+
+guint16
+gc_beacon_service_get_port (GcBeaconService *self)
+{
+  g_return_val_if_fail (GC_IS_BEACON_SERVICE (self), 0);
+  return self->port;
+}
+
+guint64
+gc_beacon_service_get_dropped (GcBeaconService *self)
+{
+  g_return_val_if_fail (GC_IS_BEACON_SERVICE (self), 0);
+  return self->dropped;
+}
+
+guint64
+gc_beacon_service_get_rejected (GcBeaconService *self)
+{
+  g_return_val_if_fail (GC_IS_BEACON_SERVICE (self), 0);
+  return self->rejected;
+}

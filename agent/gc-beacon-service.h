@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gc-announcement.h"
+
+G_BEGIN_DECLS
+
+#define GC_TYPE_BEACON_SERVICE (gc_beacon_service_get_type ())
+G_DECLARE_FINAL_TYPE (GcBeaconService, gc_beacon_service, GC, BEACON_SERVICE, GObject)
+
+/* datagrams read per main-loop dispatch, and the token bucket that bounds
+ * how many are parsed per second */
+#define GC_BEACON_SERVICE_MAX_PER_DISPATCH 64
+#define GC_BEACON_SERVICE_RATE             500
+#define GC_BEACON_SERVICE_BURST            500
+
+GcBeaconService *gc_beacon_service_new          (const gchar *iface,
+                                                 guint16      port,
+                                                 guint        interval_ms,
+                                                 GBytes      *key);
+gboolean         gc_beacon_service_start        (GcBeaconService      *self,
+                                                 const GcAnnouncement *self_announcement,
+                                                 gboolean              send,
+                                                 GError              **error);
+void             gc_beacon_service_set_announcement (GcBeaconService      *self,
+                                                     const GcAnnouncement *a);
+void             gc_beacon_service_stop         (GcBeaconService *self);
+guint16          gc_beacon_service_get_port     (GcBeaconService *self);
+guint64          gc_beacon_service_get_dropped  (GcBeaconService *self);
+guint64          gc_beacon_service_get_rejected (GcBeaconService *self);
+
+G_END_DECLS

@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcConfig"
+
+#include "config.h"
+
+#include "gc-config.h"
+#include "gc-error.h"
+
+#include <gio/gio.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+GcConfig *
+gc_config_new_default (void)
+{
+  GcConfig *c = g_new0 (GcConfig, 1);
+
+  c->name = g_strdup (g_get_host_name ());
+  c->rtsp_port = GC_DEFAULT_RTSP_PORT;
+  c->mount = g_strdup (GC_DEFAULT_MOUNT);
+  c->rtp_port = GC_DEFAULT_RTP_PORT;
+  c->ttl = 1;
+  c->capture = g_strdup ("test");
+  c->sink = g_strdup ("auto");
+  c->encoder = g_strdup ("auto");
+  c->width = 1280;
+  c->height = 720;
+  c->framerate = 30;
+  c->bitrate_kbps = 4000;
+  c->gop_seconds = 2;
+  c->latency_ms = 20;
+  c->control_port = GC_DEFAULT_CONTROL_PORT;
+  c->beacon_port = GC_DEFAULT_BEACON_PORT;
+  c->beacon_interval_ms = 1000;
+  c->mdns = TRUE;
+  c->beacons = TRUE;
+  c->switch_timeout_ms = 5000;
+  c->bus = GC_BUS_SESSION;
+  return c;
+}
+
+void
+gc_config_free (GcConfig *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->connect_url);
+  g_free (c->name);
+  g_free (c->interface);
+  g_free (c->bind_address);
+  g_free (c->mount);
+  g_free (c->group);
+  g_free (c->capture);
+  g_free (c->sink);
+  g_free (c->encoder);
+  g_free (c->state_dir);
+  g_free (c->key_file);
+  if (c->key_string != NULL)
+    memset (c->key_string, 0, strlen (c->key_string));
+  g_free (c->key_string);
+  g_free (c->bus_address);
+  g_free (c);
+}
+
+static gboolean
+parse_uint (const gchar *what, const gchar *value, guint64 min, guint64 max,
+            guint64 *out, GError **error)
+{
+  if (!g_ascii_string_to_unsigned (value, 10, min, max, out, NULL))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "%s '%s' is not a whole number from %" G_GUINT64_FORMAT
+                   " to %" G_GUINT64_FORMAT, what, value, min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* one table drives the config file keys; the command line maps onto the
+ * same names so both paths share one parser */
+typedef enum { OPT_BOOL, OPT_STRING, OPT_U16, OPT_U8, OPT_UINT } OptKind;
+
+typedef struct
+{
+  const gchar *key;
+  OptKind kind;
+  gsize offset;
+  guint64 min, max;
+} OptDesc;
+
+#define O(f) G_STRUCT_OFFSET (GcConfig, f)
+static const OptDesc options[] = {
+  { "source", OPT_BOOL, O (source) },
+  { "receiver", OPT_BOOL, O (receiver) },
+  { "connect", OPT_STRING, O (connect_url) },
+  { "name", OPT_STRING, O (name) },
+  { "interface", OPT_STRING, O (interface) },
+  { "rtsp-port", OPT_U16, O (rtsp_port), 1, 65535 },
+  { "mount", OPT_STRING, O (mount) },
+  { "group", OPT_STRING, O (group) },
+  { "rtp-port", OPT_U16, O (rtp_port), 1024, 65534 },
+  { "ttl", OPT_U8, O (ttl), 1, 255 },
+  { "capture", OPT_STRING, O (capture) },
+  { "sink", OPT_STRING, O (sink) },
+  { "encoder", OPT_STRING, O (encoder) },
+  { "width", OPT_UINT, O (width), 16, 7680 },
+  { "height", OPT_UINT, O (height), 16, 4320 },
+  { "framerate", OPT_UINT, O (framerate), 1, 240 },
+  { "bitrate", OPT_UINT, O (bitrate_kbps), 100, 100000 },
+  { "gop", OPT_UINT, O (gop_seconds), 1, 60 },
+  { "latency", OPT_UINT, O (latency_ms), 0, 2000 },
+  { "control-port", OPT_U16, O (control_port), 1, 65535 },
+  { "beacon-port", OPT_U16, O (beacon_port), 1, 65535 },
+  { "beacon-interval", OPT_UINT, O (beacon_interval_ms), 100, 60000 },
+  { "mdns", OPT_BOOL, O (mdns) },
+  { "beacons", OPT_BOOL, O (beacons) },
+  { "state-dir", OPT_STRING, O (state_dir) },
+  { "key-file", OPT_STRING, O (key_file) },
+  { "key", OPT_STRING, O (key_string) },
+  { "allow-unauthenticated", OPT_BOOL, O (allow_unauthenticated) },
+  { "switch-timeout", OPT_UINT, O (switch_timeout_ms), 100, 60000 },
+  { "bus-address", OPT_STRING, O (bus_address) },
+  { "verbose", OPT_BOOL, O (verbose) },
+};
+#undef O
+
+static gboolean
+set_option (GcConfig *c, const OptDesc *d, const gchar *value, GError **error)
+{
+  gpointer field = G_STRUCT_MEMBER_P (c, d->offset);
+  guint64 n;
+
+  switch (d->kind)
+    {
+    case OPT_BOOL:
+      if (g_ascii_strcasecmp (value, "true") == 0 || g_str_equal (value, "1"))
+        *(gboolean *) field = TRUE;
+      else if (g_ascii_strcasecmp (value, "false") == 0 || g_str_equal (value, "0"))
+        *(gboolean *) field = FALSE;
+      else
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "%s '%s' is not true or false", d->key, value);
+          return FALSE;
+        }
+      return TRUE;
+    case OPT_STRING:
+      g_free (*(gchar **) field);
+      *(gchar **) field = g_strdup (value);
+      return TRUE;
+    case OPT_U16:
+    case OPT_U8:
+    case OPT_UINT:
+      if (!parse_uint (d->key, value, d->min, d->max, &n, error))
+        return FALSE;
+      if (d->kind == OPT_U16)
+        *(guint16 *) field = (guint16) n;
+      else if (d->kind == OPT_U8)
+        *(guint8 *) field = (guint8) n;
+      else
+        *(guint *) field = (guint) n;
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const OptDesc *
+find_option (const gchar *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
+    if (g_str_equal (options[i].key, key))
+      return &options[i];
+  return NULL;
+}
+
+gboolean
+gc_config_load_key_file (GcConfig *c, const gchar *path, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_auto (GStrv) keys = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
+    {
+      g_prefix_error (error, "config file %s: ", path);
+      return FALSE;
+    }
+  if (!g_key_file_has_group (kf, "agent"))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "config file %s: no [agent] group", path);
+      return FALSE;
+    }
+  keys = g_key_file_get_keys (kf, "agent", NULL, error);
+  if (keys == NULL)
+    return FALSE;
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const OptDesc *d = find_option (keys[i]);
+      g_autofree gchar *value = NULL;
+
+      if (d == NULL)
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "config file %s: unknown key '%s'", path, keys[i]);
+          return FALSE;
+        }
+      value = g_key_file_get_string (kf, "agent", keys[i], error);
+      if (value == NULL || !set_option (c, d, g_strstrip (value), error))
+        {
+          g_prefix_error (error, "config file %s: ", path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* the command line: every option is remembered as text and applied after
+ * the config file, so the command line wins */
+typedef struct
+{
+  GPtrArray *pairs; /* key, value, key, value ... */
+} CliState;
+
+static gboolean
+cli_collect (const gchar *option_name, const gchar *value, gpointer data, GError **error)
+{
+  CliState *st = data;
+  const gchar *key = option_name + 2; /* skip "--" */
+
+  if (g_str_has_prefix (key, "no-"))
+    {
+      g_ptr_array_add (st->pairs, g_strdup (key + 3));
+      g_ptr_array_add (st->pairs, g_strdup ("false"));
+      return TRUE;
+    }
+  g_ptr_array_add (st->pairs, g_strdup (key));
+  g_ptr_array_add (st->pairs, g_strdup (value != NULL ? value : "true"));
+  return TRUE;
+}
+
+gboolean
+gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
+{
+  CliState st = { g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr (GPtrArray) pairs = st.pairs;
+  g_autofree gchar *config_path = NULL;
+  g_autofree gchar *bus = NULL;
+  g_autoptr (GOptionContext) ctx = NULL;
+  GOptionGroup *group;
+#define CB(name, arg, desc, argdesc) \
+  { name, 0, (arg) ? 0 : G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cli_collect, desc, argdesc }
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE ([agent] group)", "FILE" },
+    CB ("source", FALSE, "Serve this machine's picture", NULL),
+    CB ("receiver", FALSE, "Show a source's picture", NULL),
+    CB ("connect", TRUE, "Show this source from start-up, and keep showing it", "URL"),
+    CB ("name", TRUE, "Friendly name (default: host name)", "NAME"),
+    CB ("interface", TRUE, "Network interface for multicast and discovery", "IFACE"),
+    CB ("rtsp-port", TRUE, "RTSP port (default 7236)", "PORT"),
+    CB ("mount", TRUE, "RTSP mount point (default /screen)", "PATH"),
+    CB ("group", TRUE, "Multicast group (default: a free one from 239.0.0.11)", "ADDRESS"),
+    CB ("rtp-port", TRUE, "RTP port, even; RTCP is +1 (default 15550)", "PORT"),
+    CB ("ttl", TRUE, "Multicast TTL (default 1)", "TTL"),
+    CB ("capture", TRUE, "test, screen, v4l2[:DEVICE], file:PATH, or a pipeline", "WHAT"),
+    CB ("sink", TRUE, "auto, kms, fake, or an element (default auto)", "SINK"),
+    CB ("encoder", TRUE, "auto or an H.264 encoder element", "ELEMENT"),
+    CB ("width", TRUE, "Video width (default 1280)", "PIXELS"),
+    CB ("height", TRUE, "Video height (default 720)", "PIXELS"),
+    CB ("framerate", TRUE, "Frames per second (default 30)", "FPS"),
+    CB ("bitrate", TRUE, "Bitrate in kbit/s (default 4000)", "KBPS"),
+    CB ("gop", TRUE, "Seconds between periodic key frames (default 2)", "SECONDS"),
+    CB ("latency", TRUE, "Receiver jitter buffer in ms (default 20)", "MS"),
+    CB ("control-port", TRUE, "Control (switch) TCP port (default 7237)", "PORT"),
+    CB ("beacon-port", TRUE, "Beacon UDP port (default 7237)", "PORT"),
+    CB ("beacon-interval", TRUE, "Milliseconds between beacons (default 1000)", "MS"),
+    CB ("no-mdns", FALSE, "Do not use Avahi", NULL),
+    CB ("no-beacons", FALSE, "Do not send or listen to beacons", NULL),
+    CB ("state-dir", TRUE, "Where the agent id is kept", "DIR"),
+    CB ("key-file", TRUE, "Site key file (mode 0600)", "FILE"),
+    CB ("allow-unauthenticated", FALSE, "Accept switch requests without a site key", NULL),
+    CB ("switch-timeout", TRUE, "Switch timeout in ms (default 5000)", "MS"),
+    { "bus", 0, 0, G_OPTION_ARG_STRING, &bus, "D-Bus to serve on: session, system or none", "BUS" },
+    CB ("bus-address", TRUE, "Serve on the D-Bus at this address", "ADDRESS"),
+    CB ("verbose", FALSE, "Log state changes and counters", NULL),
+    { NULL }
+  };
+#undef CB
+
+  ctx = g_option_context_new ("- share a screen with many displays by multicast");
+  group = g_option_group_new ("groupcast", "Groupcast agent", "Agent options", &st, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (ctx, group);
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "unexpected argument '%s'", (*argv)[1]);
+      return FALSE;
+    }
+  if (config_path != NULL && !gc_config_load_key_file (c, config_path, error))
+    return FALSE;
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    {
+      const OptDesc *d = find_option (g_ptr_array_index (pairs, i));
+
+      g_assert (d != NULL);
+      if (!set_option (c, d, g_ptr_array_index (pairs, i + 1), error))
+        return FALSE;
+      if (g_str_equal (d->key, "group"))
+        c->group_explicit = TRUE;
+    }
+  if (bus != NULL)
+    {
+      if (g_str_equal (bus, "session"))
+        c->bus = GC_BUS_SESSION;
+      else if (g_str_equal (bus, "system"))
+        c->bus = GC_BUS_SYSTEM;
+      else if (g_str_equal (bus, "none"))
+        c->bus = GC_BUS_NONE;
+      else
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "bus '%s' is not session, system or none", bus);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* the first IPv4 address of IFACE */
+gchar *
+gc_config_interface_address (const gchar *iface, GError **error)
+{
+  struct ifaddrs *list = NULL;
+  gchar *found = NULL;
+
+  if (getifaddrs (&list) < 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot list interfaces: %s",
+                   g_strerror (errno));
+      return NULL;
+    }
+  for (struct ifaddrs *i = list; i != NULL && found == NULL; i = i->ifa_next)
+    {
+      gchar buf[INET_ADDRSTRLEN];
+
+      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+        continue;
+      if (iface != NULL ? !g_str_equal (i->ifa_name, iface)
+                        : (i->ifa_flags & IFF_LOOPBACK) != 0)
+        continue;
+      if (inet_ntop (AF_INET, &((struct sockaddr_in *) i->ifa_addr)->sin_addr,
+                     buf, sizeof buf) != NULL)
+        found = g_strdup (buf);
+    }
+  freeifaddrs (list);
+  if (found == NULL)
+    {
+      if (iface != NULL)
+        g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                     "interface '%s' does not exist or has no IPv4 address", iface);
+      else
+        found = g_strdup ("127.0.0.1");
+    }
+  return found;
+}
+
+static gboolean
+check_group (const gchar *group, GError **error)
+{
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_string (group);
+
+  if (a == NULL || g_inet_address_get_family (a) != G_SOCKET_FAMILY_IPV4
+      || !g_inet_address_get_is_multicast (a))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "group '%s' is not an IPv4 multicast address (224.0.0.0/4)", group);
+      return FALSE;
+    }
+  if (g_inet_address_get_is_link_local (a) || g_str_has_prefix (group, "224.0.0."))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "group '%s' is link-local (224.0.0.x is reserved)", group);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gc_config_validate (GcConfig *c, GError **error)
+{
+  if (!c->source && !c->receiver)
+    {
+      if (c->connect_url != NULL)
+        c->receiver = TRUE;
+      else
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "no role: give --source, --receiver or both");
+          return FALSE;
+        }
+    }
+  if (c->connect_url != NULL && !c->receiver)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "--connect needs the receiver role");
+      return FALSE;
+    }
+  if (c->connect_url != NULL && !g_str_has_prefix (c->connect_url, "rtsp://"))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "connect URL '%s' is not an rtsp:// URL", c->connect_url);
+      return FALSE;
+    }
+  if (c->name == NULL || *c->name == '\0' || strlen (c->name) > 63
+      || !g_utf8_validate (c->name, -1, NULL))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "name must be 1 to 63 bytes of UTF-8");
+      return FALSE;
+    }
+  if (c->group != NULL && !check_group (c->group, error))
+    return FALSE;
+  if (c->rtp_port % 2 != 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "rtp-port '%u' is odd: RTP takes an even port, RTCP the next",
+                   c->rtp_port);
+      return FALSE;
+    }
+  if (c->mount == NULL || c->mount[0] != '/')
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "mount '%s' must start with '/'", c->mount ? c->mount : "");
+      return FALSE;
+    }
+  if (c->width % 2 != 0 || c->height % 2 != 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "size %ux%u must be even in both directions", c->width, c->height);
+      return FALSE;
+    }
+  if (c->source && c->receiver && c->rtsp_port == c->control_port)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "rtsp-port and control-port are both %u", c->rtsp_port);
+      return FALSE;
+    }
+  if (c->interface != NULL)
+    {
+      if (if_nametoindex (c->interface) == 0)
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "interface '%s' does not exist", c->interface);
+          return FALSE;
+        }
+    }
+  g_free (c->bind_address);
+  c->bind_address = gc_config_interface_address (c->interface, error);
+  if (c->bind_address == NULL)
+    return FALSE;
+  if (c->state_dir == NULL)
+    c->state_dir = g_build_filename (g_get_user_state_dir (), "groupcast", NULL);
+  return TRUE;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GC_BUS_SESSION,
+  GC_BUS_SYSTEM,
+  GC_BUS_NONE,
+} GcBusType;
+
+/* everything the agent is told at start; filled from defaults, then the
+ * config file (--config), then the command line, then validated */
+typedef struct
+{
+  gboolean source;
+  gboolean receiver;
+  gchar *connect_url;
+  gchar *name;
+  gchar *interface;
+  gchar *bind_address;      /* the interface's IPv4 address, found at validation */
+  guint16 rtsp_port;
+  gchar *mount;
+  gchar *group;             /* NULL: pick a free one, starting at 239.0.0.11 */
+  gboolean group_explicit;
+  guint16 rtp_port;
+  guint8 ttl;
+  gchar *capture;
+  gchar *sink;
+  gchar *encoder;           /* "auto" or an element name */
+  guint width;
+  guint height;
+  guint framerate;
+  guint bitrate_kbps;
+  guint gop_seconds;
+  guint latency_ms;
+  guint16 control_port;
+  guint16 beacon_port;
+  guint beacon_interval_ms;
+  gboolean mdns;
+  gboolean beacons;
+  gchar *state_dir;
+  gchar *key_file;
+  gchar *key_string;        /* from the config file; never logged */
+  gboolean allow_unauthenticated;
+  guint switch_timeout_ms;
+  GcBusType bus;
+  gchar *bus_address;
+  gboolean verbose;
+} GcConfig;
+
+GcConfig *gc_config_new_default    (void);
+void      gc_config_free           (GcConfig *config);
+gboolean  gc_config_parse_args     (GcConfig *config,
+                                    gint *argc,
+                                    gchar ***argv,
+                                    GError **error);
+gboolean  gc_config_load_key_file  (GcConfig *config,
+                                    const gchar *path,
+                                    GError **error);
+gboolean  gc_config_validate       (GcConfig *config,
+                                    GError **error);
+gchar    *gc_config_interface_address (const gchar *iface,
+                                       GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcConfig, gc_config_free)
+
+G_END_DECLS

@@ -1,0 +1,601 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * maps the agent's model objects to the generated D-Bus skeletons and back;
+ * no protocol logic lives here.
+ */
+#define G_LOG_DOMAIN "GcDBus"
+
+#include "config.h"
+
+#include "gc-dbus-export.h"
+#include "gc-dbus-generated.h"
+#include "gc-error.h"
+#include "gc-peer.h"
+
+#define COUNTER_INTERVAL_MS 500
+#define RECONNECT_MS 1000
+
+struct _GcDBusExport
+{
+  GObject parent_instance;
+
+  GcAgent *agent;
+  GBusType bus_type;
+  gchar *address;
+  GCancellable *cancellable;
+  GDBusConnection *connection;
+  gulong closed_id;
+  guint owner_id;
+  guint reconnect_id;
+  guint counters_id;
+  gboolean stopped;
+
+  GDBusObjectManagerServer *manager;
+  GcDBusAgent1 *agent_iface;
+  GcDBusSource1 *source_iface;
+  GcDBusReceiver1 *receiver_iface;
+  GHashTable *peer_objects;   /* peer id -> GcDBusObjectSkeleton */
+};
+
+G_DEFINE_FINAL_TYPE (GcDBusExport, gc_dbus_export, G_TYPE_OBJECT)
+
+static void connect_bus (GcDBusExport *self);
+
+/* ---- peers ------------------------------------------------------------- */
+
+static gchar *
+peer_path (const gchar *id)
+{
+  g_autoptr (GString) s = g_string_new (GC_DBUS_PATH "/peer/");
+
+  /* object paths allow [A-Za-z0-9_] only */
+  for (const gchar *p = id; *p != '\0'; p++)
+    g_string_append_c (s, g_ascii_isalnum (*p) ? *p : '_');
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+peer_to_iface (GcPeer *peer, GcDBusPeer1 *iface)
+{
+  g_auto (GStrv) roles = gc_peer_dup_roles_strv (peer);
+  g_auto (GStrv) seen = gc_peer_dup_seen_by_strv (peer);
+
+  gc_dbus_peer1_set_id (iface, gc_peer_get_id (peer));
+  gc_dbus_peer1_set_name (iface, gc_peer_get_name (peer) ? gc_peer_get_name (peer) : "");
+  gc_dbus_peer1_set_address (iface, gc_peer_get_address (peer) ? gc_peer_get_address (peer) : "");
+  gc_dbus_peer1_set_control_port (iface, gc_peer_get_control_port (peer));
+  gc_dbus_peer1_set_roles (iface, (const gchar * const *) roles);
+  gc_dbus_peer1_set_seen_by (iface, (const gchar * const *) seen);
+  gc_dbus_peer1_set_last_seen (iface, gc_peer_get_last_seen (peer));
+  gc_dbus_peer1_set_url (iface, gc_peer_get_url (peer) ? gc_peer_get_url (peer) : "");
+  gc_dbus_peer1_set_group (iface, gc_peer_get_group (peer) ? gc_peer_get_group (peer) : "");
+  gc_dbus_peer1_set_current_source (iface, gc_peer_get_current_source (peer)
+                                           ? gc_peer_get_current_source (peer) : "");
+}
+
+static void
+on_peer_added (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
+{
+  g_autofree gchar *path = NULL;
+  g_autoptr (GcDBusObjectSkeleton) obj = NULL;
+  g_autoptr (GcDBusPeer1) iface = NULL;
+
+  if (self->manager == NULL || g_hash_table_contains (self->peer_objects, gc_peer_get_id (peer)))
+    return;
+  path = peer_path (gc_peer_get_id (peer));
+  obj = gc_dbus_object_skeleton_new (path);
+  iface = gc_dbus_peer1_skeleton_new ();
+  peer_to_iface (peer, iface);
+  gc_dbus_object_skeleton_set_peer1 (obj, iface);
+  g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
+  g_hash_table_insert (self->peer_objects, g_strdup (gc_peer_get_id (peer)), g_object_ref (obj));
+}
+
+static void
+on_peer_changed (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
+{
+  GcDBusObjectSkeleton *obj = g_hash_table_lookup (self->peer_objects, gc_peer_get_id (peer));
+  g_autoptr (GcDBusPeer1) iface = NULL;
+
+  if (obj == NULL)
+    {
+      on_peer_added (table, peer, self);
+      return;
+    }
+  iface = gc_dbus_object_get_peer1 (GC_DBUS_OBJECT (obj));
+  peer_to_iface (peer, iface);
+}
+
+static void
+on_peer_removed (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
+{
+  GcDBusObjectSkeleton *obj = g_hash_table_lookup (self->peer_objects, gc_peer_get_id (peer));
+
+  if (obj == NULL)
+    return;
+  if (self->manager != NULL)
+    g_dbus_object_manager_server_unexport (self->manager,
+                                           g_dbus_object_get_object_path (G_DBUS_OBJECT (obj)));
+  g_hash_table_remove (self->peer_objects, gc_peer_get_id (peer));
+}
+
+/* ---- source ------------------------------------------------------------ */
+
+static void
+source_to_iface (GcDBusExport *self)
+{
+  GcSource *s = gc_agent_get_source (self->agent);
+  g_autoptr (GVariant) members = NULL;
+
+  if (s == NULL || self->source_iface == NULL)
+    return;
+  members = gc_source_dup_members (s);
+  gc_dbus_source1_set_state (self->source_iface, gc_source_get_state (s));
+  gc_dbus_source1_set_url (self->source_iface, gc_source_get_url (s));
+  gc_dbus_source1_set_group (self->source_iface, gc_source_get_group (s));
+  gc_dbus_source1_set_rtp_port (self->source_iface, gc_source_get_rtp_port (s));
+  gc_dbus_source1_set_rtcp_port (self->source_iface, gc_source_get_rtp_port (s) + 1);
+  gc_dbus_source1_set_ttl (self->source_iface, gc_source_get_ttl (s));
+  gc_dbus_source1_set_capture (self->source_iface, gc_source_get_capture (s));
+  gc_dbus_source1_set_encoder (self->source_iface, gc_source_get_encoder (s));
+  gc_dbus_source1_set_packets_sent (self->source_iface, gc_source_get_packets_sent (s));
+  gc_dbus_source1_set_bytes_sent (self->source_iface, gc_source_get_bytes_sent (s));
+  gc_dbus_source1_set_bitrate (self->source_iface, gc_source_get_bitrate (s));
+  gc_dbus_source1_set_members (self->source_iface, members);
+}
+
+static void
+on_source_state (GcSource *s, GParamSpec *pspec, GcDBusExport *self)
+{
+  /* states go out at once; counters wait for the next half second */
+  if (self->source_iface != NULL)
+    gc_dbus_source1_set_state (self->source_iface, gc_source_get_state (s));
+}
+
+static void
+on_member_joined (GcSource *s, const gchar *address, GVariant *info, GcDBusExport *self)
+{
+  if (self->source_iface == NULL)
+    return;
+  source_to_iface (self);
+  gc_dbus_source1_emit_member_joined (self->source_iface, address, info);
+}
+
+static void
+on_member_left (GcSource *s, const gchar *address, const gchar *reason, GcDBusExport *self)
+{
+  if (self->source_iface == NULL)
+    return;
+  source_to_iface (self);
+  gc_dbus_source1_emit_member_left (self->source_iface, address, reason);
+}
+
+static void
+on_switch_finished (GcAgent *agent, const gchar *id, gboolean ok, const gchar *message,
+                    gdouble ms, GcDBusExport *self)
+{
+  if (self->source_iface != NULL)
+    gc_dbus_source1_emit_switch_finished (self->source_iface, id, ok, message, ms);
+}
+
+typedef struct
+{
+  GcDBusExport *self;
+  GDBusMethodInvocation *invocation;
+  gboolean release;
+} SwitchCall;
+
+static void
+switch_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  SwitchCall *sc = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = gc_agent_switch_finish (GC_AGENT (source), res, &error);
+
+  if (rows == NULL)
+    g_dbus_method_invocation_return_gerror (sc->invocation, error);
+  else if (sc->release)
+    gc_dbus_source1_complete_release (sc->self->source_iface, sc->invocation, rows);
+  else
+    gc_dbus_source1_complete_switch (sc->self->source_iface, sc->invocation, rows);
+  g_object_unref (sc->self);
+  g_free (sc);
+}
+
+static gboolean
+handle_switch_common (GcDBusExport *self, GDBusMethodInvocation *invocation,
+                      const gchar * const *receivers, gboolean release)
+{
+  SwitchCall *sc = g_new0 (SwitchCall, 1);
+
+  sc->self = g_object_ref (self);
+  sc->invocation = invocation;
+  sc->release = release;
+  gc_agent_switch_async (self->agent, receivers, release, NULL, switch_done, sc);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_switch (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
+               const gchar * const *receivers, GcDBusExport *self)
+{
+  return handle_switch_common (self, invocation, receivers, FALSE);
+}
+
+static gboolean
+handle_release (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
+                const gchar * const *receivers, GcDBusExport *self)
+{
+  return handle_switch_common (self, invocation, receivers, TRUE);
+}
+
+static gboolean
+handle_start (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExport *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_source_start (gc_agent_get_source (self->agent), &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    gc_dbus_source1_complete_start (iface, invocation);
+  source_to_iface (self);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_stop (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExport *self)
+{
+  gc_source_stop (gc_agent_get_source (self->agent));
+  source_to_iface (self);
+  gc_dbus_source1_complete_stop (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_force_key_frame (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
+                        GcDBusExport *self)
+{
+  GcSource *s = gc_agent_get_source (self->agent);
+
+  if (g_str_equal (gc_source_get_state (s), "stopped"))
+    {
+      g_dbus_method_invocation_return_error (invocation, GC_ERROR, GC_ERROR_FAILED,
+                                             "the source is stopped");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  gc_source_force_key_frame (s);
+  gc_dbus_source1_complete_force_key_frame (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- receiver ---------------------------------------------------------- */
+
+static void
+receiver_to_iface (GcDBusExport *self, gboolean counters)
+{
+  GcReceiver *r = gc_agent_get_receiver (self->agent);
+  GcReceiverCounters c;
+  g_auto (GStrv) groups = NULL;
+
+  if (r == NULL || self->receiver_iface == NULL)
+    return;
+  gc_dbus_receiver1_set_state (self->receiver_iface, gc_receiver_get_state (r));
+  gc_dbus_receiver1_set_error (self->receiver_iface, gc_receiver_get_error (r));
+  gc_dbus_receiver1_set_source_url (self->receiver_iface, gc_receiver_get_source_url (r));
+  gc_dbus_receiver1_set_source_name (self->receiver_iface, gc_receiver_get_source_name (r));
+  if (!counters)
+    return;
+  gc_receiver_get_counters (r, &c);
+  groups = gc_receiver_dup_kernel_groups (r);
+  gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
+  gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
+  gc_dbus_receiver1_set_packets_received (self->receiver_iface, c.packets_received);
+  gc_dbus_receiver1_set_packets_lost (self->receiver_iface, c.packets_lost);
+  gc_dbus_receiver1_set_packets_late (self->receiver_iface, c.packets_late);
+  gc_dbus_receiver1_set_duplicates (self->receiver_iface, c.duplicates);
+  gc_dbus_receiver1_set_jitter_ms (self->receiver_iface, c.jitter_ms);
+  gc_dbus_receiver1_set_bitrate (self->receiver_iface, c.bitrate);
+  gc_dbus_receiver1_set_frames_decoded (self->receiver_iface, c.frames_decoded);
+  gc_dbus_receiver1_set_first_frame_ms (self->receiver_iface, c.first_frame_ms);
+  gc_dbus_receiver1_set_latency_ms (self->receiver_iface, c.latency_ms);
+  gc_dbus_receiver1_set_kernel_groups (self->receiver_iface, (const gchar * const *) groups);
+}
+
+static void
+on_receiver_state (GcReceiver *r, GParamSpec *pspec, GcDBusExport *self)
+{
+  receiver_to_iface (self, FALSE);
+}
+
+static gboolean
+handle_connect (GcDBusReceiver1 *iface, GDBusMethodInvocation *invocation, const gchar *url,
+                GcDBusExport *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_agent_connect (self->agent, url, &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    gc_dbus_receiver1_complete_connect (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_disconnect (GcDBusReceiver1 *iface, GDBusMethodInvocation *invocation,
+                   GcDBusExport *self)
+{
+  gc_receiver_disconnect (gc_agent_get_receiver (self->agent));
+  gc_dbus_receiver1_complete_disconnect (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+counters_tick (gpointer data)
+{
+  GcDBusExport *self = data;
+
+  /* one PropertiesChanged per object per tick: at most two a second */
+  source_to_iface (self);
+  receiver_to_iface (self, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- bus --------------------------------------------------------------- */
+
+static void
+unexport_all (GcDBusExport *self)
+{
+  g_clear_handle_id (&self->owner_id, g_bus_unown_name);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
+  if (self->agent_iface != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->agent_iface));
+  g_clear_object (&self->agent_iface);
+  g_clear_object (&self->source_iface);
+  g_clear_object (&self->receiver_iface);
+  g_hash_table_remove_all (self->peer_objects);
+  if (self->manager != NULL)
+    g_dbus_object_manager_server_set_connection (self->manager, NULL);
+  g_clear_object (&self->manager);
+}
+
+static void
+export_all (GcDBusExport *self, GError **error)
+{
+  const GcConfig *c = gc_agent_get_config (self->agent);
+  g_auto (GStrv) roles = gc_agent_dup_roles (self->agent);
+  GcPeerTable *peers = gc_agent_get_peer_table (self->agent);
+  g_autoptr (GPtrArray) list = NULL;
+
+  self->manager = g_dbus_object_manager_server_new (GC_DBUS_PATH);
+
+  /* Agent1 sits beside the ObjectManager on the root path */
+  self->agent_iface = gc_dbus_agent1_skeleton_new ();
+  gc_dbus_agent1_set_id (self->agent_iface, gc_agent_get_id (self->agent));
+  gc_dbus_agent1_set_name (self->agent_iface, c->name);
+  gc_dbus_agent1_set_version (self->agent_iface, PACKAGE_VERSION);
+  gc_dbus_agent1_set_roles (self->agent_iface, (const gchar * const *) roles);
+  gc_dbus_agent1_set_interface (self->agent_iface, c->interface ? c->interface : "");
+  gc_dbus_agent1_set_address (self->agent_iface, c->bind_address ? c->bind_address : "");
+  gc_dbus_agent1_set_control_port (self->agent_iface, c->control_port);
+  gc_dbus_agent1_set_authenticated (self->agent_iface,
+                                    c->key_file != NULL || c->key_string != NULL);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->agent_iface),
+                                         self->connection, GC_DBUS_PATH, error))
+    return;
+
+  if (gc_agent_get_source (self->agent) != NULL)
+    {
+      g_autoptr (GcDBusObjectSkeleton) obj = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/source");
+
+      self->source_iface = gc_dbus_source1_skeleton_new ();
+      source_to_iface (self);
+      g_signal_connect_object (self->source_iface, "handle-switch", G_CALLBACK (handle_switch), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-release", G_CALLBACK (handle_release), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-start", G_CALLBACK (handle_start), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-stop", G_CALLBACK (handle_stop), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-force-key-frame",
+                               G_CALLBACK (handle_force_key_frame), self, 0);
+      gc_dbus_object_skeleton_set_source1 (obj, self->source_iface);
+      g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
+    }
+  if (gc_agent_get_receiver (self->agent) != NULL)
+    {
+      g_autoptr (GcDBusObjectSkeleton) obj = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/receiver");
+
+      self->receiver_iface = gc_dbus_receiver1_skeleton_new ();
+      receiver_to_iface (self, TRUE);
+      g_signal_connect_object (self->receiver_iface, "handle-connect", G_CALLBACK (handle_connect), self, 0);
+      g_signal_connect_object (self->receiver_iface, "handle-disconnect",
+                               G_CALLBACK (handle_disconnect), self, 0);
+      gc_dbus_object_skeleton_set_receiver1 (obj, self->receiver_iface);
+      g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
+    }
+  list = gc_peer_table_dup_peers (peers);
+  for (guint i = 0; i < list->len; i++)
+    on_peer_added (peers, g_ptr_array_index (list, i), self);
+  g_dbus_object_manager_server_set_connection (self->manager, self->connection);
+  self->counters_id = g_timeout_add (COUNTER_INTERVAL_MS, counters_tick, self);
+}
+
+static void
+on_name_acquired (GDBusConnection *conn, const gchar *name, gpointer data)
+{
+  g_message ("serving D-Bus name %s", name);
+}
+
+static void
+on_name_lost (GDBusConnection *conn, const gchar *name, gpointer data)
+{
+  g_warning ("D-Bus name %s is owned by someone else or not allowed by policy; "
+             "objects stay on the bus under the unique name", name);
+}
+
+static gboolean
+reconnect_cb (gpointer data)
+{
+  GcDBusExport *self = data;
+
+  self->reconnect_id = 0;
+  connect_bus (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (GcDBusExport *self)
+{
+  if (!self->stopped && self->reconnect_id == 0)
+    self->reconnect_id = g_timeout_add (RECONNECT_MS, reconnect_cb, self);
+}
+
+static void
+on_closed (GDBusConnection *conn, gboolean remote_peer_vanished, GError *error, GcDBusExport *self)
+{
+  g_warning ("lost the D-Bus connection%s%s; the agent keeps streaming and will come back",
+             error ? ": " : "", error ? error->message : "");
+  g_clear_signal_handler (&self->closed_id, self->connection);
+  unexport_all (self);
+  g_clear_object (&self->connection);
+  schedule_reconnect (self);
+}
+
+static void
+connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GcDBusExport) self = data;
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *conn = g_dbus_connection_new_for_address_finish (res, &error);
+
+  if (conn == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("no D-Bus yet: %s", error->message);
+          schedule_reconnect (self);
+        }
+      return;
+    }
+  self->connection = conn;
+  /* a bus restart must not end the agent: it keeps streaming, reconnects */
+  g_dbus_connection_set_exit_on_close (conn, FALSE);
+  self->closed_id = g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self);
+  export_all (self, &error);
+  if (error != NULL)
+    {
+      g_warning ("cannot export on D-Bus: %s", error->message);
+      return;
+    }
+  self->owner_id = g_bus_own_name_on_connection (conn, GC_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                 on_name_acquired, on_name_lost, NULL, NULL);
+}
+
+static void
+connect_bus (GcDBusExport *self)
+{
+  g_autofree gchar *address = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->address != NULL)
+    address = g_strdup (self->address);
+  else
+    address = g_dbus_address_get_for_bus_sync (self->bus_type, NULL, &error);
+  if (address == NULL)
+    {
+      g_warning ("no D-Bus to serve on: %s", error->message);
+      schedule_reconnect (self);
+      return;
+    }
+  g_dbus_connection_new_for_address (address,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                     | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                     NULL, self->cancellable, connected, g_object_ref (self));
+}
+
+void
+gc_dbus_export_start (GcDBusExport *self, GBusType bus_type, const gchar *address)
+{
+  self->bus_type = bus_type;
+  g_free (self->address);
+  self->address = g_strdup (address);
+  self->stopped = FALSE;
+  connect_bus (self);
+}
+
+void
+gc_dbus_export_stop (GcDBusExport *self)
+{
+  self->stopped = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  unexport_all (self);
+  if (self->connection != NULL)
+    {
+      g_clear_signal_handler (&self->closed_id, self->connection);
+      g_dbus_connection_flush_sync (self->connection, NULL, NULL);
+      g_clear_object (&self->connection);
+    }
+}
+
+GcDBusExport *
+gc_dbus_export_new (GcAgent *agent)
+{
+  GcDBusExport *self = g_object_new (GC_TYPE_DBUS_EXPORT, NULL);
+  GcPeerTable *peers = gc_agent_get_peer_table (agent);
+
+  self->agent = g_object_ref (agent);
+  if (peers != NULL)
+    {
+      g_signal_connect_object (peers, "peer-added", G_CALLBACK (on_peer_added), self, 0);
+      g_signal_connect_object (peers, "peer-changed", G_CALLBACK (on_peer_changed), self, 0);
+      g_signal_connect_object (peers, "peer-removed", G_CALLBACK (on_peer_removed), self, 0);
+    }
+  if (gc_agent_get_source (agent) != NULL)
+    {
+      GcSource *s = gc_agent_get_source (agent);
+
+      g_signal_connect_object (s, "notify::state", G_CALLBACK (on_source_state), self, 0);
+      g_signal_connect_object (s, "member-joined", G_CALLBACK (on_member_joined), self, 0);
+      g_signal_connect_object (s, "member-left", G_CALLBACK (on_member_left), self, 0);
+    }
+  if (gc_agent_get_receiver (agent) != NULL)
+    g_signal_connect_object (gc_agent_get_receiver (agent), "notify::state",
+                             G_CALLBACK (on_receiver_state), self, 0);
+  g_signal_connect_object (agent, "switch-finished", G_CALLBACK (on_switch_finished), self, 0);
+  return self;
+}
+
+static void
+gc_dbus_export_dispose (GObject *object)
+{
+  GcDBusExport *self = GC_DBUS_EXPORT (object);
+
+  gc_dbus_export_stop (self);
+  g_clear_object (&self->agent);
+  G_OBJECT_CLASS (gc_dbus_export_parent_class)->dispose (object);
+}
+
+static void
+gc_dbus_export_finalize (GObject *object)
+{
+  GcDBusExport *self = GC_DBUS_EXPORT (object);
+
+  g_hash_table_unref (self->peer_objects);
+  g_object_unref (self->cancellable);
+  g_free (self->address);
+  G_OBJECT_CLASS (gc_dbus_export_parent_class)->finalize (object);
+}
+
+static void
+gc_dbus_export_class_init (GcDBusExportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_dbus_export_dispose;
+  object_class->finalize = gc_dbus_export_finalize;
+}
+
+static void
+gc_dbus_export_init (GcDBusExport *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->peer_objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}

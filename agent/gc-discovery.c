@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcDiscovery"
+
+#include "config.h"
+
+#include "gc-discovery.h"
+
+#include "gc-avahi.h"
+#include "gc-beacon-service.h"
+#include "gc-error.h"
+
+/* the two discovery paths feeding one peer table: mDNS (Avahi) works across
+ * networks that drop broadcast, beacons work without avahi-daemon */
+
+/* a beacon-seen peer goes after this many missed intervals */
+#define MISSED_BEACONS 3
+
+struct _GcDiscovery
+{
+  GObject parent_instance;
+
+  GcAnnouncement *self_announcement;
+  gchar *iface;
+  guint16 beacon_port;
+  guint interval_ms;
+  GBytes *key;
+  guint cap;
+
+  GcPeerTable *table;
+  GcBeaconService *beacons;
+  GcAvahi *avahi;
+  guint expire_id;
+};
+
+G_DEFINE_FINAL_TYPE (GcDiscovery, gc_discovery, G_TYPE_OBJECT)
+
+static void
+gc_discovery_dispose (GObject *object)
+{
+  GcDiscovery *self = GC_DISCOVERY (object);
+
+  gc_discovery_stop (self);
+  g_clear_object (&self->table);
+  G_OBJECT_CLASS (gc_discovery_parent_class)->dispose (object);
+}
+
+static void
+gc_discovery_finalize (GObject *object)
+{
+  GcDiscovery *self = GC_DISCOVERY (object);
+
+  g_clear_pointer (&self->self_announcement, gc_announcement_free);
+  g_clear_pointer (&self->iface, g_free);
+  g_clear_pointer (&self->key, g_bytes_unref);
+  G_OBJECT_CLASS (gc_discovery_parent_class)->finalize (object);
+}
+
+static void
+gc_discovery_class_init (GcDiscoveryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_discovery_dispose;
+  object_class->finalize = gc_discovery_finalize;
+}
+
+static void
+gc_discovery_init (GcDiscovery *self)
+{
+  self->cap = GC_PEER_TABLE_DEFAULT_CAP;
+}
+
+GcDiscovery *
+gc_discovery_new (const GcAnnouncement *self_announcement, const gchar *iface,
+                  guint16 beacon_port, guint interval_ms, GBytes *key)
+{
+  GcDiscovery *self;
+
+  g_return_val_if_fail (self_announcement != NULL, NULL);
+  g_return_val_if_fail (self_announcement->id != NULL, NULL);
+
+  self = g_object_new (GC_TYPE_DISCOVERY, NULL);
+  self->self_announcement = gc_announcement_copy (self_announcement);
+  self->iface = g_strdup (iface);
+  self->beacon_port = beacon_port != 0 ? beacon_port : GC_DEFAULT_BEACON_PORT;
+  self->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+  /* an empty key would make every MAC forgeable: treat it as no key */
+  if (key != NULL && g_bytes_get_size (key) > 0)
+    self->key = g_bytes_ref (key);
+  self->table = gc_peer_table_new (self_announcement->id, self->cap);
+  return self;
+}
+
+/* only before start: the table is remade with the new bound */
+void
+gc_discovery_set_cap (GcDiscovery *self, guint cap)
+{
+  g_return_if_fail (GC_IS_DISCOVERY (self));
+  g_return_if_fail (gc_peer_table_get_size (self->table) == 0);
+
+  self->cap = cap > 0 ? cap : GC_PEER_TABLE_DEFAULT_CAP;
+  g_clear_object (&self->table);
+  self->table = gc_peer_table_new (self->self_announcement->id, self->cap);
+}
+
+static gchar *
+seen_by_string (GcPeer *peer)
+{
+  g_auto (GStrv) strv = gc_peer_dup_seen_by_strv (peer);
+
+  return g_strjoinv (",", strv);
+}
+
+static void
+peer_added_cb (GcPeerTable *table, GcPeer *peer, gpointer user_data)
+{
+  g_autofree gchar *seen = seen_by_string (peer);
+
+  g_info ("peer %s “%s” at %s appeared (%s)", gc_peer_get_id (peer),
+          gc_peer_get_name (peer), gc_peer_get_address (peer), seen);
+}
+
+static void
+peer_changed_cb (GcPeerTable *table, GcPeer *peer, gpointer user_data)
+{
+  g_autofree gchar *seen = seen_by_string (peer);
+
+  g_info ("peer %s “%s” at %s changed (%s)", gc_peer_get_id (peer),
+          gc_peer_get_name (peer), gc_peer_get_address (peer), seen);
+}
+
+static void
+peer_removed_cb (GcPeerTable *table, GcPeer *peer, gpointer user_data)
+{
+  g_info ("peer %s “%s” disappeared", gc_peer_get_id (peer), gc_peer_get_name (peer));
+}
+
+static void
+beacon_received_cb (GcBeaconService *beacons, const GcAnnouncement *a,
+                    const gchar *address, gpointer user_data)
+{
+  GcDiscovery *self = user_data;
+
+  gc_peer_table_update (self->table, a, address, GC_SEEN_BY_BEACON, g_get_real_time ());
+}
+
+static void
+beacon_leaving_cb (GcBeaconService *beacons, const gchar *id, const gchar *address,
+                   gpointer user_data)
+{
+  GcDiscovery *self = user_data;
+  GcPeer *peer = gc_peer_table_lookup (self->table, id);
+
+  /* only from the address it was seen at: a goodbye is not a way to evict
+   * a peer from elsewhere */
+  if (peer != NULL && g_strcmp0 (gc_peer_get_address (peer), address) == 0)
+    gc_peer_table_remove_path (self->table, id, GC_SEEN_BY_BEACON);
+}
+
+static void
+mdns_found_cb (GcAvahi *avahi, const GcAnnouncement *a, const gchar *address,
+               gpointer user_data)
+{
+  GcDiscovery *self = user_data;
+
+  gc_peer_table_update (self->table, a, address, GC_SEEN_BY_MDNS, g_get_real_time ());
+}
+
+static void
+mdns_lost_cb (GcAvahi *avahi, const gchar *id, gpointer user_data)
+{
+  GcDiscovery *self = user_data;
+
+  gc_peer_table_remove_path (self->table, id, GC_SEEN_BY_MDNS);
+}
+
+static gboolean
+expire_cb (gpointer user_data)
+{
+  GcDiscovery *self = user_data;
+
+  gc_peer_table_expire (self->table, g_get_real_time (),
+                        (gint64) MISSED_BEACONS * self->interval_ms * 1000);
+  return G_SOURCE_CONTINUE;
+}
+
+/* fails only when the beacon socket cannot be made: without avahi-daemon,
+ * the mDNS path waits for it */
+gboolean
+gc_discovery_start (GcDiscovery *self, gboolean use_mdns, gboolean use_beacons,
+                    GError **error)
+{
+  g_return_val_if_fail (GC_IS_DISCOVERY (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (self->beacons == NULL && self->avahi == NULL, FALSE);
+
+  g_signal_connect (self->table, "peer-added", G_CALLBACK (peer_added_cb), self);
+  g_signal_connect (self->table, "peer-changed", G_CALLBACK (peer_changed_cb), self);
+  g_signal_connect (self->table, "peer-removed", G_CALLBACK (peer_removed_cb), self);
+
+  if (use_beacons)
+    {
+      self->beacons = gc_beacon_service_new (self->iface, self->beacon_port,
+                                             self->interval_ms, self->key);
+      g_signal_connect (self->beacons, "received", G_CALLBACK (beacon_received_cb), self);
+      g_signal_connect (self->beacons, "leaving", G_CALLBACK (beacon_leaving_cb), self);
+      if (!gc_beacon_service_start (self->beacons, self->self_announcement, TRUE, error))
+        {
+          g_prefix_error (error, "starting beacons: ");
+          g_clear_object (&self->beacons);
+          g_signal_handlers_disconnect_by_data (self->table, self);
+          return FALSE;
+        }
+      /* half an interval: an expiry is late by at most that */
+      self->expire_id = g_timeout_add (MAX (self->interval_ms / 2, 50), expire_cb, self);
+    }
+  if (use_mdns)
+    {
+      self->avahi = gc_avahi_new (self->iface);
+      g_signal_connect (self->avahi, "found", G_CALLBACK (mdns_found_cb), self);
+      g_signal_connect (self->avahi, "lost", G_CALLBACK (mdns_lost_cb), self);
+      gc_avahi_start (self->avahi, self->self_announcement);
+    }
+  return TRUE;
+}
+
+void
+gc_discovery_update (GcDiscovery *self, const GcAnnouncement *self_announcement)
+{
+  g_return_if_fail (GC_IS_DISCOVERY (self));
+  g_return_if_fail (self_announcement != NULL);
+
+  if (gc_announcement_equal (self->self_announcement, self_announcement))
+    return;
+  g_clear_pointer (&self->self_announcement, gc_announcement_free);
+  self->self_announcement = gc_announcement_copy (self_announcement);
+  if (self->beacons != NULL)
+    gc_beacon_service_set_announcement (self->beacons, self_announcement);
+  if (self->avahi != NULL)
+    gc_avahi_update (self->avahi, self_announcement);
+}
+
+GcPeerTable *
+gc_discovery_get_peer_table (GcDiscovery *self)
+{
+  g_return_val_if_fail (GC_IS_DISCOVERY (self), NULL);
+  return self->table;
+}
+
+const GcAnnouncement *
+gc_discovery_get_announcement (GcDiscovery *self)
+{
+  g_return_val_if_fail (GC_IS_DISCOVERY (self), NULL);
+  return self->self_announcement;
+}
+
+void
+gc_discovery_stop (GcDiscovery *self)
+{
+  g_return_if_fail (GC_IS_DISCOVERY (self));
+
+  g_clear_handle_id (&self->expire_id, g_source_remove);
+  if (self->avahi != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->avahi, self);
+      gc_avahi_stop (self->avahi);
+      g_clear_object (&self->avahi);
+    }
+  if (self->beacons != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->beacons, self);
+      gc_beacon_service_stop (self->beacons);
+      g_clear_object (&self->beacons);
+    }
+  if (self->table != NULL)
+    g_signal_handlers_disconnect_by_data (self->table, self);
+}

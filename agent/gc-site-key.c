@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcSiteKey"
+
+#include "config.h"
+
+#include "gc-site-key.h"
+
+#include "gc-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* the key itself never goes into an error message or a log line: errors
+ * name the file, its mode and the key's length only */
+
+static gboolean
+check_length (gsize len, const gchar *what, GError **error)
+{
+  if (len == 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "site key %s is empty", what);
+      return FALSE;
+    }
+  if (len < GC_SITE_KEY_MIN_LENGTH)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "site key %s is too short (%" G_GSIZE_FORMAT " bytes, "
+                   "at least %u needed)", what, len, GC_SITE_KEY_MIN_LENGTH);
+      return FALSE;
+    }
+  if (len > GC_SITE_KEY_MAX_LENGTH)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "site key %s is too long (more than %u bytes)", what,
+                   GC_SITE_KEY_MAX_LENGTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GBytes *
+gc_site_key_load_file (const gchar *path, GError **error)
+{
+  struct stat st;
+  g_autofree guint8 *buf = NULL;
+  gsize len = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* check the mode of the file we read, not of a path that may change
+   * between a stat and an open */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, GC_ERROR,
+                   errsv == ENOENT ? GC_ERROR_NOT_FOUND : GC_ERROR_FAILED,
+                   "cannot open site key file %s: %s", path,
+                   g_strerror (errsv));
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      int errsv = errno;
+
+      close (fd);
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                   "cannot stat site key file %s: %s", path,
+                   g_strerror (errsv));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "site key file %s is not a regular file", path);
+      return NULL;
+    }
+  if ((st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0)
+    {
+      close (fd);
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "site key file %s has mode %04o: it must not be readable "
+                   "or writable by group or others (chmod 600 %s)",
+                   path, (guint) (st.st_mode & 07777), path);
+      return NULL;
+    }
+
+  /* read one byte more than allowed, to tell "too long" from "just fits";
+   * two more for a trailing \r\n */
+  buf = g_malloc (GC_SITE_KEY_MAX_LENGTH + 3);
+  while (len < GC_SITE_KEY_MAX_LENGTH + 3)
+    {
+      gssize r = read (fd, buf + len, GC_SITE_KEY_MAX_LENGTH + 3 - len);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int errsv = errno;
+
+          close (fd);
+          g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                       "cannot read site key file %s: %s", path,
+                       g_strerror (errsv));
+          return NULL;
+        }
+      if (r == 0)
+        break;
+      len += r;
+    }
+  close (fd);
+
+  /* editors add a newline at the end; it is not part of the key */
+  if (len > 0 && buf[len - 1] == '\n')
+    {
+      len--;
+      if (len > 0 && buf[len - 1] == '\r')
+        len--;
+    }
+
+  {
+    g_autofree gchar *what = g_strdup_printf ("in %s", path);
+
+    if (!check_length (len, what, error))
+      {
+        memset (buf, 0, GC_SITE_KEY_MAX_LENGTH + 3);
+        return NULL;
+      }
+  }
+
+  {
+    GBytes *key = g_bytes_new (buf, len);
+
+    memset (buf, 0, GC_SITE_KEY_MAX_LENGTH + 3);
+    return key;
+  }
+}
+
+GBytes *
+gc_site_key_from_string (const gchar *s, GError **error)
+{
+  gsize len;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  len = s != NULL ? strlen (s) : 0;
+  if (!check_length (len, "from the configuration", error))
+    return NULL;
+
+  return g_bytes_new (s, len);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* a site key shorter than this is refused: it would be easy to guess */
+#define GC_SITE_KEY_MIN_LENGTH 8
+/* a key file longer than this is not a key file */
+#define GC_SITE_KEY_MAX_LENGTH 4096
+
+GBytes *gc_site_key_load_file   (const gchar *path,
+                                 GError     **error);
+GBytes *gc_site_key_from_string (const gchar *s,
+                                 GError     **error);
+
+G_END_DECLS

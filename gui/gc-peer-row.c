@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcPeerRow"
+
+#include "config.h"
+
+#include "gc-peer-row.h"
+
+#include <glib/gi18n.h>
+
+/* one receiver in the list: who it is, what it shows, and how its last
+ * switch went (a spinner while the switch runs) */
+struct _GcPeerRow
+{
+  GtkWidget parent_instance;
+
+  GcPeer *peer;
+
+  GtkLabel *name_label;
+  GtkLabel *detail_label;
+  GtkLabel *showing_label;
+  GtkStack *status_stack;
+  GtkSpinner *spinner;
+  GtkImage *result_image;
+  GtkLabel *result_label;
+};
+
+G_DEFINE_FINAL_TYPE (GcPeerRow, gc_peer_row, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_PEER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update (GcPeerRow *self)
+{
+  g_autofree gchar *seen = NULL;
+  g_autofree gchar *detail = NULL;
+  g_autofree gchar *showing = NULL;
+  const gchar *current;
+  GcSwitchState state;
+
+  if (self->peer == NULL)
+    return;
+
+  gtk_label_set_label (self->name_label, gc_peer_get_name (self->peer));
+  seen = gc_peer_dup_seen_by (self->peer);
+  /* TRANSLATORS: "10.99.0.2 · found by mDNS and beacon" */
+  detail = g_strdup_printf (_("%s · found by %s"), gc_peer_get_address (self->peer), seen);
+  gtk_label_set_label (self->detail_label, detail);
+
+  current = gc_peer_get_current_source (self->peer);
+  if (*current == '\0')
+    showing = g_strdup (_("Idle"));
+  else
+    /* TRANSLATORS: %s is the URL of the source the receiver shows */
+    showing = g_strdup_printf (_("Showing %s"), current);
+  gtk_label_set_label (self->showing_label, showing);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->showing_label), showing);
+
+  state = gc_peer_get_switch_state (self->peer);
+  gtk_spinner_set_spinning (self->spinner, state == GC_SWITCH_STATE_RUNNING);
+  switch (state)
+    {
+    case GC_SWITCH_STATE_NONE:
+      gtk_stack_set_visible_child_name (self->status_stack, "none");
+      break;
+    case GC_SWITCH_STATE_RUNNING:
+      gtk_stack_set_visible_child_name (self->status_stack, "running");
+      break;
+    case GC_SWITCH_STATE_OK:
+    case GC_SWITCH_STATE_FAILED:
+      gtk_image_set_from_icon_name (self->result_image,
+                                    state == GC_SWITCH_STATE_OK
+                                    ? "emblem-ok-symbolic" : "dialog-error-symbolic");
+      if (state == GC_SWITCH_STATE_OK)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->result_image), "success");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->result_image), "error");
+        }
+      else
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->result_image), "error");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->result_image), "success");
+        }
+      gtk_label_set_label (self->result_label, gc_peer_get_result (self->peer));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->result_label),
+                                   gc_peer_get_result (self->peer));
+      gtk_stack_set_visible_child_name (self->status_stack, "result");
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+GcPeer *
+gc_peer_row_get_peer (GcPeerRow *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ROW (self), NULL);
+  return self->peer;
+}
+
+void
+gc_peer_row_set_peer (GcPeerRow *self,
+                      GcPeer    *peer)
+{
+  g_return_if_fail (GC_IS_PEER_ROW (self));
+
+  if (self->peer == peer)
+    return;
+  if (self->peer != NULL)
+    g_signal_handlers_disconnect_by_data (self->peer, self);
+  g_set_object (&self->peer, peer);
+  if (peer != NULL)
+    {
+      g_signal_connect_swapped (peer, "notify", G_CALLBACK (update), self);
+      update (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
+}
+
+static void
+gc_peer_row_dispose (GObject *object)
+{
+  GcPeerRow *self = GC_PEER_ROW (object);
+
+  gc_peer_row_set_peer (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_PEER_ROW);
+  G_OBJECT_CLASS (gc_peer_row_parent_class)->dispose (object);
+}
+
+static void
+gc_peer_row_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  GcPeerRow *self = GC_PEER_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PEER:
+      g_value_set_object (value, self->peer);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_peer_row_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  GcPeerRow *self = GC_PEER_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PEER:
+      gc_peer_row_set_peer (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_peer_row_class_init (GcPeerRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gc_peer_row_dispose;
+  object_class->get_property = gc_peer_row_get_property;
+  object_class->set_property = gc_peer_row_set_property;
+
+  properties[PROP_PEER] =
+    g_param_spec_object ("peer", NULL, NULL, GC_TYPE_PEER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                         | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/Groupcast/ui/gc-peer-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, showing_label);
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, status_stack);
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, result_image);
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, result_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "peerrow");
+}
+
+static void
+gc_peer_row_init (GcPeerRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcPeer"
+
+#include "config.h"
+
+#include "gc-peer.h"
+
+#include <glib/gi18n.h>
+
+/* one list item: a Peer1 proxy plus what the panel remembers about it
+ * (the outcome of the last switch), which the agent does not keep */
+struct _GcPeer
+{
+  GObject parent_instance;
+
+  GcDBusPeer1 *proxy;
+  GcSwitchState switch_state;
+  gchar *result;
+};
+
+G_DEFINE_FINAL_TYPE (GcPeer, gc_peer, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (GcSwitchState, gc_switch_state,
+                    G_DEFINE_ENUM_VALUE (GC_SWITCH_STATE_NONE, "none"),
+                    G_DEFINE_ENUM_VALUE (GC_SWITCH_STATE_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (GC_SWITCH_STATE_OK, "ok"),
+                    G_DEFINE_ENUM_VALUE (GC_SWITCH_STATE_FAILED, "failed"))
+
+enum
+{
+  PROP_0,
+  PROP_PROXY,
+  PROP_ID,
+  PROP_NAME,
+  PROP_ADDRESS,
+  PROP_ROLES,
+  PROP_SEEN_BY,
+  PROP_URL,
+  PROP_CURRENT_SOURCE,
+  PROP_SWITCH_STATE,
+  PROP_RESULT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+on_proxy_notify (GcPeer     *self,
+                 GParamSpec *pspec)
+{
+  GParamSpec *own;
+
+  /* the generated proxy notifies with the same hyphenated names we use */
+  own = g_object_class_find_property (G_OBJECT_GET_CLASS (self), pspec->name);
+  if (own != NULL && own != properties[PROP_PROXY])
+    g_object_notify_by_pspec (G_OBJECT (self), own);
+}
+
+GcPeer *
+gc_peer_new (GcDBusPeer1 *proxy)
+{
+  g_return_val_if_fail (GC_DBUS_IS_PEER1 (proxy), NULL);
+
+  return g_object_new (GC_TYPE_PEER, "proxy", proxy, NULL);
+}
+
+GcDBusPeer1 *
+gc_peer_get_proxy (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  return self->proxy;
+}
+
+static const gchar *
+not_null (const gchar *s)
+{
+  return s != NULL ? s : "";
+}
+
+const gchar *
+gc_peer_get_id (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  return not_null (gc_dbus_peer1_get_id (self->proxy));
+}
+
+const gchar *
+gc_peer_get_name (GcPeer *self)
+{
+  const gchar *name;
+
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  name = gc_dbus_peer1_get_name (self->proxy);
+  /* a peer heard only by beacon may not have told its name yet */
+  if (name == NULL || *name == '\0')
+    return gc_peer_get_address (self);
+  return name;
+}
+
+const gchar *
+gc_peer_get_address (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  return not_null (gc_dbus_peer1_get_address (self->proxy));
+}
+
+const gchar *
+gc_peer_get_url (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  return not_null (gc_dbus_peer1_get_url (self->proxy));
+}
+
+const gchar *
+gc_peer_get_current_source (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  return not_null (gc_dbus_peer1_get_current_source (self->proxy));
+}
+
+gboolean
+gc_peer_has_role (GcPeer      *self,
+                  const gchar *role)
+{
+  const gchar *const *roles;
+
+  g_return_val_if_fail (GC_IS_PEER (self), FALSE);
+
+  roles = gc_dbus_peer1_get_roles (self->proxy);
+  return roles != NULL && g_strv_contains (roles, role);
+}
+
+/* Switch results name a receiver by whatever we passed in, or by its id */
+gboolean
+gc_peer_matches (GcPeer      *self,
+                 const gchar *id_or_address)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), FALSE);
+
+  if (id_or_address == NULL || *id_or_address == '\0')
+    return FALSE;
+  return g_strcmp0 (gc_peer_get_id (self), id_or_address) == 0
+         || g_strcmp0 (gc_peer_get_address (self), id_or_address) == 0;
+}
+
+/* the discovery paths in words, e.g. "mDNS and beacon" */
+gchar *
+gc_peer_dup_seen_by (GcPeer *self)
+{
+  const gchar *const *seen;
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  gboolean mdns = FALSE;
+  gboolean beacon = FALSE;
+
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  seen = gc_dbus_peer1_get_seen_by (self->proxy);
+  for (guint i = 0; seen != NULL && seen[i] != NULL; i++)
+    {
+      mdns |= g_str_equal (seen[i], "mdns");
+      beacon |= g_str_equal (seen[i], "beacon");
+    }
+  if (mdns && beacon)
+    return g_strdup (_("mDNS and beacon"));
+  if (mdns)
+    return g_strdup (_("mDNS"));
+  if (beacon)
+    /* TRANSLATORS: the receiver was found by its UDP broadcast announcements */
+    return g_strdup (_("beacon"));
+  return g_strdup (_("not seen"));
+}
+
+GcSwitchState
+gc_peer_get_switch_state (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), GC_SWITCH_STATE_NONE);
+
+  return self->switch_state;
+}
+
+const gchar *
+gc_peer_get_result (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+
+  return not_null (self->result);
+}
+
+void
+gc_peer_set_switch_state (GcPeer        *self,
+                          GcSwitchState  state,
+                          const gchar   *result)
+{
+  g_return_if_fail (GC_IS_PEER (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->switch_state != state)
+    {
+      self->switch_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SWITCH_STATE]);
+    }
+  if (g_strcmp0 (self->result, result) != 0)
+    {
+      g_free (self->result);
+      self->result = g_strdup (result);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+gc_peer_set_switch_result (GcPeer      *self,
+                           gboolean     ok,
+                           const gchar *message,
+                           gdouble      ms)
+{
+  g_autofree gchar *text = NULL;
+
+  g_return_if_fail (GC_IS_PEER (self));
+
+  if (ok && ms >= 0)
+    /* TRANSLATORS: a switch worked; the time until the receiver showed its first frame */
+    text = g_strdup_printf (_("First frame in %.0f ms"), ms);
+  else if (ok)
+    text = g_strdup (_("Done"));
+  else if (message != NULL && *message != '\0')
+    text = g_strdup (message);
+  else
+    text = g_strdup (_("Failed"));
+  gc_peer_set_switch_state (self, ok ? GC_SWITCH_STATE_OK : GC_SWITCH_STATE_FAILED,
+                            text);
+}
+
+static void
+gc_peer_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  GcPeer *self = GC_PEER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROXY:
+      g_value_set_object (value, self->proxy);
+      break;
+    case PROP_ID:
+      g_value_set_string (value, gc_peer_get_id (self));
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, gc_peer_get_name (self));
+      break;
+    case PROP_ADDRESS:
+      g_value_set_string (value, gc_peer_get_address (self));
+      break;
+    case PROP_ROLES:
+      g_value_set_boxed (value, gc_dbus_peer1_get_roles (self->proxy));
+      break;
+    case PROP_SEEN_BY:
+      g_value_take_string (value, gc_peer_dup_seen_by (self));
+      break;
+    case PROP_URL:
+      g_value_set_string (value, gc_peer_get_url (self));
+      break;
+    case PROP_CURRENT_SOURCE:
+      g_value_set_string (value, gc_peer_get_current_source (self));
+      break;
+    case PROP_SWITCH_STATE:
+      g_value_set_enum (value, self->switch_state);
+      break;
+    case PROP_RESULT:
+      g_value_set_string (value, gc_peer_get_result (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_peer_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  GcPeer *self = GC_PEER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROXY:
+      self->proxy = g_value_dup_object (value);
+      g_signal_connect_object (self->proxy, "notify", G_CALLBACK (on_proxy_notify),
+                               self, G_CONNECT_SWAPPED);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_peer_finalize (GObject *object)
+{
+  GcPeer *self = GC_PEER (object);
+
+  g_clear_object (&self->proxy);
+  g_clear_pointer (&self->result, g_free);
+  G_OBJECT_CLASS (gc_peer_parent_class)->finalize (object);
+}
+
+static void
+gc_peer_class_init (GcPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = gc_peer_finalize;
+  object_class->get_property = gc_peer_get_property;
+  object_class->set_property = gc_peer_set_property;
+
+  properties[PROP_PROXY] =
+    g_param_spec_object ("proxy", NULL, NULL, GC_DBUS_TYPE_PEER1,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
+                         | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, ro);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, ro);
+  properties[PROP_ROLES] = g_param_spec_boxed ("roles", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_SEEN_BY] = g_param_spec_string ("seen-by", NULL, NULL, NULL, ro);
+  properties[PROP_URL] = g_param_spec_string ("url", NULL, NULL, NULL, ro);
+  properties[PROP_CURRENT_SOURCE] =
+    g_param_spec_string ("current-source", NULL, NULL, NULL, ro);
+  properties[PROP_SWITCH_STATE] =
+    g_param_spec_enum ("switch-state", NULL, NULL, GC_TYPE_SWITCH_STATE,
+                       GC_SWITCH_STATE_NONE, ro | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RESULT] =
+    g_param_spec_string ("result", NULL, NULL, NULL, ro | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gc_peer_init (GcPeer *self)
+{
+}

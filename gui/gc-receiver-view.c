@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcReceiverView"
+
+#include "config.h"
+
+#include "gc-receiver-view.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "gc-peer.h"
+#include "gc-sparkline.h"
+
+/* this agent's own receiver role: what it shows, how well, and a way to
+ * point it at any source the agent has found */
+struct _GcReceiverView
+{
+  GtkWidget parent_instance;
+
+  GcDBusReceiver1 *receiver;
+  GcHistory *bitrate_history;
+  GCancellable *cancellable;
+  guint tick_id;
+
+  GtkStack *stack;
+  GtkLabel *state_label;
+  AdwActionRow *error_row;
+  GtkLabel *source_label;
+  GtkLabel *group_label;
+  GtkLabel *received_label;
+  GtkLabel *lost_label;
+  GtkLabel *jitter_label;
+  GcSparkline *bitrate_plot;
+  GtkLabel *bitrate_label;
+  GtkLabel *frames_label;
+  GtkLabel *first_frame_label;
+  GtkLabel *latency_label;
+  AdwComboRow *sources_row;
+};
+
+G_DEFINE_FINAL_TYPE (GcReceiverView, gc_receiver_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_RECEIVER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+toast (GcReceiverView *self,
+       const gchar    *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_message ("%s", message);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+static const gchar *
+state_in_words (const gchar *state)
+{
+  if (g_strcmp0 (state, "idle") == 0)
+    return _("Idle");
+  if (g_strcmp0 (state, "connecting") == 0)
+    return _("Connecting");
+  if (g_strcmp0 (state, "playing") == 0)
+    return _("Playing");
+  if (g_strcmp0 (state, "no-signal") == 0)
+    /* TRANSLATORS: the receiver joined the group but no packets arrive */
+    return _("No signal");
+  if (g_strcmp0 (state, "error") == 0)
+    return _("Error");
+  return state != NULL ? state : "";
+}
+
+static gchar *
+format_ms (gdouble ms)
+{
+  /* the agent says -1 for "not known yet" */
+  if (ms < 0)
+    return g_strdup (_("Unknown"));
+  return g_strdup_printf (_("%.0f ms"), ms);
+}
+
+static void
+set_number (GtkLabel *label,
+            guint64   value)
+{
+  g_autofree gchar *s = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+
+  gtk_label_set_label (label, s);
+}
+
+static void
+update (GcReceiverView *self)
+{
+  GcDBusReceiver1 *r = self->receiver;
+  const gchar *error;
+  const gchar *name;
+  const gchar *url;
+  g_autofree gchar *source = NULL;
+  g_autofree gchar *group = NULL;
+  g_autofree gchar *jitter = NULL;
+  g_autofree gchar *bitrate = NULL;
+  g_autofree gchar *first = NULL;
+  g_autofree gchar *latency = NULL;
+  guint64 bps;
+
+  if (r == NULL)
+    return;
+
+  gtk_label_set_label (self->state_label, state_in_words (gc_dbus_receiver1_get_state (r)));
+  error = gc_dbus_receiver1_get_error (r);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_row), error != NULL && *error != '\0');
+  adw_action_row_set_subtitle (self->error_row, error != NULL ? error : "");
+
+  name = gc_dbus_receiver1_get_source_name (r);
+  url = gc_dbus_receiver1_get_source_url (r);
+  if (url == NULL || *url == '\0')
+    source = g_strdup (_("None"));
+  else if (name != NULL && *name != '\0')
+    source = g_strdup_printf ("%s (%s)", name, url);
+  else
+    source = g_strdup (url);
+  gtk_label_set_label (self->source_label, source);
+
+  if (gc_dbus_receiver1_get_group (r) == NULL || *gc_dbus_receiver1_get_group (r) == '\0')
+    group = g_strdup (_("None"));
+  else
+    group = g_strdup_printf ("%s:%u", gc_dbus_receiver1_get_group (r),
+                             gc_dbus_receiver1_get_rtp_port (r));
+  gtk_label_set_label (self->group_label, group);
+
+  set_number (self->received_label, gc_dbus_receiver1_get_packets_received (r));
+  set_number (self->lost_label, gc_dbus_receiver1_get_packets_lost (r));
+  set_number (self->frames_label, gc_dbus_receiver1_get_frames_decoded (r));
+  jitter = g_strdup_printf (_("%.1f ms"), gc_dbus_receiver1_get_jitter_ms (r));
+  gtk_label_set_label (self->jitter_label, jitter);
+  bps = gc_dbus_receiver1_get_bitrate (r);
+  if (bps >= 1000000)
+    bitrate = g_strdup_printf (_("%.2f Mbit/s"), bps / 1e6);
+  else
+    bitrate = g_strdup_printf (_("%.0f kbit/s"), bps / 1e3);
+  gtk_label_set_label (self->bitrate_label, bitrate);
+  first = format_ms (gc_dbus_receiver1_get_first_frame_ms (r));
+  gtk_label_set_label (self->first_frame_label, first);
+  latency = format_ms (gc_dbus_receiver1_get_latency_ms (r));
+  gtk_label_set_label (self->latency_label, latency);
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  GcReceiverView *self = user_data;
+
+  if (self->receiver != NULL)
+    gc_history_push (self->bitrate_history, gc_dbus_receiver1_get_bitrate (self->receiver) / 1e6);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_call_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GcReceiverView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
+  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree gchar *message = NULL;
+
+      g_dbus_error_strip_remote_error (error);
+      /* TRANSLATORS: %s says why the agent refused */
+      message = g_strdup_printf (_("The receiver could not do that: %s"), error->message);
+      toast (self, message);
+    }
+}
+
+static void
+connect_activated (GtkWidget   *widget,
+                   const gchar *action_name,
+                   GVariant    *parameter)
+{
+  GcReceiverView *self = GC_RECEIVER_VIEW (widget);
+  GcPeer *peer = adw_combo_row_get_selected_item (self->sources_row);
+
+  if (self->receiver == NULL)
+    return;
+  if (peer == NULL || *gc_peer_get_url (peer) == '\0')
+    {
+      toast (self, _("Choose a source first."));
+      return;
+    }
+  /* through the generic proxy call, so both buttons share one reply path */
+  g_dbus_proxy_call (G_DBUS_PROXY (self->receiver), "Connect",
+                     g_variant_new ("(s)", gc_peer_get_url (peer)),
+                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
+                     on_call_done, g_object_ref (self));
+}
+
+static void
+disconnect_activated (GtkWidget   *widget,
+                      const gchar *action_name,
+                      GVariant    *parameter)
+{
+  GcReceiverView *self = GC_RECEIVER_VIEW (widget);
+
+  if (self->receiver == NULL)
+    return;
+  g_dbus_proxy_call (G_DBUS_PROXY (self->receiver), "Disconnect", NULL,
+                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
+                     on_call_done, g_object_ref (self));
+}
+
+static void
+update_actions (GcReceiverView *self)
+{
+  GListModel *sources = adw_combo_row_get_model (self->sources_row);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receiver.connect",
+                                 self->receiver != NULL && sources != NULL
+                                 && g_list_model_get_n_items (sources) > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receiver.disconnect",
+                                 self->receiver != NULL);
+}
+
+GcDBusReceiver1 *
+gc_receiver_view_get_receiver (GcReceiverView *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_VIEW (self), NULL);
+  return self->receiver;
+}
+
+void
+gc_receiver_view_set_receiver (GcReceiverView  *self,
+                               GcDBusReceiver1 *receiver)
+{
+  g_return_if_fail (GC_IS_RECEIVER_VIEW (self));
+
+  if (self->receiver == receiver)
+    return;
+  if (self->receiver != NULL)
+    g_signal_handlers_disconnect_by_data (self->receiver, self);
+  g_set_object (&self->receiver, receiver);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  gc_history_clear (self->bitrate_history);
+  if (receiver != NULL)
+    {
+      g_signal_connect_swapped (receiver, "notify", G_CALLBACK (update), self);
+      self->tick_id = g_timeout_add_seconds (1, tick, self);
+      update (self);
+    }
+  gtk_stack_set_visible_child_name (self->stack, receiver != NULL ? "receiver" : "none");
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVER]);
+}
+
+void
+gc_receiver_view_set_sources (GcReceiverView *self,
+                              GListModel     *sources)
+{
+  GListModel *old;
+
+  g_return_if_fail (GC_IS_RECEIVER_VIEW (self));
+
+  old = adw_combo_row_get_model (self->sources_row);
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
+  adw_combo_row_set_model (self->sources_row, sources);
+  if (sources != NULL)
+    g_signal_connect_swapped (sources, "items-changed", G_CALLBACK (update_actions), self);
+  update_actions (self);
+}
+
+static void
+gc_receiver_view_dispose (GObject *object)
+{
+  GcReceiverView *self = GC_RECEIVER_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->receiver != NULL)
+    g_signal_handlers_disconnect_by_data (self->receiver, self);
+  g_clear_object (&self->receiver);
+  if (self->sources_row != NULL)
+    gc_receiver_view_set_sources (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_RECEIVER_VIEW);
+  G_OBJECT_CLASS (gc_receiver_view_parent_class)->dispose (object);
+}
+
+static void
+gc_receiver_view_finalize (GObject *object)
+{
+  GcReceiverView *self = GC_RECEIVER_VIEW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->bitrate_history);
+  G_OBJECT_CLASS (gc_receiver_view_parent_class)->finalize (object);
+}
+
+static void
+gc_receiver_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GcReceiverView *self = GC_RECEIVER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECEIVER:
+      g_value_set_object (value, self->receiver);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_receiver_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GcReceiverView *self = GC_RECEIVER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECEIVER:
+      gc_receiver_view_set_receiver (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_receiver_view_class_init (GcReceiverViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gc_receiver_view_dispose;
+  object_class->finalize = gc_receiver_view_finalize;
+  object_class->get_property = gc_receiver_view_get_property;
+  object_class->set_property = gc_receiver_view_set_property;
+
+  properties[PROP_RECEIVER] =
+    g_param_spec_object ("receiver", NULL, NULL, GC_DBUS_TYPE_RECEIVER1,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                         | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "receiver.connect", NULL,
+                                   connect_activated);
+  gtk_widget_class_install_action (widget_class, "receiver.disconnect", NULL,
+                                   disconnect_activated);
+
+  g_type_ensure (GC_TYPE_SPARKLINE);
+  g_type_ensure (GC_TYPE_PEER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/Groupcast/ui/gc-receiver-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, stack);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, state_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, error_row);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, source_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, group_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, received_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, lost_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, jitter_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, bitrate_plot);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, bitrate_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, frames_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, first_frame_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, latency_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, sources_row);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+gc_receiver_view_init (GcReceiverView *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->bitrate_history = gc_history_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gc_sparkline_set_history (self->bitrate_plot, self->bitrate_history);
+  gtk_stack_set_visible_child_name (self->stack, "none");
+  update_actions (self);
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcSourceView"
+
+#include "config.h"
+
+#include "gc-source-view.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "gc-member-row.h"
+#include "gc-sparkline.h"
+
+/* the source's group: where it sends, how much, and who is in it.
+ * counters are sampled once a second into the plots, whatever the rate at
+ * which the agent updates them */
+struct _GcSourceView
+{
+  GtkWidget parent_instance;
+
+  GcDBusSource1 *source;
+  GcMemberListModel *members;
+  GcHistory *bitrate_history;
+  GcHistory *packets_history;
+  guint64 last_packets;
+  gboolean have_last_packets;
+  guint tick_id;
+
+  GtkStack *stack;
+  GtkLabel *state_label;
+  GtkLabel *group_label;
+  GtkLabel *ttl_label;
+  GtkLabel *url_label;
+  GtkLabel *encoder_label;
+  GcSparkline *bitrate_plot;
+  GtkLabel *bitrate_label;
+  GcSparkline *packets_plot;
+  GtkLabel *packets_label;
+  GtkStack *members_stack;
+  GtkListView *members_list;
+  GtkLabel *members_count_label;
+};
+
+G_DEFINE_FINAL_TYPE (GcSourceView, gc_source_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_SOURCE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const gchar *
+state_in_words (const gchar *state)
+{
+  if (g_strcmp0 (state, "stopped") == 0)
+    return _("Stopped");
+  if (g_strcmp0 (state, "ready") == 0)
+    /* TRANSLATORS: the source serves, but no receiver is in its group */
+    return _("Ready, no receivers");
+  if (g_strcmp0 (state, "streaming") == 0)
+    return _("Streaming");
+  return state != NULL ? state : "";
+}
+
+/* bits per second in words, e.g. "2.41 Mbit/s" */
+static gchar *
+format_bitrate (guint64 bps)
+{
+  if (bps >= 1000000)
+    return g_strdup_printf (_("%.2f Mbit/s"), bps / 1e6);
+  return g_strdup_printf (_("%.0f kbit/s"), bps / 1e3);
+}
+
+static void
+update_properties (GcSourceView *self)
+{
+  g_autofree gchar *group = NULL;
+  g_autofree gchar *ttl = NULL;
+  g_autofree gchar *bitrate = NULL;
+  g_autofree gchar *packets = NULL;
+  g_autofree gchar *count = NULL;
+  GcDBusSource1 *s = self->source;
+
+  if (s == NULL)
+    return;
+
+  gtk_label_set_label (self->state_label, state_in_words (gc_dbus_source1_get_state (s)));
+  /* TRANSLATORS: multicast group, then its RTP and RTCP ports */
+  group = g_strdup_printf (_("%s, RTP %u, RTCP %u"),
+                           gc_dbus_source1_get_group (s) != NULL
+                           ? gc_dbus_source1_get_group (s) : "",
+                           gc_dbus_source1_get_rtp_port (s),
+                           gc_dbus_source1_get_rtcp_port (s));
+  gtk_label_set_label (self->group_label, group);
+  ttl = g_strdup_printf ("%u", gc_dbus_source1_get_ttl (s));
+  gtk_label_set_label (self->ttl_label, ttl);
+  gtk_label_set_label (self->url_label, gc_dbus_source1_get_url (s));
+  gtk_label_set_label (self->encoder_label, gc_dbus_source1_get_encoder (s));
+
+  bitrate = format_bitrate (gc_dbus_source1_get_bitrate (s));
+  gtk_label_set_label (self->bitrate_label, bitrate);
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, gc_dbus_source1_get_packets_sent (s));
+  /* TRANSLATORS: %s is the number of RTP packets sent so far */
+  packets = g_strdup_printf (_("%s packets sent"), count);
+  gtk_label_set_label (self->packets_label, packets);
+}
+
+static void
+update_members (GcSourceView *self)
+{
+  guint n;
+  g_autofree gchar *count = NULL;
+
+  gc_member_list_model_set_members (self->members,
+                                    self->source != NULL
+                                    ? gc_dbus_source1_get_members (self->source) : NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  count = g_strdup_printf (ngettext ("%u receiver", "%u receivers", n), n);
+  gtk_label_set_label (self->members_count_label, count);
+  gtk_stack_set_visible_child_name (self->members_stack, n > 0 ? "list" : "empty");
+}
+
+static void
+on_source_notify (GcSourceView *self,
+                  GParamSpec   *pspec)
+{
+  if (g_str_equal (pspec->name, "members"))
+    update_members (self);
+  else
+    update_properties (self);
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  GcSourceView *self = user_data;
+  guint64 packets;
+
+  if (self->source == NULL)
+    return G_SOURCE_CONTINUE;
+
+  gc_history_push (self->bitrate_history, gc_dbus_source1_get_bitrate (self->source) / 1e6);
+  /* the plot shows packets a second; the label shows the running total */
+  packets = gc_dbus_source1_get_packets_sent (self->source);
+  if (self->have_last_packets && packets >= self->last_packets)
+    gc_history_push (self->packets_history, packets - self->last_packets);
+  self->last_packets = packets;
+  self->have_last_packets = TRUE;
+  gc_member_list_model_sample (self->members);
+  update_properties (self);
+  return G_SOURCE_CONTINUE;
+}
+
+GcDBusSource1 *
+gc_source_view_get_source (GcSourceView *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_VIEW (self), NULL);
+  return self->source;
+}
+
+GcMemberListModel *
+gc_source_view_get_members (GcSourceView *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_VIEW (self), NULL);
+  return self->members;
+}
+
+void
+gc_source_view_set_source (GcSourceView  *self,
+                           GcDBusSource1 *source)
+{
+  g_return_if_fail (GC_IS_SOURCE_VIEW (self));
+
+  if (self->source == source)
+    return;
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_set_object (&self->source, source);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  gc_history_clear (self->bitrate_history);
+  gc_history_clear (self->packets_history);
+  self->have_last_packets = FALSE;
+
+  if (source != NULL)
+    {
+      g_signal_connect_swapped (source, "notify", G_CALLBACK (on_source_notify), self);
+      self->tick_id = g_timeout_add_seconds (1, tick, self);
+      update_properties (self);
+    }
+  update_members (self);
+  gtk_stack_set_visible_child_name (self->stack, source != NULL ? "source" : "none");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
+}
+
+static void
+gc_source_view_dispose (GObject *object)
+{
+  GcSourceView *self = GC_SOURCE_VIEW (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_clear_object (&self->source);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_SOURCE_VIEW);
+  G_OBJECT_CLASS (gc_source_view_parent_class)->dispose (object);
+}
+
+static void
+gc_source_view_finalize (GObject *object)
+{
+  GcSourceView *self = GC_SOURCE_VIEW (object);
+
+  g_clear_object (&self->members);
+  g_clear_object (&self->bitrate_history);
+  g_clear_object (&self->packets_history);
+  G_OBJECT_CLASS (gc_source_view_parent_class)->finalize (object);
+}
+
+static void
+gc_source_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  GcSourceView *self = GC_SOURCE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      g_value_set_object (value, self->source);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_source_view_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  GcSourceView *self = GC_SOURCE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      gc_source_view_set_source (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_source_view_class_init (GcSourceViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gc_source_view_dispose;
+  object_class->finalize = gc_source_view_finalize;
+  object_class->get_property = gc_source_view_get_property;
+  object_class->set_property = gc_source_view_set_property;
+
+  properties[PROP_SOURCE] =
+    g_param_spec_object ("source", NULL, NULL, GC_DBUS_TYPE_SOURCE1,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                         | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (GC_TYPE_SPARKLINE);
+  g_type_ensure (GC_TYPE_MEMBER_ROW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/Groupcast/ui/gc-source-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, stack);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, state_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, group_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, ttl_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, url_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, encoder_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, bitrate_plot);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, bitrate_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, packets_plot);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, packets_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, members_stack);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, members_list);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, members_count_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+gc_source_view_init (GcSourceView *self)
+{
+  g_autoptr (GtkNoSelection) selection = NULL;
+
+  self->members = gc_member_list_model_new ();
+  self->bitrate_history = gc_history_new ();
+  self->packets_history = gc_history_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gc_sparkline_set_history (self->bitrate_plot, self->bitrate_history);
+  gc_sparkline_set_history (self->packets_plot, self->packets_history);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->members)));
+  gtk_list_view_set_model (self->members_list, GTK_SELECTION_MODEL (selection));
+  gtk_stack_set_visible_child_name (self->stack, "none");
+  update_members (self);
+}

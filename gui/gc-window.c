@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcWindow"
+
+#include "config.h"
+
+#include "gc-window.h"
+
+#include <glib/gi18n.h>
+
+#include "gc-peer-row.h"
+#include "gc-receiver-view.h"
+#include "gc-source-view.h"
+
+/* the main window: the agent's state, and when it runs, its receivers
+ * (to switch), its group (as a source) and its own receiver */
+struct _GcWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  GcAgentClient *client;
+  GcPeerListModel *receivers;
+  GcPeerListModel *sources;
+  GtkCustomFilter *filter;
+  GtkMultiSelection *selection;
+  GcDBusSource1 *source; /* the one whose SwitchFinished we follow */
+  GCancellable *cancellable;
+
+  AdwToastOverlay *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkWidget *search_button;
+  GtkStack *main_stack;
+  AdwStatusPage *absent_page;
+  GtkLabel *absent_command;
+  AdwStatusPage *failed_page;
+  AdwViewStack *view_stack;
+  AdwViewStackPage *receiver_page;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkStack *list_stack;
+  GtkListView *peer_list;
+  GtkLabel *selection_label;
+  GcSourceView *source_view;
+  GcReceiverView *receiver_view;
+};
+
+G_DEFINE_FINAL_TYPE (GcWindow, gc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+toast (GcWindow    *self,
+       const gchar *message)
+{
+  g_message ("%s", message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* the selected receivers, in list order */
+static GPtrArray *
+selected_peers (GcWindow *self)
+{
+  g_autoptr (GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *peers = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position);
+       ok; ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      GcPeer *peer = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+      if (peer != NULL)
+        g_ptr_array_add (peers, peer);
+    }
+  return peers;
+}
+
+static void
+update_actions (GcWindow *self)
+{
+  g_autoptr (GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint n = (guint) gtk_bitset_get_size (set);
+  gboolean can = n > 0 && self->source != NULL;
+  g_autofree gchar *text = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can);
+
+  if (self->source == NULL)
+    text = g_strdup (_("This agent is not a source"));
+  else if (n == 0)
+    text = g_strdup (_("Select receivers to switch"));
+  else
+    text = g_strdup_printf (ngettext ("%u receiver selected", "%u receivers selected", n), n);
+  gtk_label_set_label (self->selection_label, text);
+}
+
+static void
+update_list_stack (GcWindow *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0;
+  gboolean none = g_list_model_get_n_items (G_LIST_MODEL (self->receivers)) == 0;
+
+  if (!empty)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, none ? "empty" : "no-match");
+}
+
+/* ---- switch and release ---- */
+
+typedef struct
+{
+  GcWindow *window;
+  GPtrArray *peers;
+  gboolean release;
+} SwitchCall;
+
+static void
+switch_call_free (SwitchCall *call)
+{
+  g_object_unref (call->window);
+  g_ptr_array_unref (call->peers);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwitchCall, switch_call_free)
+
+static GcPeer *
+find_peer (GPtrArray   *peers,
+           const gchar *id)
+{
+  for (guint i = 0; i < peers->len; i++)
+    if (gc_peer_matches (g_ptr_array_index (peers, i), id))
+      return g_ptr_array_index (peers, i);
+  return NULL;
+}
+
+static void
+apply_result (GcPeer      *peer,
+              gboolean     release,
+              gboolean     ok,
+              const gchar *message,
+              gdouble      ms)
+{
+  if (release && ok)
+    gc_peer_set_switch_state (peer, GC_SWITCH_STATE_OK, _("Released"));
+  else
+    gc_peer_set_switch_result (peer, ok, message, ms);
+}
+
+static void
+on_switch_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (SwitchCall) call = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) results = NULL;
+  gboolean ok;
+
+  if (call->release)
+    ok = gc_dbus_source1_call_release_finish (GC_DBUS_SOURCE1 (object), &results,
+                                              result, &error);
+  else
+    ok = gc_dbus_source1_call_switch_finish (GC_DBUS_SOURCE1 (object), &results,
+                                             result, &error);
+  if (!ok)
+    {
+      g_autofree gchar *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_dbus_error_strip_remote_error (error);
+      message = g_strdup_printf (call->release
+                                 /* TRANSLATORS: %s says why the agent could not do it */
+                                 ? _("Release failed: %s") : _("Switch failed: %s"),
+                                 error->message);
+      toast (call->window, message);
+      for (guint i = 0; i < call->peers->len; i++)
+        {
+          GcPeer *peer = g_ptr_array_index (call->peers, i);
+
+          if (gc_peer_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
+            gc_peer_set_switch_state (peer, GC_SWITCH_STATE_FAILED, error->message);
+        }
+      return;
+    }
+
+  /* each receiver has its own row in the reply: one failure leaves the
+   * others' results alone */
+  {
+    GVariantIter iter;
+    const gchar *id;
+    const gchar *message;
+    gboolean row_ok;
+    gdouble ms;
+
+    g_variant_iter_init (&iter, results);
+    while (g_variant_iter_next (&iter, "(&sb&sd)", &id, &row_ok, &message, &ms))
+      {
+        GcPeer *peer = find_peer (call->peers, id);
+
+        if (peer == NULL)
+          peer = gc_peer_list_model_find (call->window->receivers, id);
+        if (peer != NULL)
+          apply_result (peer, call->release, row_ok, message, ms);
+      }
+  }
+  for (guint i = 0; i < call->peers->len; i++)
+    {
+      GcPeer *peer = g_ptr_array_index (call->peers, i);
+
+      if (gc_peer_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
+        gc_peer_set_switch_state (peer, GC_SWITCH_STATE_FAILED, _("No answer from the receiver"));
+    }
+}
+
+static void
+start_switch (GcWindow *self,
+              gboolean  release)
+{
+  g_autoptr (GPtrArray) peers = selected_peers (self);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  SwitchCall *call;
+
+  if (self->source == NULL || peers->len == 0)
+    return;
+
+  for (guint i = 0; i < peers->len; i++)
+    {
+      GcPeer *peer = g_ptr_array_index (peers, i);
+
+      g_ptr_array_add (ids, (gpointer) gc_peer_get_id (peer));
+      gc_peer_set_switch_state (peer, GC_SWITCH_STATE_RUNNING, NULL);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  call = g_new0 (SwitchCall, 1);
+  call->window = g_object_ref (self);
+  call->peers = g_steal_pointer (&peers);
+  call->release = release;
+  if (release)
+    gc_dbus_source1_call_release (self->source, (const gchar * const *) ids->pdata,
+                                  self->cancellable, on_switch_done, call);
+  else
+    gc_dbus_source1_call_switch (self->source, (const gchar * const *) ids->pdata,
+                                 self->cancellable, on_switch_done, call);
+}
+
+static void
+switch_activated (GtkWidget   *widget,
+                  const gchar *action_name,
+                  GVariant    *parameter)
+{
+  start_switch (GC_WINDOW (widget), FALSE);
+}
+
+static void
+release_activated (GtkWidget   *widget,
+                   const gchar *action_name,
+                   GVariant    *parameter)
+{
+  start_switch (GC_WINDOW (widget), TRUE);
+}
+
+static void
+search_activated (GtkWidget   *widget,
+                  const gchar *action_name,
+                  GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "receivers");
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* results arrive one by one as SwitchFinished, before the reply */
+static void
+on_switch_finished (GcDBusSource1 *source,
+                    const gchar   *id,
+                    gboolean       ok,
+                    const gchar   *message,
+                    gdouble        ms,
+                    GcWindow      *self)
+{
+  GcPeer *peer = gc_peer_list_model_find (self->receivers, id);
+
+  if (peer != NULL)
+    gc_peer_set_switch_result (peer, ok, message, ms);
+}
+
+/* ---- search ---- */
+
+static gboolean
+filter_peer (gpointer item,
+             gpointer user_data)
+{
+  GcWindow *self = user_data;
+  const gchar *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree gchar *needle = NULL;
+  g_autofree gchar *name = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  needle = g_utf8_casefold (text, -1);
+  name = g_utf8_casefold (gc_peer_get_name (GC_PEER (item)), -1);
+  return strstr (name, needle) != NULL
+         || strstr (gc_peer_get_address (GC_PEER (item)), text) != NULL;
+}
+
+static void
+on_search_changed (GcWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* ---- following the agent ---- */
+
+static void
+update_agent (GcWindow *self)
+{
+  GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+  g_autofree gchar *subtitle = NULL;
+
+  if (agent != NULL && gc_dbus_agent1_get_name (agent) != NULL)
+    /* TRANSLATORS: the agent's name and address, under the window title */
+    subtitle = g_strdup_printf (_("%s at %s"), gc_dbus_agent1_get_name (agent),
+                                gc_dbus_agent1_get_address (agent) != NULL
+                                ? gc_dbus_agent1_get_address (agent) : "");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle != NULL ? subtitle : "");
+}
+
+static void
+update_state (GcWindow *self)
+{
+  GcAgentState state = self->client != NULL ? gc_agent_client_get_state (self->client)
+                                            : GC_AGENT_STATE_CONNECTING;
+
+  /* the views, and searching them, only make sense with an agent */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
+                                                     state == GC_AGENT_STATE_PRESENT);
+  gtk_widget_set_visible (self->search_button, state == GC_AGENT_STATE_PRESENT);
+
+  switch (state)
+    {
+    case GC_AGENT_STATE_CONNECTING:
+      gtk_stack_set_visible_child_name (self->main_stack, "connecting");
+      break;
+    case GC_AGENT_STATE_ABSENT:
+      /* a system agent is a service; a session one is started by hand */
+      if (gc_agent_client_get_address (self->client) == NULL
+          && gc_agent_client_get_bus_type (self->client) == G_BUS_TYPE_SYSTEM)
+        gtk_label_set_label (self->absent_command, "systemctl start groupcast-agent");
+      else
+        gtk_label_set_label (self->absent_command, "groupcast-agent --source");
+      gtk_stack_set_visible_child_name (self->main_stack, "absent");
+      break;
+    case GC_AGENT_STATE_PRESENT:
+      gtk_stack_set_visible_child_name (self->main_stack, "agent");
+      break;
+    case GC_AGENT_STATE_FAILED:
+      adw_status_page_set_description (self->failed_page,
+                                       gc_agent_client_get_error (self->client));
+      gtk_stack_set_visible_child_name (self->main_stack, "failed");
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+update_objects (GcWindow *self)
+{
+  GDBusObjectManager *manager = NULL;
+  GcDBusSource1 *source = NULL;
+  GcDBusReceiver1 *receiver = NULL;
+
+  if (self->client != NULL)
+    {
+      manager = gc_agent_client_get_manager (self->client);
+      source = gc_agent_client_get_source (self->client);
+      receiver = gc_agent_client_get_receiver (self->client);
+    }
+
+  gc_peer_list_model_set_manager (self->receivers, manager);
+  gc_peer_list_model_set_manager (self->sources, manager);
+
+  if (self->source != source)
+    {
+      if (self->source != NULL)
+        g_signal_handlers_disconnect_by_func (self->source, on_switch_finished, self);
+      g_set_object (&self->source, source);
+      if (source != NULL)
+        g_signal_connect (source, "switch-finished", G_CALLBACK (on_switch_finished), self);
+    }
+  gc_source_view_set_source (self->source_view, source);
+  gc_receiver_view_set_receiver (self->receiver_view, receiver);
+  adw_view_stack_page_set_visible (self->receiver_page, receiver != NULL);
+  update_agent (self);
+  update_actions (self);
+}
+
+GcAgentClient *
+gc_window_get_client (GcWindow *self)
+{
+  g_return_val_if_fail (GC_IS_WINDOW (self), NULL);
+  return self->client;
+}
+
+void
+gc_window_set_client (GcWindow      *self,
+                      GcAgentClient *client)
+{
+  g_return_if_fail (GC_IS_WINDOW (self));
+
+  if (self->client == client)
+    return;
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    {
+      g_signal_connect_swapped (client, "notify::state", G_CALLBACK (update_state), self);
+      g_signal_connect_swapped (client, "notify::manager", G_CALLBACK (update_objects), self);
+      g_signal_connect_swapped (client, "notify::source", G_CALLBACK (update_objects), self);
+      g_signal_connect_swapped (client, "notify::receiver", G_CALLBACK (update_objects), self);
+      g_signal_connect_swapped (client, "notify::agent", G_CALLBACK (update_objects), self);
+    }
+  update_state (self);
+  update_objects (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+GcPeerListModel *
+gc_window_get_receivers (GcWindow *self)
+{
+  g_return_val_if_fail (GC_IS_WINDOW (self), NULL);
+  return self->receivers;
+}
+
+GtkSelectionModel *
+gc_window_get_selection (GcWindow *self)
+{
+  g_return_val_if_fail (GC_IS_WINDOW (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+/* "connecting", "absent", "failed", or the view page ("receivers", "group",
+ * "receiver") when the agent is there */
+const gchar *
+gc_window_get_visible_page (GcWindow *self)
+{
+  const gchar *name;
+
+  g_return_val_if_fail (GC_IS_WINDOW (self), NULL);
+
+  name = gtk_stack_get_visible_child_name (self->main_stack);
+  if (g_strcmp0 (name, "agent") == 0)
+    return adw_view_stack_get_visible_child_name (self->view_stack);
+  return name;
+}
+
+void
+gc_window_show_page (GcWindow    *self,
+                     const gchar *name)
+{
+  g_return_if_fail (GC_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+GcWindow *
+gc_window_new (GtkApplication *application,
+               GcAgentClient  *client)
+{
+  return g_object_new (GC_TYPE_WINDOW,
+                       "application", application,
+                       "client", client,
+                       NULL);
+}
+
+static void
+gc_window_dispose (GObject *object)
+{
+  GcWindow *self = GC_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, on_switch_finished, self);
+  g_clear_object (&self->source);
+  if (self->receivers != NULL)
+    gc_peer_list_model_set_manager (self->receivers, NULL);
+  if (self->sources != NULL)
+    gc_peer_list_model_set_manager (self->sources, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_WINDOW);
+  G_OBJECT_CLASS (gc_window_parent_class)->dispose (object);
+}
+
+static void
+gc_window_finalize (GObject *object)
+{
+  GcWindow *self = GC_WINDOW (object);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->receivers);
+  g_clear_object (&self->sources);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (gc_window_parent_class)->finalize (object);
+}
+
+static void
+gc_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  GcWindow *self = GC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  GcWindow *self = GC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      gc_window_set_client (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_window_class_init (GcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gc_window_dispose;
+  object_class->finalize = gc_window_finalize;
+  object_class->get_property = gc_window_get_property;
+  object_class->set_property = gc_window_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, GC_TYPE_AGENT_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                         | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "win.switch", NULL, switch_activated);
+  gtk_widget_class_install_action (widget_class, "win.release", NULL, release_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.switch", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.switch", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+
+  g_type_ensure (GC_TYPE_PEER_ROW);
+  g_type_ensure (GC_TYPE_SOURCE_VIEW);
+  g_type_ensure (GC_TYPE_RECEIVER_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/Groupcast/ui/gc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, absent_page);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, absent_command);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, receiver_page);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, peer_list);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, source_view);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, receiver_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+}
+
+static void
+gc_window_init (GcWindow *self)
+{
+  g_autoptr (GtkFilterListModel) filtered = NULL;
+  g_autoptr (GtkSortListModel) sorted = NULL;
+  GtkStringSorter *sorter;
+
+  self->cancellable = g_cancellable_new ();
+  self->receivers = gc_peer_list_model_new ("receiver");
+  self->sources = gc_peer_list_model_new ("source");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* receivers → search filter → sorted by name → multi-selection */
+  self->filter = gtk_custom_filter_new (filter_peer, self, NULL);
+  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->receivers)),
+                                        g_object_ref (GTK_FILTER (self->filter)));
+  sorter = gtk_string_sorter_new (gtk_property_expression_new (GC_TYPE_PEER, NULL, "name"));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_steal_pointer (&filtered)),
+                                    GTK_SORTER (sorter));
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_steal_pointer (&sorted)));
+  gtk_list_view_set_model (self->peer_list, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "selection-changed",
+                            G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->selection, "items-changed",
+                            G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->selection, "items-changed",
+                            G_CALLBACK (update_list_stack), self);
+  g_signal_connect_swapped (self->receivers, "items-changed",
+                            G_CALLBACK (update_list_stack), self);
+
+  gc_receiver_view_set_sources (self->receiver_view, G_LIST_MODEL (self->sources));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  update_state (self);
+  update_objects (self);
+  update_list_stack (self);
+}

@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <gst/gst.h>
+#include <string.h>
+
+#include "gc-control-client.h"
+#include "gc-control-server.h"
+
+/* control server and client over real sockets on 127.0.0.1, on ephemeral
+ * ports; server and clients share this process's main loop, as a receiver's
+ * agent and the sources talking to it would not, so nothing here may block */
+
+#define KEY_TEXT "loopback-site-key"
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError *error;
+  GcControlResponse resp;
+  gint64 started_us;
+  gint64 elapsed_us;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_clear_error (&r->error);
+  gc_control_response_clear (&r->resp);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static GBytes *
+key_new (const gchar *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+static void
+on_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = gc_control_client_request_finish (res, &r->resp, &r->error);
+  r->elapsed_us = g_get_monotonic_time () - r->started_us;
+  r->done = TRUE;
+}
+
+static void
+fill_request (GcControlRequest *req, GcControlVerb verb)
+{
+  memset (req, 0, sizeof *req);
+  req->verb = verb;
+  if (verb != GC_CONTROL_VERB_STATUS)
+    req->url = g_strdup ("rtsp://127.0.0.1:7236/screen");
+  req->source_name = g_strdup ("test source");
+  req->source_id = g_strdup ("0123456789abcdef");
+}
+
+static void
+start_request (Result *r, guint16 port, GcControlVerb verb, GBytes *key,
+               guint timeout_ms)
+{
+  g_auto (GcControlRequest) req = { 0 };
+
+  memset (r, 0, sizeof *r);
+  fill_request (&req, verb);
+  r->started_us = g_get_monotonic_time ();
+  gc_control_client_request_async ("127.0.0.1", port, &req, key, timeout_ms,
+                                   NULL, on_done, r);
+}
+
+/* iterates the main loop until @done or @timeout_ms pass */
+static gboolean
+spin_until (gboolean *done, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+
+  while (!*done && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return *done;
+}
+
+static void
+spin_for (guint ms)
+{
+  gboolean never = FALSE;
+
+  spin_until (&never, ms);
+}
+
+static void
+request (Result *r, guint16 port, GcControlVerb verb, GBytes *key,
+         guint timeout_ms)
+{
+  start_request (r, port, verb, key, timeout_ms);
+  g_assert_true (spin_until (&r->done, timeout_ms + 2000));
+}
+
+static GcControlServer *
+server_new (GBytes *key, gboolean allow_unauthenticated)
+{
+  g_autoptr (GError) error = NULL;
+  GcControlServer *server = gc_control_server_new (0, "127.0.0.1", key,
+                                                   allow_unauthenticated);
+
+  g_assert_true (gc_control_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gc_control_server_get_port (server), >, 0);
+  return server;
+}
+
+/* answers at once: ok, with a made-up first frame time */
+typedef struct
+{
+  guint n_requests;
+  gchar *last_peer;
+  GcControlVerb last_verb;
+} Handler;
+
+static void
+on_request_now (GcControlServer  *server,
+                GcControlRequest *req,
+                const gchar      *peer,
+                GcControlReply   *reply,
+                gpointer          user_data)
+{
+  Handler *h = user_data;
+  g_auto (GcControlResponse) resp = { 0 };
+
+  h->n_requests++;
+  g_free (h->last_peer);
+  h->last_peer = g_strdup (peer);
+  h->last_verb = req->verb;
+
+  resp.ok = TRUE;
+  resp.state = g_strdup (req->verb == GC_CONTROL_VERB_SWITCH ? "playing"
+                                                             : "idle");
+  resp.current_url = g_strdup (req->url);
+  gc_control_reply_return (reply, &resp);
+}
+
+/* answers switch requests 300 ms later, as after the first decoded frame,
+ * and status requests at once */
+static gboolean
+answer_later (gpointer user_data)
+{
+  GcControlReply *reply = user_data;
+  g_auto (GcControlResponse) resp = { 0 };
+
+  resp.ok = TRUE;
+  resp.message = g_strdup ("showing test source");
+  resp.first_frame_ms = 300;
+  resp.state = g_strdup ("playing");
+  resp.current_url = g_strdup (gc_control_reply_get_request (reply)->url);
+  gc_control_reply_return (reply, &resp);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_request_later (GcControlServer  *server,
+                  GcControlRequest *req,
+                  const gchar      *peer,
+                  GcControlReply   *reply,
+                  gpointer          user_data)
+{
+  if (req->verb == GC_CONTROL_VERB_SWITCH)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 300, answer_later,
+                        gc_control_reply_ref (reply),
+                        (GDestroyNotify) gc_control_reply_unref);
+  else
+    on_request_now (server, req, peer, reply, user_data);
+}
+
+static void
+test_deferred_answer (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = server_new (key, FALSE);
+  guint16 port = gc_control_server_get_port (server);
+  g_auto (Result) sw = { 0 };
+  Result status[5];
+  Handler h = { 0 };
+
+  g_signal_connect (server, "request", G_CALLBACK (on_request_later), &h);
+
+  start_request (&sw, port, GC_CONTROL_VERB_SWITCH, key, 3000);
+  /* while the switch waits for its frame, other senders are served */
+  for (guint i = 0; i < G_N_ELEMENTS (status); i++)
+    start_request (&status[i], port, GC_CONTROL_VERB_STATUS, key, 3000);
+  for (guint i = 0; i < G_N_ELEMENTS (status); i++)
+    {
+      g_assert_true (spin_until (&status[i].done, 3000));
+      g_assert_no_error (status[i].error);
+      g_assert_true (status[i].ok);
+      g_assert_cmpstr (status[i].resp.state, ==, "idle");
+      g_assert_false (sw.done);
+      g_assert_cmpint (status[i].elapsed_us, <, 250 * 1000);
+      result_clear (&status[i]);
+    }
+
+  g_assert_true (spin_until (&sw.done, 3000));
+  g_assert_no_error (sw.error);
+  g_assert_true (sw.ok);
+  g_assert_true (sw.resp.ok);
+  g_assert_cmpstr (sw.resp.message, ==, "showing test source");
+  g_assert_cmpfloat_with_epsilon (sw.resp.first_frame_ms, 300, 0.01);
+  g_assert_cmpstr (sw.resp.state, ==, "playing");
+  g_assert_cmpstr (sw.resp.current_url, ==, "rtsp://127.0.0.1:7236/screen");
+  g_assert_cmpint (sw.elapsed_us, >=, 290 * 1000);
+  g_assert_cmpint (sw.elapsed_us, <, 1500 * 1000);
+  g_assert_cmpstr (h.last_peer, ==, "127.0.0.1");
+  g_free (h.last_peer);
+}
+
+static void
+test_not_authorized (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GBytes) wrong = key_new ("some-other-site-key");
+  Handler h = { 0 };
+
+  {
+    g_autoptr (GcControlServer) server = server_new (key, FALSE);
+    guint16 port = gc_control_server_get_port (server);
+    g_auto (Result) r1 = { 0 };
+    g_auto (Result) r2 = { 0 };
+
+    g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+
+    /* the refusal is logged with the peer, never with the key */
+    g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                           "refused control request from 127.0.0.1: wrong MAC*");
+    request (&r1, port, GC_CONTROL_VERB_SWITCH, wrong, 2000);
+    g_test_assert_expected_messages ();
+    g_assert_error (r1.error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED);
+    g_assert_false (r1.resp.ok);
+    g_assert_cmpint (r1.resp.code, ==, GC_ERROR_NOT_AUTHORIZED);
+    g_assert_null (strstr (r1.error->message, KEY_TEXT));
+
+    g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                           "refused control request from 127.0.0.1: *not signed*");
+    request (&r2, port, GC_CONTROL_VERB_SWITCH, NULL, 2000);
+    g_test_assert_expected_messages ();
+    g_assert_error (r2.error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED);
+    g_assert_cmpuint (h.n_requests, ==, 0);
+  }
+
+  /* no key on the receiver: status only, unless told otherwise */
+  {
+    g_autoptr (GcControlServer) server = server_new (NULL, FALSE);
+    guint16 port = gc_control_server_get_port (server);
+    g_auto (Result) r1 = { 0 };
+    g_auto (Result) r2 = { 0 };
+
+    g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+    g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                           "refused control request from 127.0.0.1: *no site key*");
+    request (&r1, port, GC_CONTROL_VERB_SWITCH, NULL, 2000);
+    g_test_assert_expected_messages ();
+    g_assert_error (r1.error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED);
+    request (&r2, port, GC_CONTROL_VERB_STATUS, NULL, 2000);
+    g_assert_no_error (r2.error);
+    g_assert_cmpuint (h.n_requests, ==, 1);
+  }
+  {
+    g_autoptr (GcControlServer) server = server_new (NULL, TRUE);
+    guint16 port = gc_control_server_get_port (server);
+    g_auto (Result) r1 = { 0 };
+
+    g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+    request (&r1, port, GC_CONTROL_VERB_RELEASE, NULL, 2000);
+    g_assert_no_error (r1.error);
+    g_assert_true (r1.ok);
+    g_assert_cmpint (h.last_verb, ==, GC_CONTROL_VERB_RELEASE);
+  }
+  g_free (h.last_peer);
+}
+
+typedef struct
+{
+  gboolean allow;
+  guint n_calls;
+  gchar *last;
+} Filter;
+
+static gboolean
+filter_func (const gchar *address, gpointer data)
+{
+  Filter *f = data;
+
+  f->n_calls++;
+  g_free (f->last);
+  f->last = g_strdup (address);
+  return f->allow;
+}
+
+static void
+test_peer_filter (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = server_new (key, FALSE);
+  guint16 port = gc_control_server_get_port (server);
+  g_auto (Result) r1 = { 0 };
+  g_auto (Result) r2 = { 0 };
+  Filter f = { FALSE, 0, NULL };
+  Handler h = { 0 };
+
+  g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+  gc_control_server_set_peer_filter (server, filter_func, &f, NULL);
+
+  g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                         "refused control request from 127.0.0.1: host 127.0.0.1 is not known*");
+  request (&r1, port, GC_CONTROL_VERB_SWITCH, key, 2000);
+  g_test_assert_expected_messages ();
+  g_assert_error (r1.error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpuint (f.n_calls, ==, 1);
+  g_assert_cmpstr (f.last, ==, "127.0.0.1");
+  g_assert_cmpuint (h.n_requests, ==, 0);
+
+  f.allow = TRUE;
+  request (&r2, port, GC_CONTROL_VERB_SWITCH, key, 2000);
+  g_assert_no_error (r2.error);
+  g_assert_cmpuint (h.n_requests, ==, 1);
+  g_free (f.last);
+  g_free (h.last_peer);
+}
+
+static guint16
+closed_port (void)
+{
+  g_autoptr (GSocket) sock = NULL;
+  g_autoptr (GSocketAddress) any = NULL;
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+  guint16 port;
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                       G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  any = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_assert_true (g_socket_bind (sock, any, FALSE, &error));
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  /* bound but never listening: connections to it are refused */
+  return port;
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_auto (Result) r = { 0 };
+
+  request (&r, closed_port (), GC_CONTROL_VERB_SWITCH, key, 3000);
+  g_assert_error (r.error, GC_ERROR, GC_ERROR_UNREACHABLE);
+  g_assert_cmpint (r.elapsed_us, <, 500 * 1000);
+}
+
+static gboolean
+on_incoming_hold (GSocketService    *service,
+                  GSocketConnection *conn,
+                  GObject           *source,
+                  gpointer           user_data)
+{
+  GPtrArray *held = user_data;
+
+  g_ptr_array_add (held, g_object_ref (conn));
+  return TRUE;
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GSocketService) service = g_socket_service_new ();
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) r = { 0 };
+  guint16 port;
+
+  /* a server that accepts and never says a word */
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service),
+                                              NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming_hold), held);
+  g_socket_service_start (service);
+
+  request (&r, port, GC_CONTROL_VERB_SWITCH, key, 500);
+  g_assert_error (r.error, GC_ERROR, GC_ERROR_TIMEOUT);
+  g_assert_cmpint (r.elapsed_us, >=, 490 * 1000);
+  g_assert_cmpint (r.elapsed_us, <, 1000 * 1000);
+  g_assert_cmpuint (held->len, ==, 1);
+
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+}
+
+/* idle connections that never send anything */
+typedef struct
+{
+  GPtrArray *conns;
+  guint n_pending;
+} Idle;
+
+static void
+on_idle_connected (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Idle *idle = user_data;
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *conn;
+
+  conn = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), res, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (idle->conns, conn);
+  idle->n_pending--;
+}
+
+static gboolean
+idle_all_connected (gpointer data)
+{
+  Idle *idle = data;
+
+  return idle->n_pending == 0;
+}
+
+static void
+open_idle (Idle *idle, guint16 port, guint n)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  idle->conns = g_ptr_array_new_with_free_func (g_object_unref);
+  idle->n_pending = n;
+  for (guint i = 0; i < n; i++)
+    g_socket_client_connect_to_host_async (client, "127.0.0.1", port, NULL,
+                                           on_idle_connected, idle);
+  while (!idle_all_connected (idle) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (idle->n_pending, ==, 0);
+}
+
+static gboolean
+wait_connections (GcControlServer *server, guint n, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+
+  while (gc_control_server_get_n_connections (server) != n &&
+         g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return gc_control_server_get_n_connections (server) == n;
+}
+
+/* 0 once the server closed it, -1 while still open */
+static gssize
+peek_closed (GSocketConnection *conn)
+{
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  gchar c;
+  g_autoptr (GError) error = NULL;
+  gssize n = g_socket_receive_with_blocking (sock, &c, 1, FALSE, NULL, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return -1;
+  /* a reset counts as closed too */
+  return n <= 0 ? 0 : n;
+}
+
+static void
+test_idle_flood (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  Handler h = { 0 };
+  Idle idle = { 0 };
+  guint16 port;
+  gint64 opened;
+  guint n_closed = 0;
+
+  server = gc_control_server_new (0, "127.0.0.1", key, FALSE);
+  g_object_set (server, "idle-timeout", 1500, "max-connections", 256, NULL);
+  g_assert_true (gc_control_server_start (server, &error));
+  g_assert_no_error (error);
+  port = gc_control_server_get_port (server);
+  g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+
+  open_idle (&idle, port, 200);
+  opened = g_get_monotonic_time ();
+  g_assert_true (wait_connections (server, 200, 3000));
+
+  /* meanwhile real requests are answered quickly */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_auto (Result) r = { 0 };
+
+      request (&r, port, GC_CONTROL_VERB_SWITCH, key, 2000);
+      g_assert_no_error (r.error);
+      g_assert_cmpint (r.elapsed_us, <, 200 * 1000);
+    }
+  /* not closed before their time */
+  g_assert_cmpint (g_get_monotonic_time () - opened, <, 1200 * 1000);
+  g_assert_cmpuint (gc_control_server_get_n_connections (server), ==, 200);
+
+  /* then all closed once the idle timeout passed */
+  g_assert_true (wait_connections (server, 0, 4000));
+  g_assert_cmpint (g_get_monotonic_time () - opened, >=, 1400 * 1000);
+  spin_for (50);
+  for (guint i = 0; i < idle.conns->len; i++)
+    if (peek_closed (idle.conns->pdata[i]) == 0)
+      n_closed++;
+  g_assert_cmpuint (n_closed, ==, 200);
+  g_ptr_array_unref (idle.conns);
+}
+
+static void
+test_max_connections (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) r1 = { 0 };
+  g_auto (Result) r2 = { 0 };
+  Handler h = { 0 };
+  Idle idle = { 0 };
+  guint16 port;
+
+  server = gc_control_server_new (0, "127.0.0.1", key, FALSE);
+  g_object_set (server, "max-connections", 4, "idle-timeout", 20000, NULL);
+  g_assert_true (gc_control_server_start (server, &error));
+  g_assert_no_error (error);
+  port = gc_control_server_get_port (server);
+  g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+
+  open_idle (&idle, port, 4);
+  g_assert_true (wait_connections (server, 4, 3000));
+
+  /* a fifth is closed at once, without an answer */
+  request (&r1, port, GC_CONTROL_VERB_SWITCH, key, 2000);
+  g_assert_error (r1.error, GC_ERROR, GC_ERROR_REFUSED);
+  g_assert_cmpint (r1.elapsed_us, <, 500 * 1000);
+  g_assert_cmpuint (h.n_requests, ==, 0);
+  g_assert_cmpuint (gc_control_server_get_n_connections (server), ==, 4);
+
+  /* one goes away: room for a request again */
+  g_ptr_array_remove_index (idle.conns, 0);
+  g_assert_true (wait_connections (server, 3, 3000));
+  request (&r2, port, GC_CONTROL_VERB_SWITCH, key, 2000);
+  g_assert_no_error (r2.error);
+  g_assert_cmpuint (h.n_requests, ==, 1);
+
+  g_ptr_array_unref (idle.conns);
+  g_free (h.last_peer);
+}
+
+static void
+test_no_handler (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = server_new (key, FALSE);
+  g_auto (Result) r = { 0 };
+
+  /* nobody connected to "request": the sender hears so at once */
+  request (&r, gc_control_server_get_port (server), GC_CONTROL_VERB_SWITCH,
+           key, 2000);
+  g_assert_error (r.error, GC_ERROR, GC_ERROR_NOT_SUPPORTED);
+  g_assert_cmpint (r.elapsed_us, <, 500 * 1000);
+}
+
+static void
+on_request_never (GcControlServer  *server,
+                  GcControlRequest *req,
+                  const gchar      *peer,
+                  GcControlReply   *reply,
+                  gpointer          user_data)
+{
+  GPtrArray *kept = user_data;
+
+  g_ptr_array_add (kept, gc_control_reply_ref (reply));
+}
+
+static void
+test_reply_timeout (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = server_new (key, FALSE);
+  g_autoptr (GPtrArray) kept =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gc_control_reply_unref);
+  g_auto (GcControlResponse) late = { 0 };
+  g_auto (Result) r = { 0 };
+
+  g_object_set (server, "reply-timeout", 400, NULL);
+  g_signal_connect (server, "request", G_CALLBACK (on_request_never), kept);
+
+  g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                         "control request from 127.0.0.1: no outcome within 400 ms");
+  request (&r, gc_control_server_get_port (server), GC_CONTROL_VERB_SWITCH,
+           key, 3000);
+  g_test_assert_expected_messages ();
+  g_assert_error (r.error, GC_ERROR, GC_ERROR_TIMEOUT);
+  g_assert_cmpint (r.elapsed_us, >=, 390 * 1000);
+  g_assert_cmpint (r.elapsed_us, <, 2000 * 1000);
+
+  /* the handler's late answer is dropped quietly */
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_true (gc_control_reply_is_returned (kept->pdata[0]));
+  late.ok = TRUE;
+  gc_control_reply_return (kept->pdata[0], &late);
+}
+
+static void
+test_garbage (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = server_new (key, FALSE);
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GcControlResponse) resp = { 0 };
+  Handler h = { 0 };
+  const gchar *junk = "HELLO / HTTP/1.1\r\n\r\n";
+  GSocket *sock;
+  gchar buf[4096];
+  gsize len = 0;
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+  g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                          gc_control_server_get_port (server),
+                                          NULL, &error);
+  g_assert_no_error (error);
+  sock = g_socket_connection_get_socket (conn);
+  g_assert_cmpint (g_socket_send (sock, junk, strlen (junk), NULL, &error), ==,
+                   strlen (junk));
+
+  g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                         "refused control request from 127.0.0.1: malformed*");
+  /* read the answer without blocking the loop the server runs on */
+  while (g_get_monotonic_time () < end)
+    {
+      gssize n;
+
+      g_main_context_iteration (NULL, FALSE);
+      g_clear_error (&error);
+      n = g_socket_receive_with_blocking (sock, buf + len,
+                                          sizeof buf - 1 - len, FALSE, NULL,
+                                          &error);
+      if (n == 0)
+        break;
+      if (n > 0)
+        len += n;
+      else
+        g_usleep (1000);
+    }
+  g_test_assert_expected_messages ();
+  g_assert_true (gc_control_response_parse ((const guint8 *) buf, len, &resp,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_false (resp.ok);
+  g_assert_cmpint (resp.code, ==, GC_ERROR_INVALID_ARGS);
+  g_assert_cmpuint (h.n_requests, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/groupcast/control/deferred-answer", test_deferred_answer);
+  g_test_add_func ("/groupcast/control/not-authorized", test_not_authorized);
+  g_test_add_func ("/groupcast/control/peer-filter", test_peer_filter);
+  g_test_add_func ("/groupcast/control/unreachable", test_unreachable);
+  g_test_add_func ("/groupcast/control/timeout", test_timeout);
+  g_test_add_func ("/groupcast/control/idle-flood", test_idle_flood);
+  g_test_add_func ("/groupcast/control/max-connections", test_max_connections);
+  g_test_add_func ("/groupcast/control/no-handler", test_no_handler);
+  g_test_add_func ("/groupcast/control/reply-timeout", test_reply_timeout);
+  g_test_add_func ("/groupcast/control/garbage", test_garbage);
+
+  return g_test_run ();
+}

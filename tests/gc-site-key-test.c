@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gc-error.h"
+#include "gc-site-key.h"
+
+#define SECRET "correct-horse-battery-staple"
+
+typedef struct
+{
+  gchar *dir;
+  gchar *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("gc-site-key-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "site.key", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_unlink (f->path);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+write_key (Fixture *f, const gchar *content, gsize len, int mode)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_unlink (f->path);
+  g_file_set_contents_full (f->path, content, len,
+                            G_FILE_SET_CONTENTS_NONE, mode, &error);
+  g_assert_no_error (error);
+  /* the umask may have taken bits away: set exactly what the test wants */
+  g_assert_cmpint (g_chmod (f->path, mode), ==, 0);
+}
+
+static void
+assert_key (GBytes *key, const gchar *expected)
+{
+  gsize len;
+  const gchar *data = g_bytes_get_data (key, &len);
+
+  g_assert_cmpmem (data, len, expected, strlen (expected));
+}
+
+static void
+test_loose_mode (Fixture *f, gconstpointer data)
+{
+  const int modes[] = { 0644, 0640, 0604, 0620, 0602 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) key = NULL;
+      g_autofree gchar *mode = g_strdup_printf ("%04o", modes[i]);
+
+      write_key (f, SECRET "\n", strlen (SECRET) + 1, modes[i]);
+      key = gc_site_key_load_file (f->path, &error);
+      g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+      g_assert_null (key);
+      g_assert_nonnull (strstr (error->message, f->path));
+      g_assert_nonnull (strstr (error->message, mode));
+      g_assert_null (strstr (error->message, SECRET));
+    }
+}
+
+static void
+test_private_mode (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = NULL;
+
+  write_key (f, SECRET, strlen (SECRET), 0600);
+  key = gc_site_key_load_file (f->path, &error);
+  g_assert_no_error (error);
+  assert_key (key, SECRET);
+
+  /* owner-only read is fine too */
+  g_clear_pointer (&key, g_bytes_unref);
+  g_assert_cmpint (g_chmod (f->path, 0400), ==, 0);
+  key = gc_site_key_load_file (f->path, &error);
+  g_assert_no_error (error);
+  assert_key (key, SECRET);
+}
+
+static void
+test_newline (Fixture *f, gconstpointer data)
+{
+  const struct { const gchar *content; const gchar *key; } cases[] = {
+    { SECRET "\n", SECRET },
+    { SECRET "\r\n", SECRET },
+    /* only one newline goes: a second one belongs to the key */
+    { SECRET "\n\n", SECRET "\n" },
+    { "  " SECRET " \n", "  " SECRET " " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) key = NULL;
+
+      write_key (f, cases[i].content, strlen (cases[i].content), 0600);
+      key = gc_site_key_load_file (f->path, &error);
+      g_assert_no_error (error);
+      assert_key (key, cases[i].key);
+    }
+}
+
+static void
+test_empty_short (Fixture *f, gconstpointer data)
+{
+  const gchar *contents[] = { "", "\n", "abcde", "sevn777\n", "\r\n" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) key = NULL;
+
+      write_key (f, contents[i], strlen (contents[i]), 0600);
+      key = gc_site_key_load_file (f->path, &error);
+      g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+      g_assert_null (key);
+      g_assert_nonnull (strstr (error->message, f->path));
+      if (strlen (contents[i]) > 2)
+        {
+          g_autofree gchar *stripped = g_strndup (contents[i], 5);
+
+          g_assert_nonnull (strstr (error->message, "too short"));
+          g_assert_null (strstr (error->message, stripped));
+        }
+      else
+        g_assert_nonnull (strstr (error->message, "empty"));
+    }
+
+  /* exactly the minimum is enough */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) key = NULL;
+
+    write_key (f, "12345678\n", 9, 0600);
+    key = gc_site_key_load_file (f->path, &error);
+    g_assert_no_error (error);
+    assert_key (key, "12345678");
+  }
+}
+
+static void
+test_missing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = gc_site_key_load_file (f->path, &error);
+
+  g_assert_error (error, GC_ERROR, GC_ERROR_NOT_FOUND);
+  g_assert_null (key);
+  g_assert_nonnull (strstr (error->message, f->path));
+}
+
+static void
+test_too_long (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = NULL;
+  g_autofree gchar *big = g_strnfill (GC_SITE_KEY_MAX_LENGTH + 1, 'k');
+
+  write_key (f, big, strlen (big), 0600);
+  key = gc_site_key_load_file (f->path, &error);
+  g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  g_assert_null (key);
+  g_assert_null (strstr (error->message, "kkkkkkkk"));
+}
+
+static void
+test_from_string (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = NULL;
+
+  key = gc_site_key_from_string (SECRET, &error);
+  g_assert_no_error (error);
+  assert_key (key, SECRET);
+  g_clear_pointer (&key, g_bytes_unref);
+
+  key = gc_site_key_from_string ("", &error);
+  g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  g_assert_null (key);
+  g_clear_error (&error);
+
+  key = gc_site_key_from_string ("seven77", &error);
+  g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  g_assert_null (strstr (error->message, "seven77"));
+  g_assert_null (key);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/groupcast/site-key/loose-mode", Fixture, NULL, fixture_setup,
+              test_loose_mode, fixture_teardown);
+  g_test_add ("/groupcast/site-key/private-mode", Fixture, NULL,
+              fixture_setup, test_private_mode, fixture_teardown);
+  g_test_add ("/groupcast/site-key/newline", Fixture, NULL, fixture_setup,
+              test_newline, fixture_teardown);
+  g_test_add ("/groupcast/site-key/empty-short", Fixture, NULL,
+              fixture_setup, test_empty_short, fixture_teardown);
+  g_test_add ("/groupcast/site-key/missing", Fixture, NULL, fixture_setup,
+              test_missing, fixture_teardown);
+  g_test_add ("/groupcast/site-key/too-long", Fixture, NULL, fixture_setup,
+              test_too_long, fixture_teardown);
+  g_test_add_func ("/groupcast/site-key/from-string", test_from_string);
+
+  return g_test_run ();
+}
