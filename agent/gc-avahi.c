@@ -189,6 +189,7 @@ struct _GcAvahi
   AvahiServiceBrowser *browser;
   GHashTable *services; /* "if/proto/name/domain" → Service */
   guint reconnect_id;
+  guint republish_id;
   gboolean running;
 };
 
@@ -259,6 +260,7 @@ forget_services (GcAvahi *self)
 static void
 free_client (GcAvahi *self)
 {
+  g_clear_handle_id (&self->republish_id, g_source_remove);
   forget_services (self);
   g_clear_pointer (&self->browser, avahi_service_browser_free);
   g_clear_pointer (&self->group, avahi_entry_group_free);
@@ -353,9 +355,10 @@ browse_cb (AvahiServiceBrowser *b, AvahiIfIndex interface, AvahiProtocol protoco
       {
         Service *s;
 
-        /* our own service: the table would ignore it anyway */
-        if (flags & AVAHI_LOOKUP_RESULT_OUR_OWN)
-          return;
+        /* our own service is resolved too (the table ignores our id): when
+         * another agent takes over a name we gave up after a collision,
+         * avahi folds the remove and the new into nothing, and only the
+         * open resolver sees the change */
         key = service_key (interface, protocol, name, domain);
         if (g_hash_table_contains (self->services, key))
           return;
@@ -399,15 +402,63 @@ browse_cb (AvahiServiceBrowser *b, AvahiIfIndex interface, AvahiProtocol protoco
     }
 }
 
+static gchar *truncate_name (const gchar *name);
+
+/* the first alternative carries a piece of our id: two agents that started
+ * together with one name would otherwise both move to "NAME #2", collide
+ * again, and go on in step (avahi spaces re-registrations 1 s apart, which
+ * keeps them in step). after that, avahi's own "#N" series */
 static void
 take_alternative_name (GcAvahi *self)
 {
-  gchar *alt = avahi_alternative_service_name (self->service_name);
+  gchar *base = truncate_name (self->self_announcement->name);
+  gboolean first = g_strcmp0 (self->service_name, base) == 0;
+  gchar *alt;
+
+  avahi_free (base);
+  if (first && self->self_announcement->id != NULL)
+    {
+      g_autofree gchar *with_id = g_strdup_printf ("%s (%.4s)", self->self_announcement->name,
+                                                   self->self_announcement->id);
+      gsize max = MAX_SERVICE_NAME - strlen (" (xxxx)");
+      g_autofree gchar *short_name = NULL;
+
+      /* keep the id piece when the name is long: cut the name, not the id */
+      if (strlen (with_id) > MAX_SERVICE_NAME)
+        {
+          const gchar *end = self->self_announcement->name;
+
+          for (const gchar *p = end; *p != '\0'; p = g_utf8_next_char (p))
+            {
+              if ((gsize) (g_utf8_next_char (p) - self->self_announcement->name) > max)
+                break;
+              end = g_utf8_next_char (p);
+            }
+          short_name = g_strndup (self->self_announcement->name,
+                                  end - self->self_announcement->name);
+          g_free (with_id);
+          with_id = g_strdup_printf ("%s (%.4s)", short_name, self->self_announcement->id);
+        }
+      alt = avahi_strdup (with_id);
+    }
+  else
+    alt = avahi_alternative_service_name (self->service_name);
 
   g_message ("service name “%s” is taken on the network, using “%s”",
              self->service_name, alt);
   avahi_free (self->service_name);
   self->service_name = alt;
+}
+
+static gboolean
+republish_cb (gpointer user_data)
+{
+  GcAvahi *self = user_data;
+
+  self->republish_id = 0;
+  if (self->client != NULL && avahi_client_get_state (self->client) == AVAHI_CLIENT_S_RUNNING)
+    create_services (self, self->client);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -421,10 +472,13 @@ group_cb (AvahiEntryGroup *g, AvahiEntryGroupState state, void *userdata)
       g_info ("published “%s” (%s)", self->service_name, GC_MDNS_TYPE);
       break;
     case AVAHI_ENTRY_GROUP_COLLISION:
-      /* the entries were withdrawn: pick the next name and publish again */
+      /* the entries were withdrawn: pick the next name and publish again,
+       * after a random pause, or two agents that started together with one
+       * name keep taking the same next name and colliding again */
       take_alternative_name (self);
       avahi_entry_group_reset (g);
-      create_services (self, avahi_entry_group_get_client (g));
+      g_clear_handle_id (&self->republish_id, g_source_remove);
+      self->republish_id = g_timeout_add (g_random_int_range (50, 1000), republish_cb, self);
       break;
     case AVAHI_ENTRY_GROUP_FAILURE:
       g_warning ("publishing “%s”: %s", self->service_name,
@@ -612,6 +666,7 @@ gc_avahi_new (const gchar *iface)
 static gchar *
 truncate_name (const gchar *name)
 {
+  /* avahi-allocated: freed with avahi_free */
   const gchar *end = name;
 
   /* at a character boundary, never inside one */

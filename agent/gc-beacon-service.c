@@ -218,8 +218,9 @@ static gboolean
 recv_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
   GcBeaconService *self = user_data;
-  g_autoptr (GcBeaconService) hold = g_object_ref (self);
 
+  /* a handler may stop the service: keep it alive to the end of the loop */
+  g_object_ref (self);
   /* bounded: the rest waits for the next dispatch, other sources run between */
   for (guint i = 0; i < GC_BEACON_SERVICE_MAX_PER_DISPATCH && self->socket != NULL; i++)
     {
@@ -243,6 +244,7 @@ recv_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
         }
       handle_datagram (self, buf, (gsize) n, from);
     }
+  g_object_unref (self);
   return G_SOURCE_CONTINUE;
 }
 

@@ -552,8 +552,10 @@ gc_control_message_read (const guint8 *data, gsize len, GError **error)
                                                 &conn);
   if (res != GST_RTSP_OK)
     {
+      g_autofree gchar *why = gst_rtsp_strresult (res);
+
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
-                   "cannot parse message: %s", gst_rtsp_strresult (res));
+                   "cannot parse message: %s", why);
       return NULL;
     }
   /* no HTTP tunnel handling: it would answer on the socket */
@@ -574,9 +576,11 @@ gc_control_message_read (const guint8 *data, gsize len, GError **error)
     }
   if (res != GST_RTSP_OK)
     {
+      g_autofree gchar *why = gst_rtsp_strresult (res);
+
       gst_rtsp_message_free (msg);
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                   "malformed message: %s", gst_rtsp_strresult (res));
+                   "malformed message: %s", why);
       return NULL;
     }
   if (msg->type != GST_RTSP_MESSAGE_REQUEST &&
@@ -820,7 +824,7 @@ gc_control_request_from_message (GstRTSPMessage   *msg,
   if (key != NULL)
     {
       g_autofree gchar *expected = NULL;
-      gint64 skew;
+      gdouble skew;
 
       if (mac == NULL)
         {
@@ -845,14 +849,17 @@ gc_control_request_from_message (GstRTSPMessage   *msg,
           gc_control_request_clear (out);
           return FALSE;
         }
-      skew = timestamp - now_us;
-      if (skew > GC_CONTROL_MAX_SKEW_US || skew < -GC_CONTROL_MAX_SKEW_US)
+      /* in floating point: @now_us comes from the caller, and a difference
+       * of two arbitrary 64-bit values may overflow */
+      skew = ((gdouble) timestamp - (gdouble) now_us) / G_USEC_PER_SEC;
+      if (skew > GC_CONTROL_MAX_SKEW_US / G_USEC_PER_SEC ||
+          skew < -(GC_CONTROL_MAX_SKEW_US / G_USEC_PER_SEC))
         {
           g_set_error (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
                        "request timestamp is %.1f s %s this receiver's clock "
                        "(at most %d s allowed): stale, replayed, or clocks "
                        "out of step",
-                       (skew < 0 ? -skew : skew) / (gdouble) G_USEC_PER_SEC,
+                       skew < 0 ? -skew : skew,
                        skew < 0 ? "behind" : "ahead of",
                        (gint) (GC_CONTROL_MAX_SKEW_US / G_USEC_PER_SEC));
           gc_control_request_clear (out);

@@ -138,10 +138,10 @@ conn_close (Conn *conn)
     g_hash_table_remove (self->conns, conn);   /* may drop the last ref */
 }
 
+/* answers @conn with @error, which it takes */
 static void
 conn_refuse (Conn *conn, GError *error)
 {
-  g_autoptr (GError) owned = error;
   g_auto (GcControlResponse) resp = { 0 };
 
   g_message ("refused control request from %s: %s", conn->peer,
@@ -152,6 +152,7 @@ conn_refuse (Conn *conn, GError *error)
                                      : GC_ERROR_FAILED,
                                  error->message);
   conn_send (conn, &resp);
+  g_error_free (error);
 }
 
 static gboolean
@@ -708,6 +709,9 @@ gc_control_server_start (GcControlServer *self, GError **error)
   g_return_val_if_fail (self->service == NULL, FALSE);
 
   service = g_socket_service_new ();
+  /* the default backlog of 10 drops connections arriving in a burst (a
+   * source switching many receivers, or a flood we want to close cleanly) */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 128);
   if (self->bind_address != NULL)
     {
       g_autoptr (GSocketAddress) address = NULL;

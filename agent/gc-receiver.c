@@ -61,6 +61,8 @@ struct _GcReceiver
   guint lat_next;
 
   GcReceiverCounters counters;
+  GcReceiverCounters base;  /* totals of earlier pipelines for this URL */
+  GcReceiverCounters pipe;  /* the current pipeline's own */
   guint64 last_octets;
   gint64 last_octets_time;
 
@@ -210,11 +212,12 @@ pick_decoder (void)
       if (f != NULL && g_file_test ("/dev/dri", G_FILE_TEST_IS_DIR))
         return order[i];
     }
-  if (gst_element_factory_find ("avdec_h264") != NULL)
-    {
-      gst_object_unref (gst_element_factory_find ("avdec_h264"));
+  {
+    g_autoptr (GstElementFactory) av = gst_element_factory_find ("avdec_h264");
+
+    if (av != NULL)
       return "avdec_h264 thread-type=slice";
-    }
+  }
   return "openh264dec";
 }
 
@@ -289,14 +292,28 @@ typedef struct
 } BusData;
 
 static gchar *
-describe_error (GError *err, const gchar *debug)
+describe_error (GcReceiver *self, GError *err, const gchar *debug)
 {
-  /* rtspsrc's words are terse; keep its message and the useful debug tail */
-  const gchar *tail = debug != NULL ? strrchr (debug, ':') : NULL;
+  g_autoptr (GstRTSPUrl) u = NULL;
+  g_autofree gchar *where = NULL;
 
-  if (tail != NULL && strlen (tail) > 2)
-    return g_strdup_printf ("%s (%s)", err->message, g_strstrip (g_strdup (tail + 1)));
-  return g_strdup (err->message);
+  if (self->url != NULL && gst_rtsp_url_parse (self->url, &u) == GST_RTSP_OK)
+    where = g_strdup_printf ("%s:%u", u->host, u->port != 0 ? u->port : 554);
+  else
+    where = g_strdup ("the source");
+  /* rtspsrc's words are terse; say what a person can act on */
+  if (debug != NULL && strstr (debug, "Failed to connect") != NULL)
+    return g_strdup_printf ("cannot connect to %s: nothing listens there, or the host is down",
+                            where);
+  if (debug != NULL && strstr (debug, "Parse error") != NULL)
+    return g_strdup_printf ("%s did not answer as an RTSP server", where);
+  if (debug != NULL && strstr (debug, "Timeout") != NULL)
+    return g_strdup_printf ("%s did not answer in time", where);
+  if (debug != NULL && (strstr (debug, "404") != NULL || strstr (debug, "Not Found") != NULL))
+    return g_strdup_printf ("%s has no stream at that path", where);
+  if (debug != NULL && strstr (debug, "Unsupported transport") != NULL)
+    return g_strdup_printf ("%s does not offer a multicast stream", where);
+  return g_strdup_printf ("%s: %s", where, err->message);
 }
 
 static void schedule_retry (GcReceiver *self);
@@ -320,12 +337,15 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
         gint code;
 
         gst_message_parse_error (msg, &err, &debug);
-        text = describe_error (err, debug);
-        g_debug ("pipeline error: %s / %s", err->message, debug ? debug : "");
+        text = describe_error (self, err, debug);
+        g_message ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+                   err->message, debug ? debug : "");
         code = g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE)
                ? GC_ERROR_UNREACHABLE : GC_ERROR_STREAM;
         werr = g_error_new (GC_ERROR, code, "%s", text);
         finish_waiters (self, werr, -1);
+        /* this pipeline is done: only a new one's packets count as signal */
+        __atomic_store_n (&self->last_rtp, 0, __ATOMIC_RELAXED);
         if (self->ever_played)
           set_state (self, "no-signal", NULL);
         else
@@ -334,6 +354,8 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
         break;
       }
     case GST_MESSAGE_EOS:
+      g_message ("end of stream from %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
+      __atomic_store_n (&self->last_rtp, 0, __ATOMIC_RELAXED);
       if (self->ever_played)
         set_state (self, "no-signal", NULL);
       schedule_retry (self);
@@ -376,6 +398,14 @@ stop_pipeline (GcReceiver *self, gboolean sync)
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   if (self->pipeline == NULL)
     return;
+  /* a reconnect keeps counting: fold this pipeline's counts into the base */
+  self->base.packets_received += self->pipe.packets_received;
+  self->base.packets_lost += self->pipe.packets_lost;
+  self->base.packets_late += self->pipe.packets_late;
+  self->base.duplicates += self->pipe.duplicates;
+  memset (&self->pipe, 0, sizeof self->pipe);
+  self->last_octets = 0;
+  self->last_octets_time = 0;
   if (sync)
     {
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
@@ -570,8 +600,10 @@ read_counters (GcReceiver *self)
             {
               gst_structure_get_uint64 (s, "num-late", &late);
               gst_structure_get_uint64 (s, "num-duplicates", &dup);
-              c->packets_late = self->counters.packets_late > late ? c->packets_late : late;
-              c->duplicates = dup;
+              self->pipe.packets_late = late;
+              self->pipe.duplicates = dup;
+              c->packets_late = self->base.packets_late + late;
+              c->duplicates = self->base.duplicates + dup;
               gst_structure_free (s);
             }
         }
@@ -606,8 +638,10 @@ read_counters (GcReceiver *self)
                   gst_structure_get_uint64 (s, "octets-received", &octets);
                   gst_structure_get_int (s, "packets-lost", &lost);
                   gst_structure_get_uint (s, "jitter", &jitter);
-                  c->packets_received = pkts;
-                  c->packets_lost = lost > 0 ? (guint64) lost : 0;
+                  self->pipe.packets_received = pkts;
+                  self->pipe.packets_lost = lost > 0 ? (guint64) lost : 0;
+                  c->packets_received = self->base.packets_received + pkts;
+                  c->packets_lost = self->base.packets_lost + self->pipe.packets_lost;
                   c->jitter_ms = jitter / 90.0;
                   if (self->last_octets_time > 0 && octets >= self->last_octets
                       && now - self->last_octets_time >= 900000)
@@ -714,6 +748,8 @@ static void
 reset_counters (GcReceiver *self)
 {
   memset (&self->counters, 0, sizeof self->counters);
+  memset (&self->base, 0, sizeof self->base);
+  memset (&self->pipe, 0, sizeof self->pipe);
   self->counters.first_frame_ms = -1;
   self->counters.latency_ms = -1;
   self->last_octets = 0;

@@ -142,9 +142,10 @@ element_works (const gchar *name)
   g_autoptr (GstElement) pipe = NULL;
   g_autoptr (GstBus) bus = NULL;
   g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GstElementFactory) f = gst_element_factory_find (name);
   gboolean ok;
 
-  if (!gst_element_factory_find (name))
+  if (f == NULL)
     return FALSE;
   pipe = gst_parse_launch (desc, NULL);
   if (pipe == NULL)
@@ -330,23 +331,30 @@ stamp_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 static void
 on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSource *self)
 {
-  g_autoptr (GstElementFactory) f = NULL;
+  GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
   gboolean auto_mc = FALSE, sync = FALSE;
 
-  f = gst_element_get_factory (element);
   if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "multiudpsink"))
     return;
-  g_object_ref (f); /* get_factory is transfer none; balance the autoptr */
   g_object_get (element, "auto-multicast", &auto_mc, "sync", &sync, NULL);
   if (!auto_mc)
     return;
   /* gst-rtsp-server 1.22 turns multicast loopback off; a receiver on this
-   * host needs it on. multiudpsink applies it when the group is added. */
-  g_object_set (element, "loop", TRUE, NULL);
+   * host needs it on. multiudpsink applies it when the group is added.
+   * only then: looped back, the server hears its own packets and its
+   * session takes them for an SSRC collision, changing SSRC mid-stream */
+  if (self->config->receiver)
+    g_object_set (element, "loop", TRUE, NULL);
   if (self->config->interface != NULL)
     g_object_set (element, "multicast-iface", self->config->interface, NULL);
   if (sync && self->mcast_rtp_sink == NULL)
     self->mcast_rtp_sink = gst_object_ref (element);
+}
+
+static void
+on_element_added (GstBin *bin, GstElement *element, GcSource *self)
+{
+  on_deep_element_added (bin, bin, element, self);
 }
 
 static void
@@ -371,13 +379,21 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSource 
   if (ext != NULL && pay != NULL)
     {
       gst_rtp_header_extension_set_id (ext, 1);
+      /* h264 depayloaders read extensions from a frame's last packet, so
+       * every packet carries the stamp (12 bytes; about 1 % at 1400 MTU) */
+      g_object_set (ext, "every-packet", TRUE, NULL);
       g_signal_emit_by_name (pay, "add-extension", ext);
     }
   g_clear_object (&ext);
   g_set_object (&self->payloader, pay);
-  /* the media's pipeline is made later; watch for the multicast sinks */
-  g_signal_connect_object (top, "deep-element-added",
-                           G_CALLBACK (on_deep_element_added), self, 0);
+  /* the launch bin sits in the media's pipeline, where gst-rtsp-server
+   * adds rtpbin and the UDP sinks later; watch for the multicast sinks */
+  g_signal_connect_object (GST_OBJECT_PARENT (top) != NULL ? (gpointer) GST_OBJECT_PARENT (top)
+                                                          : (gpointer) top,
+                           "deep-element-added", G_CALLBACK (on_deep_element_added), self, 0);
+  g_signal_connect_object (GST_OBJECT_PARENT (top) != NULL ? (gpointer) GST_OBJECT_PARENT (top)
+                                                          : (gpointer) top,
+                           "element-added", G_CALLBACK (on_element_added), self, 0);
   gst_object_unref (top);
 }
 
@@ -688,6 +704,7 @@ gc_source_new (const GcConfig *config)
   GcConfig *c = gc_config_new_default ();
 
   /* copy what the source reads, so the agent's config can go */
+  c->receiver = config->receiver;
   c->interface = g_strdup (config->interface);
   c->bind_address = g_strdup (config->bind_address);
   c->rtsp_port = config->rtsp_port;

@@ -98,8 +98,6 @@ static void
 update_interfaces (GcAgentClient *self)
 {
   g_object_freeze_notify (G_OBJECT (self));
-  update_interface (self, (gpointer *) &self->agent, GC_DBUS_PATH,
-                    "io.github.Groupcast.Agent1", PROP_AGENT);
   update_interface (self, (gpointer *) &self->source, GC_DBUS_PATH "/source",
                     "io.github.Groupcast.Source1", PROP_SOURCE);
   update_interface (self, (gpointer *) &self->receiver, GC_DBUS_PATH "/receiver",
@@ -132,6 +130,33 @@ set_manager (GcAgentClient      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
   update_interfaces (self);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+set_agent (GcAgentClient *self,
+           GcDBusAgent1  *agent)
+{
+  if (g_set_object (&self->agent, agent))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT]);
+}
+
+static void
+on_agent_ready (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GcAgentClient) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GcDBusAgent1) agent = NULL;
+
+  agent = gc_dbus_agent1_proxy_new_finish (result, &error);
+  if (agent == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("cannot read the agent's properties: %s", error->message);
+      return;
+    }
+  set_agent (self, agent);
 }
 
 static void
@@ -172,9 +197,14 @@ on_name_appeared (GDBusConnection *connection,
   g_cancellable_cancel (self->manager_cancel);
   g_clear_object (&self->manager_cancel);
   set_manager (self, NULL);
+  set_agent (self, NULL);
   set_state (self, GC_AGENT_STATE_CONNECTING, NULL);
 
   self->manager_cancel = g_cancellable_new ();
+  /* Agent1 lives on the manager's own path, which GetManagedObjects does
+   * not list, so it gets a proxy of its own */
+  gc_dbus_agent1_proxy_new (connection, G_DBUS_PROXY_FLAGS_NONE, GC_DBUS_NAME, GC_DBUS_PATH,
+                            self->manager_cancel, on_agent_ready, g_object_ref (self));
   gc_dbus_object_manager_client_new (connection,
                                      G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
                                      GC_DBUS_NAME, GC_DBUS_PATH,
@@ -196,6 +226,7 @@ on_name_vanished (GDBusConnection *connection,
   g_cancellable_cancel (self->manager_cancel);
   g_clear_object (&self->manager_cancel);
   set_manager (self, NULL);
+  set_agent (self, NULL);
   set_state (self, GC_AGENT_STATE_ABSENT, NULL);
 }
 
@@ -208,6 +239,7 @@ on_closed (GDBusConnection *connection,
   g_cancellable_cancel (self->manager_cancel);
   g_clear_object (&self->manager_cancel);
   set_manager (self, NULL);
+  set_agent (self, NULL);
   set_state (self, GC_AGENT_STATE_FAILED, _("The connection to the bus was closed."));
 }
 

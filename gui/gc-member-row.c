@@ -73,10 +73,19 @@ update (GcMemberRow *self)
     detail = g_strdup (gc_member_get_address (m));
   gtk_label_set_label (self->detail_label, detail);
 
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, gc_member_get_packets_lost (m));
-  /* TRANSLATORS: packet loss as a percentage, then the lost packet count */
-  loss = g_strdup_printf (_("%.1f %% lost (%s)"),
-                          gc_member_get_fraction_lost (m) * 100.0, count);
+  /* a negative count means the reports have not said yet */
+  if (gc_member_get_packets_lost (m) >= 0)
+    {
+      count = g_strdup_printf ("%" G_GINT64_FORMAT, gc_member_get_packets_lost (m));
+      /* TRANSLATORS: packet loss as a percentage, then the lost packet count */
+      loss = g_strdup_printf (_("%.1f %% lost (%s)"),
+                              gc_member_get_fraction_lost (m) * 100.0, count);
+    }
+  else
+    {
+      /* TRANSLATORS: packet loss as a percentage */
+      loss = g_strdup_printf (_("%.1f %% lost"), gc_member_get_fraction_lost (m) * 100.0);
+    }
   gtk_label_set_label (self->loss_label, loss);
   /* TRANSLATORS: interarrival jitter in milliseconds */
   jitter = g_strdup_printf (_("%.1f ms jitter"), gc_member_get_jitter_ms (m));
@@ -122,11 +131,15 @@ static void
 gc_member_row_dispose (GObject *object)
 {
   GcMemberRow *self = GC_MEMBER_ROW (object);
+  GtkWidget *child;
 
   if (self->member != NULL)
     g_signal_handlers_disconnect_by_data (self->member, self);
   g_clear_object (&self->member);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_MEMBER_ROW);
+  /* the template's top widget has no id, so dispose_template leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (gc_member_row_parent_class)->dispose (object);
 }
 

@@ -127,9 +127,13 @@ static void
 gc_peer_row_dispose (GObject *object)
 {
   GcPeerRow *self = GC_PEER_ROW (object);
+  GtkWidget *child;
 
   gc_peer_row_set_peer (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_PEER_ROW);
+  /* the template's top widget has no id, so dispose_template leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (gc_peer_row_parent_class)->dispose (object);
 }
 

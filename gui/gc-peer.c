@@ -224,7 +224,8 @@ gc_peer_set_switch_result (GcPeer      *self,
 
   g_return_if_fail (GC_IS_PEER (self));
 
-  if (ok && ms >= 0)
+  /* no time (0 or -1) when the receiver already showed this source */
+  if (ok && ms > 0)
     /* TRANSLATORS: a switch worked; the time until the receiver showed its first frame */
     text = g_strdup_printf (_("First frame in %.0f ms"), ms);
   else if (ok)

@@ -283,6 +283,7 @@ static void
 gc_receiver_view_dispose (GObject *object)
 {
   GcReceiverView *self = GC_RECEIVER_VIEW (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
@@ -292,6 +293,9 @@ gc_receiver_view_dispose (GObject *object)
   if (self->sources_row != NULL)
     gc_receiver_view_set_sources (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_RECEIVER_VIEW);
+  /* the template's top widget has no id, so dispose_template leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (gc_receiver_view_parent_class)->dispose (object);
 }
 

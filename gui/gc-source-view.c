@@ -199,12 +199,16 @@ static void
 gc_source_view_dispose (GObject *object)
 {
   GcSourceView *self = GC_SOURCE_VIEW (object);
+  GtkWidget *child;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_SOURCE_VIEW);
+  /* the template's top widget has no id, so dispose_template leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (gc_source_view_parent_class)->dispose (object);
 }
 

@@ -360,7 +360,7 @@ test_beacon_random (void)
       for (gsize j = 0; j < n; j++)
         buf[j] = g_rand_int_range (rand, 0, 256);
       /* half of them with a valid head, so the field parser is reached */
-      if (i % 2 == 0 && n >= 4)
+      if (i % 2 == 0 && n >= 6)
         {
           memcpy (buf, "GC\x01", 3);
           set_length (buf, n);

@@ -10,6 +10,8 @@
  *   removed ID
  *   size N                               answer to "size" on stdin
  *   renamed NAME                         after SIGUSR1 or "rename NAME"
+ *   detail ID NAME ROLES URL GROUP SRC SEENBY   answer to "show ID" ("-" for none)
+ *   src URL                              after "src URL" ("src -" clears it)
  * names have white space written as "_".
  */
 #define G_LOG_DOMAIN "GcDiscoveryProbe"
@@ -111,6 +113,25 @@ quit_cb (gpointer user_data)
 
 static void read_command (Probe *probe);
 
+/* stdout is for events: every log line goes to stderr, debug and info too */
+static GLogWriterOutput
+log_to_stderr (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+               gpointer user_data)
+{
+  const gchar *domain = NULL;
+  g_autofree gchar *line = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+      domain = fields[i].value;
+  if (g_log_writer_default_would_drop (level, domain))
+    return G_LOG_WRITER_HANDLED;
+  line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
+  /* several probes share one terminal in the tests: say whose line it is */
+  g_printerr ("[%s] %s\n", g_get_prgname (), line);
+  return G_LOG_WRITER_HANDLED;
+}
+
 static void
 command_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -146,6 +167,38 @@ command_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (g_str_has_prefix (line, "rename "))
     rename_to (probe, line + strlen ("rename "));
+  else if (g_str_has_prefix (line, "show "))
+    {
+      GcPeer *peer = gc_peer_table_lookup (table, line + strlen ("show "));
+
+      if (peer == NULL)
+        g_print ("detail %s -\n", line + strlen ("show "));
+      else
+        {
+          g_autofree gchar *name = safe_name (gc_peer_get_name (peer));
+          g_autofree gchar *roles = gc_roles_to_string (gc_peer_get_roles (peer));
+          g_auto (GStrv) seen = gc_peer_dup_seen_by_strv (peer);
+          g_autofree gchar *seen_s = g_strjoinv (",", seen);
+
+#define OR_DASH(s) ((s) != NULL && (s)[0] != '\0' ? (s) : "-")
+          g_print ("detail %s %s %s %s %s %s %s\n", gc_peer_get_id (peer), name,
+                   OR_DASH (roles), OR_DASH (gc_peer_get_url (peer)),
+                   OR_DASH (gc_peer_get_group (peer)),
+                   OR_DASH (gc_peer_get_current_source (peer)), OR_DASH (seen_s));
+#undef OR_DASH
+        }
+      fflush (stdout);
+    }
+  else if (g_str_has_prefix (line, "src "))
+    {
+      const gchar *url = line + strlen ("src ");
+
+      g_free (probe->self.current_source);
+      probe->self.current_source = g_strcmp0 (url, "-") == 0 ? NULL : g_strdup (url);
+      gc_discovery_update (probe->discovery, &probe->self);
+      g_print ("src %s\n", url);
+      fflush (stdout);
+    }
   else if (g_strcmp0 (line, "quit") == 0)
     g_main_loop_quit (probe->loop);
   read_command (probe);
@@ -196,6 +249,7 @@ main (int argc, char **argv)
   g_autofree gchar *self_name = NULL;
   Probe probe = { 0 };
 
+  g_log_set_writer_func (log_to_stderr, NULL, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -233,6 +287,11 @@ main (int argc, char **argv)
       key = g_bytes_new_take (contents, strlen (contents));
     }
   probe.self.name = g_strdup (name != NULL ? name : g_get_host_name ());
+  {
+    g_autofree gchar *prgname = g_strdup_printf ("probe %.8s", probe.self.id);
+
+    g_set_prgname (prgname);
+  }
   probe.self.roles = roles != NULL ? gc_roles_from_string (roles) : GC_ROLE_RECEIVER;
   probe.self.control_port = (guint16) control_port;
   probe.self.url = g_strdup (url);

@@ -34,6 +34,7 @@ typedef struct
   guint size;        /* last "size N" answer */
   guint n_sizes;
   guint max_seen;    /* most peers listed at once */
+  gchar *detail;     /* last "detail ..." answer */
   gboolean eof;
 } Probe;
 
@@ -105,6 +106,11 @@ handle_line (Probe *p, const gchar *line)
     }
   else if (n == 2 && g_str_equal (f[0], "removed"))
     g_hash_table_remove (p->peers, f[1]);
+  else if (g_str_equal (f[0], "detail"))
+    {
+      g_free (p->detail);
+      p->detail = g_strdup (line);
+    }
   else if (n == 2 && g_str_equal (f[0], "size"))
     {
       p->size = (guint) g_ascii_strtoull (f[1], NULL, 10);
@@ -144,25 +150,38 @@ bus_address (Lab *l, guint host)
   return g_strdup_printf ("unix:path=%s/system_bus_socket", gc_lab_host_dir (l->lab, host));
 }
 
+/* the probe for slot HOST, run in lab host RUN_IN (0: in HOST itself) */
 static void
-start_probe (Lab *l, guint host, gboolean mdns)
+start_probe_full (Lab *l, guint host, guint run_in, gboolean mdns, const gchar *probe_name,
+                  const gchar *key_file)
 {
   Probe *p = &l->probes[host];
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autofree gchar *state = g_build_filename (gc_lab_host_dir (l->lab, host), "state", NULL);
-  g_autofree gchar *name = g_strdup_printf ("h%u", host);
-  g_autofree gchar *bus = bus_address (l, host);
+  guint in_host = run_in != 0 ? run_in : host;
+  g_autofree gchar *name = probe_name != NULL ? g_strdup (probe_name)
+                                              : g_strdup_printf ("h%u", host);
+  g_autofree gchar *bus = bus_address (l, in_host);
   g_autofree gchar *line = NULL;
   g_auto (GStrv) f = NULL;
-  const gchar *argv[] = { GC_DISCOVERY_PROBE, "--id-dir", state, "--name", name,
-                          "--interface", "eth0", mdns ? NULL : "--no-mdns", NULL };
+  const gchar *argv[12] = { GC_DISCOVERY_PROBE, "--id-dir", state, "--name", name,
+                            "--interface", "eth0", NULL };
+  guint argc = 7;
+
+  if (!mdns)
+    argv[argc++] = "--no-mdns";
+  if (key_file != NULL)
+    {
+      argv[argc++] = "--key-file";
+      argv[argc++] = key_file;
+    }
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
                                         | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_setenv (launcher, "DBUS_SYSTEM_BUS_ADDRESS", bus, TRUE);
   p->host = host;
-  p->proc = gc_lab_spawnv (l->lab, host, launcher, argv, &error);
+  p->proc = gc_lab_spawnv (l->lab, in_host, launcher, argv, &error);
   g_assert_no_error (error);
   p->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p->proc));
   p->in = g_object_ref (g_subprocess_get_stdin_pipe (p->proc));
@@ -180,12 +199,37 @@ start_probe (Lab *l, guint host, gboolean mdns)
 }
 
 static void
-stop_probe (Probe *p)
+start_probe_named (Lab *l, guint host, gboolean mdns, const gchar *probe_name)
+{
+  start_probe_full (l, host, 0, mdns, probe_name, NULL);
+}
+
+static void
+start_probe (Lab *l, guint host, gboolean mdns)
+{
+  start_probe_full (l, host, 0, mdns, NULL, NULL);
+}
+
+static void
+send_line (Probe *p, const gchar *line)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *with_nl = g_strdup_printf ("%s\n", line);
+
+  g_output_stream_write_all (p->in, with_nl, strlen (with_nl), NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+end_probe (Probe *p, gboolean crash)
 {
   if (p->proc == NULL)
     return;
   g_cancellable_cancel (p->cancel);
-  g_subprocess_send_signal (p->proc, SIGTERM);
+  if (crash)
+    g_subprocess_force_exit (p->proc);
+  else
+    g_subprocess_send_signal (p->proc, SIGTERM);
   if (!g_subprocess_wait (p->proc, NULL, NULL))
     g_subprocess_force_exit (p->proc);
   g_clear_object (&p->proc);
@@ -193,6 +237,19 @@ stop_probe (Probe *p)
   g_clear_object (&p->in);
   g_clear_object (&p->cancel);
   g_clear_pointer (&p->peers, g_hash_table_unref);
+  g_clear_pointer (&p->detail, g_free);
+}
+
+static void
+stop_probe (Probe *p)
+{
+  end_probe (p, FALSE);
+}
+
+static void
+kill_probe (Probe *p)
+{
+  end_probe (p, TRUE);
 }
 
 static Lab *
@@ -224,8 +281,7 @@ lab_new (guint n, gboolean avahi)
   g_assert_no_error (error);
   for (guint h = 1; h <= n; h++)
     {
-      g_autofree gchar *bus = gc_lab_start_system_bus (l->lab, h, &error);
-
+      g_free (gc_lab_start_system_bus (l->lab, h, &error));
       g_assert_no_error (error);
       if (avahi)
         {
@@ -369,10 +425,20 @@ test_both_paths (void)
   g_assert_true (all_see_all (&w));
 }
 
+static gboolean
+host3_gone (gpointer data)
+{
+  Lab *l = data;
+
+  return !g_hash_table_contains (l->probes[1].peers, l->probes[3].id)
+         && !g_hash_table_contains (l->probes[2].peers, l->probes[3].id);
+}
+
 static void
 test_beacons_only (void)
 {
   g_autoptr (Lab) l = lab_new (3, TRUE);
+  gint64 t0, took;
   AllSee w;
 
   if (l == NULL)
@@ -391,6 +457,16 @@ test_beacons_only (void)
   sleep_ms (4000);
   g_assert_true (all_see_all (&w));
 
+  /* a crash sends no goodbye: the peer expires after 3 missed beacons */
+  t0 = g_get_monotonic_time ();
+  kill_probe (&l->probes[3]);
+  g_assert_true (wait_until (host3_gone, l, 4000));
+  took = (g_get_monotonic_time () - t0) / 1000;
+  g_test_message ("killed probe expired after %" G_GINT64_FORMAT " ms", took);
+  g_assert_cmpint (took, >=, 1500);
+  w.mask = all_hosts (2);
+  g_assert_true (all_see_all (&w));
+
   /* avahi comes back: the probes publish and browse again by themselves */
   for (guint h = 1; h <= 3; h++)
     {
@@ -401,6 +477,24 @@ test_beacons_only (void)
     }
   w.seen = "mdns,beacon";
   g_assert_true (wait_until (all_see_all, &w, 8000));
+}
+
+static gboolean
+shows_new_source (gpointer data)
+{
+  Lab *l = data;
+  Probe *p = &l->probes[2];
+  g_autofree gchar *cmd = g_strdup_printf ("show %s", l->probes[1].id);
+  g_autofree gchar *want = g_strdup_printf ("detail %s h1 receiver - - "
+                                            "rtsp://10.99.0.3:7236/screen mdns",
+                                            l->probes[1].id);
+
+  if (g_strcmp0 (p->detail, want) == 0)
+    return TRUE;
+  /* ask again; the answer is read by the next look */
+  send_line (p, cmd);
+  sleep_ms (100);
+  return g_strcmp0 (p->detail, want) == 0;
 }
 
 static void
@@ -426,6 +520,94 @@ test_mdns_only (void)
   /* host 2's own beacons still go out */
   g_assert_true (sees (l, 1, 2, "mdns,beacon", "h2"));
   g_assert_true (sees (l, 3, 2, "mdns,beacon", "h2"));
+
+  /* a change of the TXT record alone (what host 1 shows) reaches host 2 by
+   * mDNS only: the record is updated in place and the resolver reports it */
+  send_line (&l->probes[1], "src rtsp://10.99.0.3:7236/screen");
+  g_assert_true (wait_until (shows_new_source, l, 3000));
+}
+
+static void
+test_name_collision (void)
+{
+  g_autoptr (Lab) l = lab_new (2, TRUE);
+  AllSee w;
+
+  if (l == NULL)
+    return;
+  /* same instance name: the second publisher takes Avahi's alternative
+   * service name, and both stay visible by mDNS under their real name */
+  start_probe_named (l, 1, TRUE, "same");
+  start_probe_named (l, 2, TRUE, "same");
+  w = (AllSee) { l, all_hosts (2), "mdns,beacon" };
+  g_assert_true (wait_until (all_see_all, &w, 4000));
+  g_assert_true (sees (l, 1, 2, "mdns,beacon", "same"));
+  g_assert_true (sees (l, 2, 1, "mdns,beacon", "same"));
+}
+
+static gchar *
+write_key (Lab *l, guint host, const gchar *key)
+{
+  g_autoptr (GError) error = NULL;
+  gchar *path = g_build_filename (gc_lab_host_dir (l->lab, host), "site.key", NULL);
+
+  g_file_set_contents (path, key, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_keyed (void)
+{
+  g_autoptr (Lab) l = lab_new (3, FALSE);
+  g_autofree gchar *k1 = NULL;
+  g_autofree gchar *k2 = NULL;
+  g_autofree gchar *k3 = NULL;
+  AllSee w;
+
+  if (l == NULL)
+    return;
+  /* hosts 1 and 2 share the site key, host 3 holds another */
+  k1 = write_key (l, 1, "site key one\n");
+  k2 = write_key (l, 2, "site key one\n");
+  k3 = write_key (l, 3, "another key\n");
+  start_probe_full (l, 1, 0, FALSE, NULL, k1);
+  start_probe_full (l, 2, 0, FALSE, NULL, k2);
+  start_probe_full (l, 3, 0, FALSE, NULL, k3);
+  w = (AllSee) { l, all_hosts (2), "beacon" };
+  g_assert_true (wait_until (all_see_all, &w, 3000));
+  /* long enough for several beacons from everyone */
+  sleep_ms (2500);
+  g_assert_true (all_see_all (&w));
+  g_assert_cmpuint (g_hash_table_size (l->probes[1].peers), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (l->probes[2].peers), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (l->probes[3].peers), ==, 0);
+}
+
+static gboolean
+same_host_pair (gpointer data)
+{
+  Lab *l = data;
+  View *a = g_hash_table_lookup (l->probes[1].peers, l->probes[2].id);
+  View *b = g_hash_table_lookup (l->probes[2].peers, l->probes[1].id);
+
+  return a != NULL && b != NULL && g_str_equal (a->address, "10.99.0.1")
+         && g_str_equal (b->address, "10.99.0.1") && g_str_equal (a->seen, "beacon")
+         && g_str_equal (b->seen, "beacon");
+}
+
+static void
+test_same_host (void)
+{
+  g_autoptr (Lab) l = lab_new (2, FALSE);
+
+  if (l == NULL)
+    return;
+  /* two agents in one host share the beacon port (SO_REUSEADDR/PORT), and
+   * broadcast reaches both sockets */
+  start_probe_full (l, 1, 1, FALSE, NULL, NULL);
+  start_probe_full (l, 2, 1, FALSE, NULL, NULL);
+  g_assert_true (wait_until (same_host_pair, l, 3000));
 }
 
 /* ---- flood ---- */
@@ -587,6 +769,9 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/discovery/both-paths", test_both_paths);
   g_test_add_func ("/groupcast/discovery/beacons-only", test_beacons_only);
   g_test_add_func ("/groupcast/discovery/mdns-only", test_mdns_only);
+  g_test_add_func ("/groupcast/discovery/name-collision", test_name_collision);
+  g_test_add_func ("/groupcast/discovery/keyed", test_keyed);
+  g_test_add_func ("/groupcast/discovery/same-host", test_same_host);
   g_test_add_func ("/groupcast/discovery/flood", test_flood);
   return g_test_run ();
 }

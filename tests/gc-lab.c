@@ -317,6 +317,12 @@ gc_lab_rx_bytes (GcLab *lab, guint host)
 }
 
 guint64
+gc_lab_rx_packets (GcLab *lab, guint host)
+{
+  return port_bytes (lab, host, "rx-packets");
+}
+
+guint64
 gc_lab_tx_bytes (GcLab *lab, guint host)
 {
   return port_bytes (lab, host, "tx-bytes");

@@ -32,6 +32,7 @@ GArray      *gc_lab_mdb_hosts        (GcLab *lab, const gchar *group);
 gboolean     gc_lab_mdb_has          (GcLab *lab, const gchar *group, guint host);
 guint64      gc_lab_rx_bytes         (GcLab *lab, guint host);
 guint64      gc_lab_tx_bytes         (GcLab *lab, guint host);
+guint64      gc_lab_rx_packets       (GcLab *lab, guint host);
 gboolean     gc_lab_set_loss         (GcLab *lab, guint host, guint percent,
                                       GError **error);
 gboolean     gc_lab_set_link         (GcLab *lab, guint host, gboolean up,

@@ -6,7 +6,10 @@
 #include "gc-xvfb.h"
 
 #include <errno.h>
+#include <glib-unix.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 struct _GcXvfb
@@ -14,6 +17,13 @@ struct _GcXvfb
   GSubprocess *process;
   gchar *display;
 };
+
+/* the X server dies with the test, even when an assertion aborts it */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 GcXvfb *
 gc_xvfb_start (GError **error)
@@ -33,6 +43,7 @@ gc_xvfb_start (GError **error)
   /* the write end becomes fd 3 in Xvfb, which writes the display number
    * there once it accepts connections */
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   process = g_subprocess_launcher_spawn (launcher, error, "Xvfb", "-displayfd", "3",
                                          "-nolisten", "tcp", "-screen", "0",
                                          "1280x800x24", NULL);

@@ -1,0 +1,881 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcPanelTest"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "gc-application.h"
+#include "gc-lab.h"
+#include "gc-receiver-view.h"
+#include "gc-source-view.h"
+#include "gc-window.h"
+#include "gc-xvfb.h"
+
+#define AGENT GC_BUILD_DIR "/agent/groupcast-agent"
+#define PANEL GC_BUILD_DIR "/gui/groupcast"
+
+static GcXvfb *xvfb;
+static gchar *xvfb_reason;
+static gchar *tmp_dir;
+
+/* ---- helpers ---- */
+
+static gboolean
+need_display (void)
+{
+  if (xvfb == NULL)
+    {
+      g_test_skip (xvfb_reason);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+need_agent (void)
+{
+  if (!g_file_test (AGENT, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the agent (" AGENT ") is not built");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GcLab *
+need_lab (guint n_hosts)
+{
+  g_autofree gchar *reason = NULL;
+  g_autoptr (GError) error = NULL;
+  GcLab *lab;
+
+  if (!gc_lab_available (&reason))
+    {
+      g_test_skip (reason);
+      return NULL;
+    }
+  lab = gc_lab_new (n_hosts, &error);
+  g_assert_no_error (error);
+  return lab;
+}
+
+typedef struct
+{
+  GSubprocess *process;
+  gchar *address;
+} Bus;
+
+static void
+bus_free (Bus *bus)
+{
+  if (bus == NULL)
+    return;
+  g_subprocess_force_exit (bus->process);
+  g_subprocess_wait (bus->process, NULL, NULL);
+  g_object_unref (bus->process);
+  g_free (bus->address);
+  g_free (bus);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Bus, bus_free)
+
+/* helpers die with the test, even when an assertion aborts it */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* a dbus-daemon of our own, so the panel never sees a real session bus */
+static Bus *
+bus_new (void)
+{
+  static guint counter;
+  g_autofree gchar *path = g_strdup_printf ("%s/bus%u", tmp_dir, counter++);
+  g_autofree gchar *listen = g_strdup_printf ("--address=unix:path=%s", path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  Bus *bus = g_new0 (Bus, 1);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  bus->process = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
+                                              "--nofork", "--nopidfile", listen, NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200 && !g_file_test (path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (10 * 1000);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  bus->address = g_strdup_printf ("unix:path=%s", path);
+  return bus;
+}
+
+/* an agent in a lab host, on the given bus */
+static GSubprocess *
+agent_spawn (GcLab       *lab,
+             guint        host,
+             const gchar *bus_address,
+             const gchar *name,
+             const gchar *role)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  const gchar *argv[] = {
+    AGENT, role, "--bus-address", bus_address, "--interface", "eth0",
+    "--no-mdns", "--allow-unauthenticated", "--name", name,
+    "--state-dir", gc_lab_host_dir (lab, host),
+    g_str_equal (role, "--receiver") ? "--sink" : NULL, "fake",
+    NULL
+  };
+  GSubprocess *process;
+
+  /* the test's fatal-criticals would turn the agent's own GStreamer
+   * warnings into aborts; the agent is not what this suite tests */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  process = gc_lab_spawnv (lab, host, launcher, argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static gboolean
+process_exited (gpointer user_data)
+{
+  return g_subprocess_get_identifier (user_data) == NULL;
+}
+
+/* SIGTERM, then SIGKILL if it lingers */
+static void
+process_stop (GSubprocess *process)
+{
+  if (process == NULL || g_subprocess_get_identifier (process) == NULL)
+    return;
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait_async (process, NULL, NULL, NULL);
+  if (!gc_test_wait_until (process_exited, process, 3000))
+    g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+static GcWindow *
+window_new (const gchar *address)
+{
+  g_autoptr (GcAgentClient) client = gc_agent_client_new (G_BUS_TYPE_SESSION, address);
+  GcWindow *window = gc_window_new (NULL, client);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+window_destroy (GcWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* let the unrealize and the cancelled calls run out */
+  gc_test_sleep (50);
+}
+
+typedef struct
+{
+  GcWindow *window;
+  const gchar *page;
+} PageWait;
+
+static gboolean
+page_is (gpointer user_data)
+{
+  PageWait *w = user_data;
+
+  return g_strcmp0 (gc_window_get_visible_page (w->window), w->page) == 0;
+}
+
+static void
+assert_page (GcWindow    *window,
+             const gchar *page,
+             guint        timeout_ms)
+{
+  PageWait w = { window, page };
+
+  if (!gc_test_wait_until (page_is, &w, timeout_ms))
+    g_error ("the panel shows “%s”, not “%s”, after %u ms",
+             gc_window_get_visible_page (window), page, timeout_ms);
+}
+
+static gpointer
+template_child (GcWindow    *window,
+                const gchar *id)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), GC_TYPE_WINDOW, id);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+/* draw the window the way the screen shows it, into a PNG */
+static void
+save_screenshot (GtkWidget   *widget,
+                 const gchar *name)
+{
+  g_autofree gchar *dir = g_build_filename (GC_BUILD_DIR, "tests", "artifacts", NULL);
+  g_autofree gchar *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* ---- the window against buses and agents ---- */
+
+static void
+test_not_running (void)
+{
+  g_autoptr (Bus) bus = NULL;
+  GcWindow *window;
+
+  if (!need_display ())
+    return;
+  bus = bus_new ();
+  window = window_new (bus->address);
+  assert_page (window, "absent", 3000);
+  g_assert_cmpstr (gtk_label_get_label (template_child (window, "absent_command")), ==,
+                   "groupcast-agent --source");
+  /* nothing to switch with */
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (template_child (window, "search_button")))
+                  && gtk_widget_get_visible (GTK_WIDGET (template_child (window, "search_button"))));
+  window_destroy (window);
+}
+
+static void
+test_bus_unreachable (void)
+{
+  g_autofree gchar *address = g_strdup_printf ("unix:path=%s/no-such-bus", tmp_dir);
+  GcWindow *window;
+
+  if (!need_display ())
+    return;
+  window = window_new (address);
+  assert_page (window, "failed", 3000);
+  g_assert_nonnull (adw_status_page_get_description (template_child (window, "failed_page")));
+  window_destroy (window);
+}
+
+static gboolean
+subtitle_is_set (gpointer user_data)
+{
+  const gchar *subtitle = adw_view_switcher_title_get_subtitle (template_child (user_data,
+                                                                                "switcher_title"));
+
+  return subtitle != NULL && *subtitle != '\0';
+}
+
+static void
+test_agent_comes_and_goes (void)
+{
+  g_autoptr (GcLab) lab = NULL;
+  g_autoptr (Bus) bus = NULL;
+  g_autoptr (GSubprocess) agent = NULL;
+  GcWindow *window;
+
+  if (!need_display () || !need_agent () || (lab = need_lab (1)) == NULL)
+    return;
+  /* our own bus, outside the lab; the agent reaches its socket from inside
+   * the lab host, where its network traffic stays */
+  bus = bus_new ();
+
+  window = window_new (bus->address);
+  assert_page (window, "absent", 3000);
+
+  /* the agent appears: the panel follows without a restart */
+  agent = agent_spawn (lab, 1, bus->address, "Lecture Hall", "--source");
+  assert_page (window, "receivers", 10000);
+  g_assert_nonnull (gc_agent_client_get_source (gc_window_get_client (window)));
+  /* its name and address under the title */
+  g_assert_true (gc_test_wait_until (subtitle_is_set, window, 3000));
+  g_assert_cmpstr (adw_view_switcher_title_get_subtitle (template_child (window, "switcher_title")),
+                   ==, "Lecture Hall at 10.99.0.1");
+
+  /* it goes away, and comes back */
+  process_stop (agent);
+  g_clear_object (&agent);
+  assert_page (window, "absent", 5000);
+  g_assert_null (gc_agent_client_get_source (gc_window_get_client (window)));
+
+  agent = agent_spawn (lab, 1, bus->address, "Lecture Hall", "--source");
+  assert_page (window, "receivers", 10000);
+  g_assert_nonnull (gc_agent_client_get_source (gc_window_get_client (window)));
+
+  window_destroy (window);
+  process_stop (agent);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint n;
+} CountWait;
+
+static gboolean
+count_reached (gpointer user_data)
+{
+  CountWait *w = user_data;
+
+  return g_list_model_get_n_items (w->model) >= w->n;
+}
+
+static gboolean
+switch_done (gpointer user_data)
+{
+  GPtrArray *peers = user_data;
+
+  for (guint i = 0; i < peers->len; i++)
+    if (gc_peer_get_switch_state (g_ptr_array_index (peers, i)) == GC_SWITCH_STATE_RUNNING)
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  GcMemberListModel *members;
+  GPtrArray *before; /* of gchar*: "loss jitter rtt age" per member */
+} CounterWait;
+
+static gchar *
+member_counters (GcMember *m)
+{
+  return g_strdup_printf ("%g %g %g %" G_GINT64_FORMAT, gc_member_get_fraction_lost (m),
+                          gc_member_get_jitter_ms (m), gc_member_get_rtt_ms (m),
+                          gc_member_get_report_age_ms (m));
+}
+
+static gboolean
+counters_moved (gpointer user_data)
+{
+  CounterWait *w = user_data;
+
+  for (guint i = 0; i < w->before->len; i++)
+    {
+      g_autoptr (GcMember) m = g_list_model_get_item (G_LIST_MODEL (w->members), i);
+      g_autofree gchar *now = NULL;
+
+      if (m == NULL)
+        return FALSE;
+      now = member_counters (m);
+      if (g_str_equal (now, g_ptr_array_index (w->before, i)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+count_is (gpointer user_data)
+{
+  CountWait *w = user_data;
+
+  return g_list_model_get_n_items (w->model) == w->n;
+}
+
+static gboolean
+current_source_empty (gpointer user_data)
+{
+  return *gc_peer_get_current_source (user_data) == '\0';
+}
+
+typedef struct
+{
+  GtkLabel *label;
+  const gchar *text;
+} LabelWait;
+
+static gboolean
+label_is (gpointer user_data)
+{
+  LabelWait *w = user_data;
+
+  return g_strcmp0 (gtk_label_get_label (w->label), w->text) == 0;
+}
+
+static gboolean
+receiver_present (gpointer user_data)
+{
+  return gc_agent_client_get_receiver (gc_window_get_client (user_data)) != NULL;
+}
+
+/* the panel of a receiver's own agent: its Local Receiver page follows the
+ * receiver, and Disconnect / Connect (to a source from its peer list) work */
+static void
+check_local_receiver (const gchar *address)
+{
+  GcWindow *window = window_new (address);
+  GtkWidget *view;
+  AdwComboRow *sources_row;
+  LabelWait lw;
+  CountWait cw;
+
+  g_assert_true (gc_test_wait_until (receiver_present, window, 10000));
+  gc_window_show_page (window, "receiver");
+  assert_page (window, "receiver", 1000);
+  view = template_child (window, "receiver_view");
+  lw.label = GTK_LABEL (gtk_widget_get_template_child (view, GC_TYPE_RECEIVER_VIEW, "state_label"));
+  sources_row = ADW_COMBO_ROW (gtk_widget_get_template_child (view, GC_TYPE_RECEIVER_VIEW,
+                                                              "sources_row"));
+  lw.text = _("Playing");
+  g_assert_true (gc_test_wait_until (label_is, &lw, 5000));
+
+  g_assert_true (gtk_widget_activate_action (view, "receiver.disconnect", NULL));
+  lw.text = _("Idle");
+  g_assert_true (gc_test_wait_until (label_is, &lw, 5000));
+
+  cw = (CountWait) { adw_combo_row_get_model (sources_row), 1 };
+  g_assert_true (gc_test_wait_until (count_reached, &cw, 5000));
+  adw_combo_row_set_selected (sources_row, 0);
+  g_assert_true (gtk_widget_activate_action (view, "receiver.connect", NULL));
+  lw.text = _("Playing");
+  g_assert_true (gc_test_wait_until (label_is, &lw, 10000));
+  /* let a frame or two be drawn with the counters in */
+  gc_test_sleep (1500);
+  save_screenshot (GTK_WIDGET (window), "panel-receiver.png");
+  window_destroy (window);
+}
+
+static void
+test_lab_switch (void)
+{
+  g_autoptr (GcLab) lab = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *bus1 = NULL;
+  g_autofree gchar *bus2 = NULL;
+  g_autofree gchar *bus3 = NULL;
+  g_autoptr (GSubprocess) source = NULL;
+  g_autoptr (GSubprocess) rx2 = NULL;
+  g_autoptr (GSubprocess) rx3 = NULL;
+  g_autoptr (GPtrArray) peers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  GtkSelectionModel *selection;
+  GcMemberListModel *members;
+  GcWindow *window;
+  CountWait cw;
+  CounterWait mw;
+  gint64 t0;
+
+  if (!need_display () || !need_agent () || (lab = need_lab (3)) == NULL)
+    return;
+  bus1 = gc_lab_start_bus (lab, 1, &error);
+  g_assert_no_error (error);
+  bus2 = gc_lab_start_bus (lab, 2, &error);
+  g_assert_no_error (error);
+  bus3 = gc_lab_start_bus (lab, 3, &error);
+  g_assert_no_error (error);
+
+  rx2 = agent_spawn (lab, 2, bus2, "Lobby Display", "--receiver");
+  rx3 = agent_spawn (lab, 3, bus3, "Meeting Room", "--receiver");
+  source = agent_spawn (lab, 1, bus1, "Lecture Hall", "--source");
+
+  window = window_new (bus1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
+  assert_page (window, "receivers", 10000);
+
+  /* the receivers show up by themselves */
+  t0 = g_get_monotonic_time ();
+  cw = (CountWait) { G_LIST_MODEL (gc_window_get_receivers (window)), 2 };
+  g_assert_true (gc_test_wait_until (count_reached, &cw, 5000));
+  g_test_message ("receivers listed %.1f s after the agent appeared",
+                  (g_get_monotonic_time () - t0) / 1e6);
+
+  /* select both and switch, as the button would */
+  selection = gc_window_get_selection (window);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 2);
+  g_assert_true (gtk_selection_model_select_item (selection, 0, FALSE));
+  g_assert_true (gtk_selection_model_select_item (selection, 1, FALSE));
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (peers, g_list_model_get_item (G_LIST_MODEL (selection), i));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch", NULL));
+  for (guint i = 0; i < peers->len; i++)
+    g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, i)), ==,
+                     GC_SWITCH_STATE_RUNNING);
+
+  /* each row gets its own result */
+  g_assert_true (gc_test_wait_until (switch_done, peers, 30000));
+  for (guint i = 0; i < peers->len; i++)
+    {
+      GcPeer *peer = g_ptr_array_index (peers, i);
+
+      g_test_message ("%s: %s", gc_peer_get_name (peer), gc_peer_get_result (peer));
+      g_assert_cmpint (gc_peer_get_switch_state (peer), ==, GC_SWITCH_STATE_OK);
+      g_assert_cmpstr (gc_peer_get_result (peer), !=, "");
+    }
+
+  /* the group lists them, and their counters move */
+  members = gc_source_view_get_members (template_child (window, "source_view"));
+  cw = (CountWait) { G_LIST_MODEL (members), 2 };
+  g_assert_true (gc_test_wait_until (count_reached, &cw, 10000));
+  g_assert_nonnull (gc_member_list_model_find (members, "10.99.0.2"));
+  g_assert_nonnull (gc_member_list_model_find (members, "10.99.0.3"));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GcMember) m = g_list_model_get_item (G_LIST_MODEL (members), i);
+
+      g_ptr_array_add (before, member_counters (m));
+    }
+  mw = (CounterWait) { members, before };
+  g_assert_true (gc_test_wait_until (counters_moved, &mw, 10000));
+
+  /* a few seconds of plot, then the pictures for the docs */
+  gc_test_sleep (5000);
+  save_screenshot (GTK_WIDGET (window), "panel.png");
+  gc_window_show_page (window, "group");
+  gc_test_sleep (500);
+  save_screenshot (GTK_WIDGET (window), "panel-group.png");
+
+  /* searching narrows the list, by name, whatever the case */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  g_assert_cmpstr (gc_window_get_visible_page (window), ==, "receivers");
+  g_assert_true (gtk_search_bar_get_search_mode (template_child (window, "search_bar")));
+  gtk_editable_set_text (template_child (window, "search_entry"), "lobby");
+  cw = (CountWait) { G_LIST_MODEL (selection), 1 };
+  g_assert_true (gc_test_wait_until (count_is, &cw, 3000));
+  {
+    g_autoptr (GcPeer) only = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+
+    g_assert_cmpstr (gc_peer_get_name (only), ==, "Lobby Display");
+  }
+  gtk_editable_set_text (template_child (window, "search_entry"), "");
+  cw = (CountWait) { G_LIST_MODEL (selection), 2 };
+  g_assert_true (gc_test_wait_until (count_is, &cw, 3000));
+
+  check_local_receiver (bus2);
+
+  /* a receiver that cannot be reached fails on its own row; the other
+   * one still switches */
+  g_assert_true (gc_lab_set_link (lab, 3, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_selection_model_unselect_all (selection));
+  g_ptr_array_set_size (peers, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (gtk_selection_model_select_item (selection, i, FALSE));
+      g_ptr_array_add (peers, g_list_model_get_item (G_LIST_MODEL (selection), i));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch", NULL));
+  g_assert_true (gc_test_wait_until (switch_done, peers, 30000));
+  for (guint i = 0; i < peers->len; i++)
+    g_test_message ("link of host 3 down: %s: %s", gc_peer_get_name (g_ptr_array_index (peers, i)),
+                    gc_peer_get_result (g_ptr_array_index (peers, i)));
+  g_assert_cmpstr (gc_peer_get_name (g_ptr_array_index (peers, 0)), ==, "Lobby Display");
+  g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, 1)), ==, GC_SWITCH_STATE_FAILED);
+  g_assert_cmpstr (gc_peer_get_result (g_ptr_array_index (peers, 1)), !=, "");
+  g_assert_true (gc_lab_set_link (lab, 3, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* release hands one receiver back */
+  g_assert_true (gtk_selection_model_unselect_all (selection));
+  g_ptr_array_set_size (peers, 1);
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.release", NULL));
+  g_assert_true (gc_test_wait_until (switch_done, peers, 15000));
+  g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_true (gc_test_wait_until (current_source_empty, g_ptr_array_index (peers, 0), 5000));
+
+  /* a receiver that shuts down says goodbye, and its row goes by itself */
+  process_stop (rx3);
+  cw = (CountWait) { G_LIST_MODEL (gc_window_get_receivers (window)), 1 };
+  g_assert_true (gc_test_wait_until (count_is, &cw, 5000));
+  g_assert_null (gc_peer_list_model_find (gc_window_get_receivers (window), "10.99.0.3"));
+
+  window_destroy (window);
+  process_stop (source);
+  process_stop (rx2);
+  process_stop (rx3);
+}
+
+/* ---- translation ---- */
+
+/* GLib decides once per process whether to translate (g_dgettext), so
+ * the Chinese panel runs in a subprocess that has LANGUAGE from the start */
+static void
+test_translated (void)
+{
+  g_autoptr (Bus) bus = NULL;
+  GcWindow *window;
+  const gchar *title;
+
+  if (!need_display ())
+    return;
+
+  if (!g_test_subprocess ())
+    {
+      g_setenv ("LANGUAGE", "zh_CN", TRUE);
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_unsetenv ("LANGUAGE");
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stdout ("*absent page title: 代理未运行*");
+      return;
+    }
+
+  bus = bus_new ();
+  window = window_new (bus->address);
+  assert_page (window, "absent", 3000);
+  title = adw_status_page_get_title (template_child (window, "absent_page"));
+  g_print ("absent page title: %s\n", title);
+  g_assert_cmpstr (title, !=, "The Agent Is Not Running");
+  g_assert_cmpstr (title, ==, g_dgettext (GETTEXT_PACKAGE, "The Agent Is Not Running"));
+  /* strings from C code too */
+  g_assert_cmpstr (_("Select receivers to switch"), !=, "Select receivers to switch");
+  window_destroy (window);
+}
+
+/* every msgid in the sources has a real translation in zh_CN.po */
+static void
+test_catalogue_complete (void)
+{
+  g_autofree gchar *pot = g_build_filename (tmp_dir, "check.pot", NULL);
+  g_autofree gchar *merged = g_build_filename (tmp_dir, "merged.po", NULL);
+  g_autofree gchar *potfiles = NULL;
+  g_autofree gchar *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) listed = NULL;
+  gint status;
+  const gchar *xgettext[] = {
+    "xgettext", "--from-code=UTF-8", "--add-comments=TRANSLATORS",
+    "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
+    "--keyword=ngettext:1,2", "--keyword=g_dngettext:2,3",
+    "--directory=" GC_SOURCE_DIR, "--files-from=" GC_SOURCE_DIR "/po/POTFILES.in",
+    "--output", pot, NULL
+  };
+  const gchar *msgmerge[] = {
+    "msgmerge", "--quiet", "--no-fuzzy-matching", GC_SOURCE_DIR "/po/zh_CN.po", pot,
+    "--output-file", merged, NULL
+  };
+  const gchar *msgfmt[] = {
+    "msgfmt", "--check", "--statistics", "--output-file=/dev/null", merged, NULL
+  };
+  const gchar *dirs[] = { "gui", "data/ui", NULL };
+
+  g_autofree gchar *have_xgettext = g_find_program_in_path ("xgettext");
+
+  if (have_xgettext == NULL)
+    {
+      g_test_skip ("gettext tools are not installed");
+      return;
+    }
+
+  /* POTFILES.in lists every file that has strings to translate */
+  g_assert_true (g_file_get_contents (GC_SOURCE_DIR "/po/POTFILES.in", &potfiles, NULL, &error));
+  g_assert_no_error (error);
+  listed = g_strsplit (potfiles, "\n", -1);
+  for (guint d = 0; dirs[d] != NULL; d++)
+    {
+      g_autofree gchar *path = g_build_filename (GC_SOURCE_DIR, dirs[d], NULL);
+      g_autoptr (GDir) dir = g_dir_open (path, 0, &error);
+      const gchar *name;
+
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree gchar *file = g_build_filename (path, name, NULL);
+          g_autofree gchar *rel = g_build_filename (dirs[d], name, NULL);
+          g_autofree gchar *text = NULL;
+
+          if (!g_str_has_suffix (name, ".c") && !g_str_has_suffix (name, ".ui"))
+            continue;
+          g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+          if (strstr (text, "_(\"") == NULL && strstr (text, "translatable=\"yes\"") == NULL
+              && strstr (text, "ngettext (") == NULL)
+            continue;
+          if (!g_strv_contains ((const gchar * const *) listed, rel))
+            g_error ("%s has strings to translate but is not in po/POTFILES.in", rel);
+        }
+    }
+
+  g_spawn_sync (NULL, (gchar **) xgettext, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xgettext: %s", err);
+  g_clear_pointer (&err, g_free);
+
+  g_spawn_sync (NULL, (gchar **) msgmerge, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("msgmerge: %s", err);
+  g_clear_pointer (&err, g_free);
+
+  g_spawn_sync (NULL, (gchar **) msgfmt, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("zh_CN: %s", err);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("msgfmt --check: %s", err);
+  g_assert_null (strstr (err, "untranslated"));
+  g_assert_null (strstr (err, "fuzzy"));
+  g_assert_nonnull (strstr (err, "translated message"));
+}
+
+/* ---- the real program ---- */
+
+static gboolean
+panel_window_exists (gpointer user_data)
+{
+  const gchar *argv[] = { "xwininfo", "-root", "-tree", NULL };
+  g_autofree gchar *out = NULL;
+
+  if (!g_spawn_sync (NULL, (gchar **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, NULL, NULL))
+    return FALSE;
+  return strstr (out, "\"Groupcast\"") != NULL;
+}
+
+static void
+test_program_starts (void)
+{
+  g_autoptr (Bus) bus = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) panel = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *out = NULL;
+  g_autofree gchar *address = NULL;
+
+  if (!need_display ())
+    return;
+  g_autofree gchar *have_xwininfo = g_find_program_in_path ("xwininfo");
+
+  if (have_xwininfo == NULL)
+    {
+      g_test_skip ("xwininfo (x11-utils) is not installed");
+      return;
+    }
+
+  /* --version answers without a display or a bus */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  panel = g_subprocess_launcher_spawn (launcher, &error, PANEL, "--version", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (panel, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "groupcast " PACKAGE_VERSION "\n");
+  g_clear_object (&panel);
+  g_clear_object (&launcher);
+
+  /* a window appears on the display; the panel's own bus is a private one */
+  bus = bus_new ();
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus->address, TRUE);
+  panel = g_subprocess_launcher_spawn (launcher, &error, PANEL, "--bus-address",
+                                       bus->address, NULL);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_wait_until (panel_window_exists, NULL, 8000));
+  g_assert_nonnull (g_subprocess_get_identifier (panel));
+  process_stop (panel);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  /* LANGUAGE is ignored in the plain C locale */
+  if (setlocale (LC_ALL, "") == NULL || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
+    setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, GC_BUILD_DIR "/po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (&argc, &argv, NULL);
+  /* only the translation test's subprocess runs in Chinese */
+  if (!g_test_subprocess ())
+    g_unsetenv ("LANGUAGE");
+
+  tmp_dir = g_dir_make_tmp ("gc-panel-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  /* no accessibility bus and no portals: there is no session bus here */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  /* the cairo renderer draws the same under any X server */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+
+  xvfb = gc_xvfb_start (&error);
+  if (xvfb == NULL)
+    {
+      xvfb_reason = g_strdup_printf ("no X server for the GUI tests: %s", error->message);
+      g_clear_error (&error);
+    }
+  else
+    {
+      g_setenv ("DISPLAY", gc_xvfb_get_display (xvfb), TRUE);
+      /* keep the locale chosen above; gtk_init would reset it from the
+       * environment, maybe to plain C */
+      gtk_disable_setlocale ();
+      if (!gtk_init_check ())
+        {
+          xvfb_reason = g_strdup ("GTK cannot open the Xvfb display");
+          g_clear_pointer (&xvfb, gc_xvfb_stop);
+        }
+      else
+        {
+          g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+          adw_init ();
+          /* what AdwApplication loads by itself from its resource path */
+          gtk_css_provider_load_from_resource (css, "/io/github/Groupcast/style.css");
+          gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                      GTK_STYLE_PROVIDER (css),
+                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+        }
+    }
+
+  g_test_add_func ("/groupcast/panel/not-running", test_not_running);
+  g_test_add_func ("/groupcast/panel/bus-unreachable", test_bus_unreachable);
+  g_test_add_func ("/groupcast/panel/agent-comes-and-goes", test_agent_comes_and_goes);
+  g_test_add_func ("/groupcast/panel/lab-switch", test_lab_switch);
+  g_test_add_func ("/groupcast/panel/translated", test_translated);
+  g_test_add_func ("/groupcast/panel/catalogue-complete", test_catalogue_complete);
+  g_test_add_func ("/groupcast/panel/program-starts", test_program_starts);
+
+  ret = g_test_run ();
+
+  gc_xvfb_stop (xvfb);
+  if (tmp_dir != NULL)
+    {
+      g_autoptr (GFile) dir = g_file_new_for_path (tmp_dir);
+      g_autoptr (GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      GFileInfo *info;
+
+      while (e != NULL && g_file_enumerator_iterate (e, &info, NULL, NULL, NULL) && info != NULL)
+        {
+          g_autoptr (GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+          g_file_delete (child, NULL, NULL);
+        }
+      g_file_delete (dir, NULL, NULL);
+    }
+  return ret;
+}

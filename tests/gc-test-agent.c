@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcTestAgent"
+
+#include "config.h"
+
+#include "gc-test-agent.h"
+
+#include <signal.h>
+
+const gchar *
+gc_test_agent_binary (void)
+{
+  const gchar *b = g_getenv ("GC_AGENT");
+
+  return b != NULL ? b : GC_AGENT_BINARY;
+}
+
+static gboolean
+spawn (GcTestAgent *a, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) l =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+
+  /* keep the agent's log beside the host's files, for a failing test */
+  g_subprocess_launcher_set_flags (l, G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_stderr_file_path (l, a->log_path);
+  g_subprocess_launcher_set_stdout_file_path (l, a->log_path);
+  g_subprocess_launcher_setenv (l, "G_DEBUG", "fatal-criticals", TRUE);
+  for (guint i = 0; i < a->argv->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (a->argv, i));
+  g_ptr_array_add (argv, NULL);
+  a->proc = gc_lab_spawnv (a->lab, a->host, l, (const gchar * const *) argv->pdata, error);
+  return a->proc != NULL;
+}
+
+GcTestAgent *
+gc_test_agent_start (GcLab *lab, guint host, GError **error, const gchar *first_arg, ...)
+{
+  g_autoptr (GcTestAgent) a = g_new0 (GcTestAgent, 1);
+  va_list ap;
+
+  a->lab = lab;
+  a->host = host;
+  a->argv = g_ptr_array_new_with_free_func (g_free);
+  a->log_path = g_build_filename (gc_lab_host_dir (lab, host), "agent.log", NULL);
+  a->bus_address = gc_lab_start_bus (lab, host, error);
+  if (a->bus_address == NULL)
+    return NULL;
+  g_ptr_array_add (a->argv, g_strdup (gc_test_agent_binary ()));
+  g_ptr_array_add (a->argv, g_strdup ("--interface=eth0"));
+  g_ptr_array_add (a->argv, g_strdup_printf ("--state-dir=%s", gc_lab_host_dir (lab, host)));
+  g_ptr_array_add (a->argv, g_strdup_printf ("--bus-address=%s", a->bus_address));
+  g_ptr_array_add (a->argv, g_strdup_printf ("--name=host%u", host));
+  g_ptr_array_add (a->argv, g_strdup ("--verbose"));
+  va_start (ap, first_arg);
+  for (const gchar *s = first_arg; s != NULL; s = va_arg (ap, const gchar *))
+    g_ptr_array_add (a->argv, g_strdup (s));
+  va_end (ap);
+  a->bus = g_dbus_connection_new_for_address_sync (a->bus_address,
+                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                   | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                   NULL, NULL, error);
+  if (a->bus == NULL)
+    return NULL;
+  g_dbus_connection_set_exit_on_close (a->bus, FALSE);
+  if (!spawn (a, error))
+    return NULL;
+  return g_steal_pointer (&a);
+}
+
+gboolean
+gc_test_agent_restart (GcTestAgent *a, GError **error)
+{
+  if (a->proc != NULL)
+    gc_test_agent_kill (a);
+  return spawn (a, error);
+}
+
+static void
+waited (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+gc_test_agent_stop (GcTestAgent *a)
+{
+  gboolean done = FALSE;
+
+  if (a->proc == NULL)
+    return;
+  /* a clean stop: SIGTERM, then up to 5 s before SIGKILL */
+  g_subprocess_send_signal (a->proc, SIGTERM);
+  g_subprocess_wait_async (a->proc, NULL, waited, &done);
+  if (!gc_test_wait_until (flag_set, &done, 5000))
+    {
+      g_subprocess_force_exit (a->proc);
+      gc_test_wait_until (flag_set, &done, 5000);
+    }
+  g_clear_object (&a->proc);
+}
+
+void
+gc_test_agent_kill (GcTestAgent *a)
+{
+  if (a->proc == NULL)
+    return;
+  g_subprocess_force_exit (a->proc);
+  g_subprocess_wait (a->proc, NULL, NULL);
+  g_clear_object (&a->proc);
+}
+
+void
+gc_test_agent_free (GcTestAgent *a)
+{
+  if (a == NULL)
+    return;
+  gc_test_agent_kill (a);
+  g_clear_object (&a->bus);
+  g_clear_pointer (&a->argv, g_ptr_array_unref);
+  g_free (a->bus_address);
+  g_free (a->log_path);
+  g_free (a);
+}
+
+gchar *
+gc_test_agent_get_log (GcTestAgent *a)
+{
+  gchar *text = NULL;
+
+  g_file_get_contents (a->log_path, &text, NULL, NULL);
+  return text != NULL ? text : g_strdup ("");
+}
+
+GVariant *
+gc_test_agent_call (GcTestAgent *a, const gchar *path, const gchar *iface, const gchar *method,
+                    GVariant *params, guint timeout_ms, GError **error)
+{
+  return g_dbus_connection_call_sync (a->bus, "io.github.Groupcast", path, iface, method, params,
+                                      NULL, G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, error);
+}
+
+GVariant *
+gc_test_agent_get (GcTestAgent *a, const gchar *path, const gchar *iface, const gchar *prop)
+{
+  g_autoptr (GVariant) r = NULL;
+  GVariant *v = NULL;
+
+  r = gc_test_agent_call (a, path, "org.freedesktop.DBus.Properties", "Get",
+                          g_variant_new ("(ss)", iface, prop), 2000, NULL);
+  if (r == NULL)
+    return NULL;
+  g_variant_get (r, "(v)", &v);
+  return v;
+}
+
+gchar *
+gc_test_agent_get_string (GcTestAgent *a, const gchar *path, const gchar *iface, const gchar *prop)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (a, path, iface, prop);
+
+  return v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)
+         ? g_variant_dup_string (v, NULL) : NULL;
+}
+
+guint64
+gc_test_agent_get_u64 (GcTestAgent *a, const gchar *path, const gchar *iface, const gchar *prop)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (a, path, iface, prop);
+
+  return v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64) ? g_variant_get_uint64 (v) : 0;
+}
+
+typedef struct
+{
+  GcTestAgent *a;
+  const gchar *path, *iface, *prop, *want;
+} WaitString;
+
+static gboolean
+string_is (gpointer data)
+{
+  WaitString *w = data;
+  g_autofree gchar *s = gc_test_agent_get_string (w->a, w->path, w->iface, w->prop);
+
+  return g_strcmp0 (s, w->want) == 0;
+}
+
+gboolean
+gc_test_agent_wait_string (GcTestAgent *a, const gchar *path, const gchar *iface,
+                           const gchar *prop, const gchar *want, guint timeout_ms)
+{
+  WaitString w = { a, path, iface, prop, want };
+
+  return gc_test_wait_until (string_is, &w, timeout_ms);
+}
+
+static gboolean
+has_agent (gpointer data)
+{
+  GcTestAgent *a = data;
+  g_autofree gchar *id = gc_test_agent_get_string (a, "/io/github/Groupcast", GC_AGENT_IFACE, "Id");
+
+  return id != NULL && *id != '\0';
+}
+
+gboolean
+gc_test_agent_wait_ready (GcTestAgent *a, guint timeout_ms)
+{
+  return gc_test_wait_until (has_agent, a, timeout_ms);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "gc-lab.h"
+
+G_BEGIN_DECLS
+
+/* a real groupcast-agent in a lab host, on a D-Bus of that host's own */
+typedef struct
+{
+  GcLab *lab;
+  guint host;
+  gchar *bus_address;
+  GDBusConnection *bus;
+  GSubprocess *proc;
+  GPtrArray *argv;      /* for restarts */
+  gchar *log_path;
+} GcTestAgent;
+
+GcTestAgent *gc_test_agent_start       (GcLab *lab, guint host, GError **error,
+                                        const gchar *first_arg, ...) G_GNUC_NULL_TERMINATED;
+gboolean     gc_test_agent_restart     (GcTestAgent *a, GError **error);
+void         gc_test_agent_stop        (GcTestAgent *a);
+void         gc_test_agent_kill        (GcTestAgent *a);
+void         gc_test_agent_free        (GcTestAgent *a);
+gboolean     gc_test_agent_wait_ready  (GcTestAgent *a, guint timeout_ms);
+GVariant    *gc_test_agent_get         (GcTestAgent *a, const gchar *path,
+                                        const gchar *iface, const gchar *prop);
+gchar       *gc_test_agent_get_string  (GcTestAgent *a, const gchar *path,
+                                        const gchar *iface, const gchar *prop);
+guint64      gc_test_agent_get_u64     (GcTestAgent *a, const gchar *path,
+                                        const gchar *iface, const gchar *prop);
+GVariant    *gc_test_agent_call        (GcTestAgent *a, const gchar *path,
+                                        const gchar *iface, const gchar *method,
+                                        GVariant *params, guint timeout_ms,
+                                        GError **error);
+gboolean     gc_test_agent_wait_string (GcTestAgent *a, const gchar *path,
+                                        const gchar *iface, const gchar *prop,
+                                        const gchar *want, guint timeout_ms);
+gchar       *gc_test_agent_get_log     (GcTestAgent *a);
+const gchar *gc_test_agent_binary      (void);
+
+#define GC_RECEIVER_PATH "/io/github/Groupcast/receiver"
+#define GC_SOURCE_PATH "/io/github/Groupcast/source"
+#define GC_RECEIVER_IFACE "io.github.Groupcast.Receiver1"
+#define GC_SOURCE_IFACE "io.github.Groupcast.Source1"
+#define GC_AGENT_IFACE "io.github.Groupcast.Agent1"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcTestAgent, gc_test_agent_free)
+
+G_END_DECLS
