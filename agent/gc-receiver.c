@@ -271,9 +271,24 @@ on_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
           self->latency_times[self->lat_next] = now;
           self->lat_next = (self->lat_next + 1) % LATENCY_WINDOW;
           g_mutex_unlock (&self->lat_lock);
+          /* opt-in per-frame sample for bench/ (G_MESSAGES_DEBUG=GcReceiver);
+           * checked first so a normal run formats nothing */
+          if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+            g_debug ("frame latency %.3f ms", ms);
         }
     }
   return GST_PAD_PROBE_OK;
+}
+
+static void
+on_receiver_element (GstBin *bin, GstBin *sub, GstElement *element, gpointer data)
+{
+  GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
+
+  /* receiver reports once a second (default 5 s), so the source's view of
+   * each member's loss and jitter is live */
+  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
+    g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
 }
 
 static void
@@ -466,6 +481,7 @@ start_pipeline (GcReceiver *self)
   depay = gst_bin_get_by_name (GST_BIN (self->pipeline), "depay");
   dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
   g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_receiver_element), NULL);
   pad = gst_element_get_static_pad (depay, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_rtp, self, NULL);

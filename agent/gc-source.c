@@ -334,6 +334,9 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSource *
   GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
   gboolean auto_mc = FALSE, sync = FALSE;
 
+  /* sender reports once a second too: receivers' jitter and RTT stay fresh */
+  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
+    g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
   if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "multiudpsink"))
     return;
   g_object_get (element, "auto-multicast", &auto_mc, "sync", &sync, NULL);
