@@ -158,6 +158,9 @@ on_member_joined (GcSource *s, const gchar *address, GVariant *info, GcDBusExpor
   if (self->source_iface == NULL)
     return;
   source_to_iface (self);
+  /* Members goes out before the signal, so a client that reads its cache
+   * on MemberJoined finds the new member there */
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->source_iface));
   gc_dbus_source1_emit_member_joined (self->source_iface, address, info);
 }
 
@@ -167,6 +170,7 @@ on_member_left (GcSource *s, const gchar *address, const gchar *reason, GcDBusEx
   if (self->source_iface == NULL)
     return;
   source_to_iface (self);
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->source_iface));
   gc_dbus_source1_emit_member_left (self->source_iface, address, reason);
 }
 
@@ -180,7 +184,7 @@ on_switch_finished (GcAgent *agent, const gchar *id, gboolean ok, const gchar *m
 
 typedef struct
 {
-  GcDBusExport *self;
+  GcDBusSource1 *iface;   /* held: the bus may go (and the export with it) mid-switch */
   GDBusMethodInvocation *invocation;
   gboolean release;
 } SwitchCall;
@@ -195,20 +199,21 @@ switch_done (GObject *source, GAsyncResult *res, gpointer data)
   if (rows == NULL)
     g_dbus_method_invocation_return_gerror (sc->invocation, error);
   else if (sc->release)
-    gc_dbus_source1_complete_release (sc->self->source_iface, sc->invocation, rows);
+    gc_dbus_source1_complete_release (sc->iface, sc->invocation, rows);
   else
-    gc_dbus_source1_complete_switch (sc->self->source_iface, sc->invocation, rows);
-  g_object_unref (sc->self);
+    gc_dbus_source1_complete_switch (sc->iface, sc->invocation, rows);
+  g_object_unref (sc->iface);
   g_free (sc);
 }
 
 static gboolean
-handle_switch_common (GcDBusExport *self, GDBusMethodInvocation *invocation,
-                      const gchar * const *receivers, gboolean release)
+handle_switch_common (GcDBusExport *self, GcDBusSource1 *iface,
+                      GDBusMethodInvocation *invocation, const gchar * const *receivers,
+                      gboolean release)
 {
   SwitchCall *sc = g_new0 (SwitchCall, 1);
 
-  sc->self = g_object_ref (self);
+  sc->iface = g_object_ref (iface);
   sc->invocation = invocation;
   sc->release = release;
   gc_agent_switch_async (self->agent, receivers, release, NULL, switch_done, sc);
@@ -219,14 +224,14 @@ static gboolean
 handle_switch (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                const gchar * const *receivers, GcDBusExport *self)
 {
-  return handle_switch_common (self, invocation, receivers, FALSE);
+  return handle_switch_common (self, iface, invocation, receivers, FALSE);
 }
 
 static gboolean
 handle_release (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                 const gchar * const *receivers, GcDBusExport *self)
 {
-  return handle_switch_common (self, invocation, receivers, TRUE);
+  return handle_switch_common (self, iface, invocation, receivers, TRUE);
 }
 
 static gboolean

@@ -52,6 +52,9 @@ struct _GcReceiver
   gint64 pipeline_time;     /* monotonic µs the current pipeline started */
   gint64 last_rtp;          /* atomic, written by the streaming thread */
   gint64 first_frame_time;  /* atomic */
+  gint64 sdp_time;          /* atomic: the steps of a connect, for the log */
+  gint64 first_rtp_time;    /* atomic */
+  gint64 first_key_time;    /* atomic: first key frame into the decoder */
   guint64 frames;           /* atomic */
   gboolean ever_played;     /* this URL played at least once */
 
@@ -87,6 +90,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void start_pipeline (GcReceiver *self);
+static GstPadProbeReturn on_first_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data);
 
 /* ---- pure helpers ------------------------------------------------------ */
 
@@ -237,9 +241,38 @@ static GstPadProbeReturn
 on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   GcReceiver *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 zero = 0;
 
-  __atomic_store_n (&self->last_rtp, g_get_monotonic_time (), __ATOMIC_RELAXED);
+  __atomic_store_n (&self->last_rtp, now, __ATOMIC_RELAXED);
+  __atomic_compare_exchange_n (&self->first_rtp_time, &zero, now, FALSE,
+                               __ATOMIC_RELAXED, __ATOMIC_RELAXED);
   return GST_PAD_PROBE_OK;
+}
+
+/* the wait for a key frame is a step of its own in the switch time */
+static GstPadProbeReturn
+on_decoder_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiver *self = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  gint64 zero = 0;
+
+  g_message ("XXX dec in flags 0x%x size %zu", buf ? GST_BUFFER_FLAGS (buf) : 0, buf ? gst_buffer_get_size (buf) : 0);
+  if (buf == NULL || GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_OK;
+  __atomic_compare_exchange_n (&self->first_key_time, &zero, g_get_monotonic_time (), FALSE,
+                               __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiver *self)
+{
+  gint64 zero = 0;
+
+  __atomic_compare_exchange_n (&self->sdp_time, &zero, g_get_monotonic_time (), FALSE,
+                               __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
 static GstPadProbeReturn
@@ -289,6 +322,23 @@ on_receiver_element (GstBin *bin, GstBin *sub, GstElement *element, gpointer dat
    * each member's loss and jitter is live */
   if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
+}
+
+/* a Groupcast source offers one H.264 video stream; anything else (audio,
+ * another codec) is not set up, so a server that is not Groupcast fails
+ * with a clear error instead of connecting to nothing */
+static gboolean
+on_select_stream (GstElement *src, guint num, GstCaps *caps, gpointer data)
+{
+  GstStructure *s = gst_caps_get_size (caps) > 0 ? gst_caps_get_structure (caps, 0) : NULL;
+  const gchar *media = s ? gst_structure_get_string (s, "media") : NULL;
+  const gchar *enc = s ? gst_structure_get_string (s, "encoding-name") : NULL;
+  gboolean ok = g_strcmp0 (media, "video") == 0 && g_ascii_strcasecmp (enc ? enc : "", "H264") == 0;
+
+  if (!ok)
+    g_message ("stream %u refused: %s %s, not H.264 video", num, media ? media : "?",
+               enc ? enc : "?");
+  return ok;
 }
 
 static void
@@ -481,16 +531,27 @@ start_pipeline (GcReceiver *self)
   depay = gst_bin_get_by_name (GST_BIN (self->pipeline), "depay");
   dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
   g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
+  g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
+  g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), NULL);
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_receiver_element), NULL);
   pad = gst_element_get_static_pad (depay, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_rtp, self, NULL);
   g_clear_object (&pad);
+  pad = gst_element_get_static_pad (dec, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_decoder_input, self, NULL);
+  g_clear_object (&pad);
   pad = gst_element_get_static_pad (dec, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_decoded, self, NULL);
+  /* on every pipeline, also one started after the old one's teardown:
+   * the switch is answered at the first frame, not at the next tick */
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_first_decoded, self, NULL);
 
   __atomic_store_n (&self->last_rtp, 0, __ATOMIC_RELAXED);
   __atomic_store_n (&self->first_frame_time, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&self->sdp_time, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&self->first_rtp_time, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&self->first_key_time, 0, __ATOMIC_RELAXED);
   self->pipeline_time = g_get_monotonic_time ();
   self->group = (g_free (self->group), NULL);
   self->rtp_port = 0;
@@ -528,6 +589,56 @@ schedule_retry (GcReceiver *self)
 }
 
 /* ---- counters ---------------------------------------------------------- */
+
+/* after SETUP the stream must come from a multicast group: a server that
+ * answers with a unicast transport, or names a unicast or unparsable
+ * "group", is refused (and the pipeline stopped at once, before a frame it
+ * sent could count as a picture). FALSE when refused. */
+static gboolean
+check_transport (GcReceiver *self)
+{
+  g_autoptr (GstIterator) it = NULL;
+  g_autoptr (GstRTSPUrl) u = NULL;
+  g_autoptr (GError) werr = NULL;
+  g_autofree gchar *bad = NULL;
+  g_autofree gchar *where = NULL;
+  GValue v = G_VALUE_INIT;
+
+  if (self->group != NULL || self->pipeline == NULL)
+    return TRUE;
+  it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  while (bad == NULL && gst_iterator_next (it, &v) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&v);
+      GstElementFactory *f = gst_element_get_factory (e);
+
+      if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+        {
+          g_autofree gchar *addr = NULL;
+          g_autoptr (GInetAddress) ia = NULL;
+
+          g_object_get (e, "address", &addr, NULL);
+          ia = addr ? g_inet_address_new_from_string (addr) : NULL;
+          if (ia == NULL || !g_inet_address_get_is_multicast (ia))
+            bad = g_strndup (addr != NULL ? addr : "none", 64);
+        }
+      g_value_reset (&v);
+    }
+  g_value_unset (&v);
+  if (bad == NULL)
+    return TRUE;
+  if (self->url != NULL && gst_rtsp_url_parse (self->url, &u) == GST_RTSP_OK)
+    where = g_strdup_printf ("%s:%u", u->host, u->port != 0 ? u->port : 554);
+  werr = g_error_new (GC_ERROR, GC_ERROR_STREAM,
+                      "%s offered no multicast group (stream address %s): refused",
+                      where != NULL ? where : "the source", bad);
+  finish_waiters (self, werr, -1);
+  stop_pipeline (self, FALSE);
+  __atomic_store_n (&self->last_rtp, 0, __ATOMIC_RELAXED);
+  set_state (self, "error", werr->message);
+  schedule_retry (self);
+  return FALSE;
+}
 
 static void
 find_group (GcReceiver *self)
@@ -694,6 +805,8 @@ tick (gpointer data)
   if (self->url == NULL)
     return G_SOURCE_CONTINUE;
   read_counters (self);
+  if (!check_transport (self))
+    return G_SOURCE_CONTINUE;
   find_group (self);
 
   if (first > 0 && self->pipeline != NULL
@@ -732,7 +845,19 @@ static gboolean
 first_frame_idle (gpointer data)
 {
   g_autoptr (GcReceiver) self = data;
+  gint64 t0 = self->connect_time;
+#define SINCE(t) ((t) > 0 ? ((t) - t0) / 1000.0 : -1.0)
 
+  /* where a switch's time goes, all from the connect request: the old
+   * pipeline gone and the new one built, DESCRIBE answered, first RTP
+   * packet, first key frame into the decoder, first frame out of it */
+  g_info ("switch timing: pipeline %.1f described %.1f first-rtp %.1f key-frame %.1f "
+          "decoded %.1f ms",
+          SINCE (self->pipeline_time), SINCE (__atomic_load_n (&self->sdp_time, __ATOMIC_RELAXED)),
+          SINCE (__atomic_load_n (&self->first_rtp_time, __ATOMIC_RELAXED)),
+          SINCE (__atomic_load_n (&self->first_key_time, __ATOMIC_RELAXED)),
+          SINCE (__atomic_load_n (&self->first_frame_time, __ATOMIC_RELAXED)));
+#undef SINCE
   tick (self);
   return G_SOURCE_REMOVE;
 }
@@ -817,13 +942,6 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
   set_state (self, "connecting", NULL);
   stop_pipeline (self, FALSE);
   start_pipeline (self);
-  if (self->pipeline != NULL)
-    {
-      g_autoptr (GstElement) dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
-      g_autoptr (GstPad) pad = gst_element_get_static_pad (dec, "src");
-
-      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_first_decoded, self, NULL);
-    }
   return TRUE;
 }
 

@@ -9,23 +9,6 @@
 
 #define GROUP "239.0.0.11"
 
-static GcLab *
-lab_or_skip (guint n)
-{
-  g_autofree gchar *reason = NULL;
-  g_autoptr (GError) error = NULL;
-  GcLab *lab;
-
-  if (!gc_lab_available (&reason))
-    {
-      g_test_skip (reason);
-      return NULL;
-    }
-  lab = gc_lab_new (n, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (lab);
-  return lab;
-}
 
 static GSubprocess *
 start_join (GcLab *lab, guint host, const gchar *seconds)
@@ -69,7 +52,7 @@ member_listed (gpointer lab)
 static void
 test_lab_snooping (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (3);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) member = NULL;
   g_autofree gchar *out = NULL;
@@ -124,7 +107,7 @@ no_member (gpointer lab)
 static void
 test_lab_leave (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GSubprocess) member = NULL;
 
   if (lab == NULL)
@@ -139,7 +122,7 @@ test_lab_leave (void)
 static void
 test_lab_loss (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) member = NULL;
   g_autofree gchar *out = NULL;

@@ -129,6 +129,24 @@ gc_lab_free (GcLab *lab)
   g_free (lab);
 }
 
+GcLab *
+gc_lab_new_or_skip (guint n_hosts)
+{
+  g_autofree gchar *reason = NULL;
+  g_autoptr (GError) error = NULL;
+  GcLab *lab;
+
+  if (!gc_lab_available (&reason))
+    {
+      g_test_skip (reason);
+      return NULL;
+    }
+  lab = gc_lab_new (n_hosts, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (lab);
+  return lab;
+}
+
 const gchar *
 gc_lab_get_name (GcLab *lab)
 {
@@ -320,6 +338,22 @@ guint64
 gc_lab_rx_packets (GcLab *lab, guint host)
 {
   return port_bytes (lab, host, "rx-packets");
+}
+
+guint64
+gc_lab_udp_count (GcLab *lab, guint host, guint16 port)
+{
+  g_autofree gchar *h = g_strdup_printf ("%u", host);
+  g_autofree gchar *p = g_strdup_printf ("%u", port);
+  g_autofree gchar *out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!run_script (&error, &out, "udp-count", lab->name, h, p, NULL))
+    {
+      g_warning ("%s", error->message);
+      return 0;
+    }
+  return g_ascii_strtoull (out, NULL, 10);
 }
 
 guint64

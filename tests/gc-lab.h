@@ -13,6 +13,8 @@ typedef struct _GcLab GcLab;
 gboolean     gc_lab_available        (gchar **reason);
 GcLab       *gc_lab_new              (guint n_hosts, GError **error);
 void         gc_lab_free             (GcLab *lab);
+/* for tests: a lab, or NULL after g_test_skip() saying why */
+GcLab       *gc_lab_new_or_skip      (guint n_hosts);
 const gchar *gc_lab_get_name         (GcLab *lab);
 guint        gc_lab_get_n_hosts      (GcLab *lab);
 gchar       *gc_lab_host_address     (GcLab *lab, guint host);
@@ -33,6 +35,9 @@ gboolean     gc_lab_mdb_has          (GcLab *lab, const gchar *group, guint host
 guint64      gc_lab_rx_bytes         (GcLab *lab, guint host);
 guint64      gc_lab_tx_bytes         (GcLab *lab, guint host);
 guint64      gc_lab_rx_packets       (GcLab *lab, guint host);
+/* UDP packets to PORT the bridge forwarded to HOST; counting starts at the
+ * first call for that host and port */
+guint64      gc_lab_udp_count        (GcLab *lab, guint host, guint16 port);
 gboolean     gc_lab_set_loss         (GcLab *lab, guint host, guint percent,
                                       GError **error);
 gboolean     gc_lab_set_link         (GcLab *lab, guint host, gboolean up,

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * switch time: from the source's Switch call to the first decoded frame on
+ * all N receivers, in the lab. two sources (A, B) and a keeper receiver on
+ * each, so every switch joins a stream that is already running (a fresh
+ * stream would start on a key frame and flatter the figure); N receivers
+ * go A -> B -> A ... and each switch is timed from outside, over D-Bus.
+ *
+ *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--output FILE]
+ *
+ * prints a markdown table; needs root (the lab).
+ */
+#include "config.h"
+
+#include "gc-test-agent.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define KEY "groupcast-bench-switch-site-key"
+#define FIRST_RECEIVER 5
+
+enum
+{
+  COL_CALL,
+  COL_FIRST,
+  COL_CONTROL,
+  COL_PIPELINE,
+  COL_DESCRIBED,
+  COL_RTP,
+  COL_KEY,
+  COL_DECODED,
+  N_COLS
+};
+
+static const gchar *const col_names[N_COLS] = {
+  "Switch call", "slowest first frame", "control overhead", "old pipeline down, new built",
+  "DESCRIBE answered", "first RTP", "first key frame in", "first frame decoded",
+};
+
+static gint
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gdouble
+percentile (GArray *v, gdouble p)
+{
+  g_autoptr (GArray) s = g_array_copy (v);
+  guint rank;
+
+  if (s->len == 0)
+    return -1;
+  g_array_sort (s, cmp_double);
+  /* nearest rank */
+  rank = (guint) MAX (1.0, (p / 100.0) * s->len + 0.999999);
+  return g_array_index (s, gdouble, MIN (rank, s->len) - 1);
+}
+
+static guint
+count_peers (GcTestAgent *a)
+{
+  g_autoptr (GVariant) r = NULL;
+  g_autoptr (GVariant) objects = NULL;
+  GVariantIter it;
+  const gchar *path;
+  guint n = 0;
+
+  r = gc_test_agent_call (a, "/io/github/Groupcast", "org.freedesktop.DBus.ObjectManager",
+                          "GetManagedObjects", NULL, 2000, NULL);
+  if (r == NULL)
+    return 0;
+  objects = g_variant_get_child_value (r, 0);
+  g_variant_iter_init (&it, objects);
+  while (g_variant_iter_next (&it, "{&o@a{sa{sv}}}", &path, NULL))
+    n += strstr (path, "/peer/") != NULL;
+  return n;
+}
+
+typedef struct
+{
+  GcTestAgent *a;
+  guint n;
+} PeerWait;
+
+static gboolean
+has_peers (gpointer data)
+{
+  PeerWait *w = data;
+
+  return count_peers (w->a) >= w->n;
+}
+
+/* the receiver's own account of its last connect, from its log */
+static gboolean
+last_timing (GcTestAgent *r, gdouble out[5])
+{
+  g_autofree gchar *log = gc_test_agent_get_log (r);
+  const gchar *line = g_strrstr (log, "switch timing:");
+
+  if (line == NULL)
+    return FALSE;
+  return sscanf (line, "switch timing: pipeline %lf described %lf first-rtp %lf key-frame %lf "
+                 "decoded %lf", &out[0], &out[1], &out[2], &out[3], &out[4]) == 5;
+}
+
+static GcTestAgent *
+start (GcLab *lab, guint host, const gchar *key_file, const gchar *a1, const gchar *a2)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *k = g_strdup_printf ("--key-file=%s", key_file);
+  GcTestAgent *a = gc_test_agent_start (lab, host, &error, "--no-mdns", "--sink=fake", k,
+                                        "--switch-timeout=5000", a1, a2, NULL);
+
+  if (a == NULL || !gc_test_agent_wait_ready (a, 20000))
+    g_error ("agent in host %u did not start: %s", host, error ? error->message : "timeout");
+  return a;
+}
+
+int
+main (int argc, char **argv)
+{
+  gint switches = 20;
+  g_autofree gchar *sizes_arg = NULL;
+  g_autofree gchar *output = NULL;
+  GOptionEntry entries[] = {
+    { "switches", 0, 0, G_OPTION_ARG_INT, &switches, "Switches per size (default 20)", "N" },
+    { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_arg, "Receiver counts (default 1,4,8)", "LIST" },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Also write the table here", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- Groupcast switch time");
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *reason = NULL;
+  g_auto (GStrv) sizes = NULL;
+  guint max_n = 0;
+  g_autoptr (GcLab) lab = NULL;
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *url[2] = { NULL };
+  GcTestAgent *src[2], *keeper[2];
+  g_autoptr (GPtrArray) receivers = g_ptr_array_new ();
+  g_autoptr (GString) table = g_string_new (NULL);
+  g_autofree gchar *cpuinfo = NULL;
+  g_autofree gchar *model = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  sizes = g_strsplit (sizes_arg != NULL ? sizes_arg : "1,4,8", ",", -1);
+  for (guint i = 0; sizes[i] != NULL; i++)
+    max_n = MAX (max_n, (guint) atoi (sizes[i]));
+  if (max_n == 0 || max_n > 24 || switches < 2)
+    {
+      g_printerr ("bad --sizes or --switches\n");
+      return 2;
+    }
+  if (!gc_lab_available (&reason))
+    {
+      g_printerr ("cannot run: %s\n", reason);
+      return 77;
+    }
+  lab = gc_lab_new (FIRST_RECEIVER - 1 + max_n, &error);
+  if (lab == NULL)
+    {
+      g_printerr ("lab: %s\n", error->message);
+      return 1;
+    }
+  key = g_build_filename (gc_lab_host_dir (lab, 1), "site.key", NULL);
+  g_file_set_contents (key, KEY, -1, NULL);
+  g_chmod (key, 0600);
+
+  /* 1: source A, 2: source B (default 1280x720@30), 3 and 4 keep a
+   * viewer on each, 5... are switched */
+  src[0] = start (lab, 1, key, "--source", "--group=239.0.0.11");
+  src[1] = start (lab, 2, key, "--source", "--group=239.0.0.12");
+  for (guint i = 0; i < 2; i++)
+    {
+      if (!gc_test_agent_wait_string (src[i], GC_SOURCE_PATH, GC_SOURCE_IFACE, "State", "ready",
+                                      20000))
+        g_error ("source %u did not start", i + 1);
+      url[i] = gc_test_agent_get_string (src[i], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Url");
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree gchar *c = g_strdup_printf ("--connect=%s", url[i]);
+
+      keeper[i] = start (lab, 3 + i, key, "--receiver", c);
+    }
+  for (guint i = 0; i < max_n; i++)
+    g_ptr_array_add (receivers, start (lab, FIRST_RECEIVER + i, key, "--receiver", NULL));
+  for (guint i = 0; i < receivers->len; i++)
+    {
+      PeerWait w = { g_ptr_array_index (receivers, i), 2 };
+
+      if (!gc_test_wait_until (has_peers, &w, 15000))
+        g_error ("receiver %u did not hear the sources", FIRST_RECEIVER + i);
+    }
+  for (guint i = 0; i < 2; i++)
+    if (!gc_test_agent_wait_string (keeper[i], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State",
+                                    "playing", 20000))
+      g_error ("keeper %u does not play", 3 + i);
+
+  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
+    {
+      const gchar *m = strstr (cpuinfo, "model name");
+
+      if (m != NULL && (m = strchr (m, ':')) != NULL)
+        model = g_strstrip (g_strndup (m + 1, strcspn (m + 1, "\n")));
+    }
+  {
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree gchar *date = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
+    g_autofree gchar *enc = gc_test_agent_get_string (src[0], GC_SOURCE_PATH, GC_SOURCE_IFACE,
+                                                      "Encoder");
+
+    g_string_append_printf (table, "Measured %s on %u CPUs (%s), lab of %u hosts, "
+                            "1280x720@30, encoder %s, %d switches per size.\n\n",
+                            date, g_get_num_processors (), model ? model : "unknown CPU",
+                            gc_lab_get_n_hosts (lab), enc ? enc : "?", switches);
+  }
+  g_string_append (table, "| N | what | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|\n");
+
+  for (guint si = 0; sizes[si] != NULL; si++)
+    {
+      guint n = atoi (sizes[si]);
+      g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+      GArray *cols[N_COLS];
+      guint failed = 0;
+
+      for (guint c = 0; c < N_COLS; c++)
+        cols[c] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (targets, gc_lab_host_address (lab, FIRST_RECEIVER + i));
+      g_ptr_array_add (targets, NULL);
+
+      /* start from B (not timed), so every timed switch leaves a group */
+      for (gint k = -1; k < switches; k++)
+        {
+          GcTestAgent *s = src[k < 0 || k % 2 == 1 ? 1 : 0];
+          g_autoptr (GVariant) r = NULL;
+          g_autoptr (GVariant) rows = NULL;
+          gint64 t0;
+          gdouble call_ms, worst = 0, split[5] = { -1, -1, -1, -1, -1 };
+          gboolean all_ok = TRUE;
+          GVariantIter it;
+          const gchar *id, *msg;
+          gboolean ok;
+          gdouble ms;
+
+          /* let the last switch settle: a person does not switch faster */
+          gc_test_sleep (700);
+          t0 = g_get_monotonic_time ();
+          r = gc_test_agent_call (s, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                                  g_variant_new ("(^as)", (gchar **) targets->pdata), 20000,
+                                  &error);
+          call_ms = (g_get_monotonic_time () - t0) / 1000.0;
+          if (r == NULL)
+            g_error ("Switch: %s", error->message);
+          rows = g_variant_get_child_value (r, 0);
+          g_variant_iter_init (&it, rows);
+          for (guint i = 0; g_variant_iter_next (&it, "(&sb&sd)", &id, &ok, &msg, &ms); i++)
+            {
+              gdouble t[5];
+
+              if (!ok || ms <= 0)
+                {
+                  g_printerr ("N=%u switch %d: %s: %s\n", n, k, id, msg);
+                  all_ok = FALSE;
+                  continue;
+                }
+              if (ms > worst && last_timing (g_ptr_array_index (receivers, i), t))
+                memcpy (split, t, sizeof t);
+              worst = MAX (worst, ms);
+            }
+          if (k < 0)
+            continue;
+          if (!all_ok)
+            {
+              failed++;
+              continue;
+            }
+          g_array_append_val (cols[COL_CALL], call_ms);
+          g_array_append_val (cols[COL_FIRST], worst);
+          {
+            gdouble overhead = call_ms - worst;
+
+            g_array_append_val (cols[COL_CONTROL], overhead);
+          }
+          for (guint c = 0; c < 5; c++)
+            if (split[c] >= 0)
+              g_array_append_val (cols[COL_PIPELINE + c], split[c]);
+          g_printerr ("N=%u switch %d: call %.1f ms, slowest first frame %.1f ms "
+                      "(pipeline %.1f described %.1f rtp %.1f key %.1f decoded %.1f)\n",
+                      n, k, call_ms, worst, split[0], split[1], split[2], split[3], split[4]);
+        }
+      for (guint c = 0; c < N_COLS; c++)
+        {
+          g_string_append_printf (table, "| %u | %s | %.0f | %.0f | %.0f |\n", n, col_names[c],
+                                  percentile (cols[c], 50), percentile (cols[c], 95),
+                                  percentile (cols[c], 100));
+          g_array_unref (cols[c]);
+        }
+      if (failed > 0)
+        g_string_append_printf (table, "| %u | failed switches | %u | | |\n", n, failed);
+    }
+
+  { g_autofree gchar *l = gc_test_agent_get_log (g_ptr_array_index (receivers, 0)); g_printerr ("%s", l); }
+  g_print ("%s", table->str);
+  if (output != NULL && !g_file_set_contents (output, table->str, -1, &error))
+    g_printerr ("%s\n", error->message);
+  for (guint i = 0; i < receivers->len; i++)
+    gc_test_agent_free (g_ptr_array_index (receivers, i));
+  for (guint i = 0; i < 2; i++)
+    {
+      gc_test_agent_free (keeper[i]);
+      gc_test_agent_free (src[i]);
+    }
+  return 0;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "gc-config.h"
+#include "gc-error.h"
+
+static gboolean
+parse (GcConfig *c, GError **error, ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  gchar **argv;
+  gint argc;
+  gboolean ok;
+  va_list ap;
+
+  g_ptr_array_add (args, "groupcast-agent");
+  va_start (ap, error);
+  for (const gchar *a = va_arg (ap, const gchar *); a != NULL; a = va_arg (ap, const gchar *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  argc = args->len - 1;
+  argv = g_memdup2 (args->pdata, args->len * sizeof (gchar *));
+  {
+    gchar **copy = argv;
+
+    ok = gc_config_parse_args (c, &argc, &argv, error) && gc_config_validate (c, error);
+    g_free (copy);
+  }
+  return ok;
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr (GcConfig) c = gc_config_new_default ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (parse (c, &error, "--source", NULL));
+  g_assert_no_error (error);
+  g_assert_true (c->source);
+  g_assert_false (c->receiver);
+  g_assert_cmpuint (c->rtsp_port, ==, 7236);
+  g_assert_cmpuint (c->rtp_port, ==, 15550);
+  g_assert_cmpuint (c->control_port, ==, 7237);
+  g_assert_cmpuint (c->ttl, ==, 1);
+  g_assert_cmpstr (c->mount, ==, "/screen");
+  g_assert_null (c->group);
+  g_assert_false (c->group_explicit);
+  g_assert_cmpuint (c->latency_ms, <=, 50);
+}
+
+typedef struct
+{
+  const gchar *args[4];
+  const gchar *needle; /* the message must name the bad value */
+} BadCase;
+
+static void
+test_bad_values (void)
+{
+  static const BadCase cases[] = {
+    { { "--source", "--rtp-port=15551" }, "15551" },
+    { { "--source", "--rtp-port=80" }, "80" },
+    { { "--source", "--group=10.0.0.1" }, "10.0.0.1" },
+    { { "--source", "--group=224.0.0.5" }, "224.0.0.5" },
+    { { "--source", "--group=banana" }, "banana" },
+    { { "--source", "--ttl=0" }, "ttl" },
+    { { "--source", "--ttl=300" }, "300" },
+    { { "--source", "--width=641" }, "641" },
+    { { "--source", "--rtsp-port=70000" }, "70000" },
+    { { "--source", "--mount=screen" }, "screen" },
+    { { "--receiver", "--connect=http://x/" }, "http://x/" },
+    { { "--source", "--interface=nosuchif0" }, "nosuchif0" },
+    { { "--source", "--bus=moon" }, "moon" },
+    { { "--source", "--latency=-3" }, "-3" },
+    { { NULL }, "role" },
+    { { "--source", "stray" }, "stray" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GcConfig) c = gc_config_new_default ();
+      g_autoptr (GError) error = NULL;
+      const gchar *const *a = cases[i].args;
+
+      g_assert_false (parse (c, &error, a[0], a[1], a[2], NULL));
+      g_assert_nonnull (error);
+      g_test_message ("%s %s -> %s", a[0] ? a[0] : "", a[1] ? a[1] : "", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].needle));
+    }
+}
+
+static void
+test_config_file (void)
+{
+  g_autoptr (GcConfig) c = gc_config_new_default ();
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *path = NULL;
+  gint fd = g_file_open_tmp ("gc-config-XXXXXX.ini", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, "[agent]\nsource=true\nname=Room 101\nttl=4\ngroup=239.1.2.3\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree gchar *opt = g_strdup_printf ("--config=%s", path);
+
+    /* the command line wins over the file */
+    g_assert_true (parse (c, &error, opt, "--ttl=2", NULL));
+  }
+  g_assert_no_error (error);
+  g_assert_true (c->source);
+  g_assert_cmpstr (c->name, ==, "Room 101");
+  g_assert_cmpuint (c->ttl, ==, 2);
+  g_assert_cmpstr (c->group, ==, "239.1.2.3");
+  g_unlink (path);
+}
+
+static void
+test_config_file_errors (void)
+{
+  const gchar *bodies[] = {
+    "[agent]\nsource=maybe\n",
+    "[agent]\nflux=1\n",
+    "[other]\nsource=true\n",
+    "not a key file\n",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (GcConfig) c = gc_config_new_default ();
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *path = NULL;
+      g_autofree gchar *opt = NULL;
+      gint fd = g_file_open_tmp ("gc-config-XXXXXX.ini", &path, NULL);
+
+      close (fd);
+      g_file_set_contents (path, bodies[i], -1, NULL);
+      opt = g_strdup_printf ("--config=%s", path);
+      g_assert_false (parse (c, &error, opt, NULL));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, path));
+      g_unlink (path);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/groupcast/config/defaults", test_defaults);
+  g_test_add_func ("/groupcast/config/bad-values", test_bad_values);
+  g_test_add_func ("/groupcast/config/file", test_config_file);
+  g_test_add_func ("/groupcast/config/file-errors", test_config_file_errors);
+  return g_test_run ();
+}
