@@ -53,8 +53,9 @@ struct _GcReceiver
   gint64 last_rtp;          /* atomic, written by the streaming thread */
   gint64 first_frame_time;  /* atomic */
   gint64 sdp_time;          /* atomic: the steps of a connect, for the log */
-  gint64 first_rtp_time;    /* atomic */
-  gint64 first_key_time;    /* atomic: first key frame into the decoder */
+  gint64 first_udp_time;    /* atomic: first RTP packet off the socket */
+  gint64 first_rtp_time;    /* atomic: first RTP packet out of the jitter buffer */
+  gint64 first_decoder_time;    /* atomic: first frame into the decoder */
   guint64 frames;           /* atomic */
   gboolean ever_played;     /* this URL played at least once */
 
@@ -149,7 +150,9 @@ gc_receiver_check_url (const gchar *url, GError **error)
 
   if (url == NULL || !g_str_has_prefix (url, "rtsp://")
       || gst_rtsp_url_parse (url, &u) != GST_RTSP_OK || u->host == NULL || *u->host == '\0'
-      || strlen (url) > 1024 || strpbrk (url, " \t\r\n\"") != NULL)
+      || strlen (url) > 1024 || strpbrk (url, " \t\r\n\"") != NULL
+      /* gst_rtsp_url_parse wraps a port past 65535; GUri does not */
+      || !g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL))
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "'%s' is not a valid rtsp:// URL", url != NULL ? url : "");
@@ -250,20 +253,51 @@ on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* the wait for a key frame is a step of its own in the switch time */
+/* the wait for a decodable frame is a step of its own in the switch time:
+ * h264parse passes nothing on before it has the SPS and PPS, which come
+ * with the key frame. (the first such frame after a join can carry the
+ * delta flag, so the flag is not looked at.) */
 static GstPadProbeReturn
 on_decoder_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   GcReceiver *self = data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   gint64 zero = 0;
 
-  g_message ("XXX dec in flags 0x%x size %zu", buf ? GST_BUFFER_FLAGS (buf) : 0, buf ? gst_buffer_get_size (buf) : 0);
-  if (buf == NULL || GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT))
-    return GST_PAD_PROBE_OK;
-  __atomic_compare_exchange_n (&self->first_key_time, &zero, g_get_monotonic_time (), FALSE,
+  __atomic_compare_exchange_n (&self->first_decoder_time, &zero, g_get_monotonic_time (), FALSE,
                                __ATOMIC_RELAXED, __ATOMIC_RELAXED);
   return GST_PAD_PROBE_REMOVE;
+}
+
+static GstPadProbeReturn
+on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiver *self = data;
+  g_autoptr (GstObject) udpsrc = gst_pad_get_parent (pad);
+  gint port = 0;
+  gint64 zero = 0;
+
+  /* the RTP socket, not the RTCP one */
+  if (udpsrc != NULL)
+    g_object_get (udpsrc, "port", &port, NULL);
+  if (port % 2 != 0)
+    return GST_PAD_PROBE_REMOVE;
+  __atomic_compare_exchange_n (&self->first_udp_time, &zero, g_get_monotonic_time (), FALSE,
+                               __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+on_timing_element (GstBin *bin, GstBin *sub, GstElement *element, GcReceiver *self)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+
+  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+    {
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
+
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         on_udp, self, NULL);
+    }
 }
 
 static void
@@ -322,6 +356,10 @@ on_receiver_element (GstBin *bin, GstBin *sub, GstElement *element, gpointer dat
    * each member's loss and jitter is live */
   if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
+  /* the jitter buffer holds the first packet for its whole latency unless
+   * it sees packets in sequence: a switch would wait that long for nothing */
+  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpjitterbuffer"))
+    g_object_set (element, "faststart-min-packets", 2u, NULL);
 }
 
 /* a Groupcast source offers one H.264 video stream; anything else (audio,
@@ -376,6 +414,9 @@ describe_error (GcReceiver *self, GError *err, const gchar *debug)
     return g_strdup_printf ("%s did not answer in time", where);
   if (debug != NULL && (strstr (debug, "404") != NULL || strstr (debug, "Not Found") != NULL))
     return g_strdup_printf ("%s has no stream at that path", where);
+  if (strstr (err->message, "No supported stream") != NULL)
+    return g_strdup_printf ("%s offers no H.264 video on a multicast group: "
+                            "not a Groupcast source", where);
   if (debug != NULL && strstr (debug, "Unsupported transport") != NULL)
     return g_strdup_printf ("%s does not offer a multicast stream", where);
   return g_strdup_printf ("%s: %s", where, err->message);
@@ -532,6 +573,7 @@ start_pipeline (GcReceiver *self)
   dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
   g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
   g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_timing_element), self);
   g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), NULL);
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_receiver_element), NULL);
   pad = gst_element_get_static_pad (depay, "sink");
@@ -551,7 +593,8 @@ start_pipeline (GcReceiver *self)
   __atomic_store_n (&self->first_frame_time, 0, __ATOMIC_RELAXED);
   __atomic_store_n (&self->sdp_time, 0, __ATOMIC_RELAXED);
   __atomic_store_n (&self->first_rtp_time, 0, __ATOMIC_RELAXED);
-  __atomic_store_n (&self->first_key_time, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&self->first_udp_time, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&self->first_decoder_time, 0, __ATOMIC_RELAXED);
   self->pipeline_time = g_get_monotonic_time ();
   self->group = (g_free (self->group), NULL);
   self->rtp_port = 0;
@@ -612,12 +655,17 @@ check_transport (GcReceiver *self)
       GstElement *e = g_value_get_object (&v);
       GstElementFactory *f = gst_element_get_factory (e);
 
-      if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+      /* udpsrc listens on the group; rtspsrc's RTCP udpsink sends to it
+       * (with a unicast answer there is no udpsrc, only a udpsink) */
+      gboolean is_src = f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc");
+      gboolean is_sink = f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsink");
+
+      if (is_src || is_sink)
         {
           g_autofree gchar *addr = NULL;
           g_autoptr (GInetAddress) ia = NULL;
 
-          g_object_get (e, "address", &addr, NULL);
+          g_object_get (e, is_src ? "address" : "host", &addr, NULL);
           ia = addr ? g_inet_address_new_from_string (addr) : NULL;
           if (ia == NULL || !g_inet_address_get_is_multicast (ia))
             bad = g_strndup (addr != NULL ? addr : "none", 64);
@@ -850,12 +898,14 @@ first_frame_idle (gpointer data)
 
   /* where a switch's time goes, all from the connect request: the old
    * pipeline gone and the new one built, DESCRIBE answered, first RTP
-   * packet, first key frame into the decoder, first frame out of it */
-  g_info ("switch timing: pipeline %.1f described %.1f first-rtp %.1f key-frame %.1f "
-          "decoded %.1f ms",
+   * packet off the socket and out of the jitter buffer, first frame into
+   * the decoder, first frame out of it */
+  g_info ("switch timing: pipeline %.1f described %.1f first-udp %.1f first-rtp %.1f "
+          "decoder-in %.1f decoded %.1f ms",
           SINCE (self->pipeline_time), SINCE (__atomic_load_n (&self->sdp_time, __ATOMIC_RELAXED)),
+          SINCE (__atomic_load_n (&self->first_udp_time, __ATOMIC_RELAXED)),
           SINCE (__atomic_load_n (&self->first_rtp_time, __ATOMIC_RELAXED)),
-          SINCE (__atomic_load_n (&self->first_key_time, __ATOMIC_RELAXED)),
+          SINCE (__atomic_load_n (&self->first_decoder_time, __ATOMIC_RELAXED)),
           SINCE (__atomic_load_n (&self->first_frame_time, __ATOMIC_RELAXED)));
 #undef SINCE
   tick (self);
@@ -874,6 +924,28 @@ on_first_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
 /* ---- public ------------------------------------------------------------ */
 
+/* make each element of the receive chain once, at start: the first Connect
+ * would otherwise pay for loading the plugins (libav is large), ~100 ms */
+static void
+warm_up (void)
+{
+  static const gchar *const inner[] = { "rtpbin", "rtpsession", "rtpjitterbuffer",
+                                        "rtpssrcdemux", "rtpptdemux", "udpsrc", "udpsink" };
+  g_autofree gchar *desc = g_strdup_printf ("rtspsrc ! rtph264depay ! h264parse ! %s ! fakesink",
+                                            pick_decoder ());
+  g_autoptr (GstElement) chain = gst_parse_launch (desc, NULL);
+
+  if (chain != NULL)
+    gst_object_ref_sink (chain);
+  for (gsize i = 0; i < G_N_ELEMENTS (inner); i++)
+    {
+      g_autoptr (GstElement) e = gst_element_factory_make (inner[i], NULL);
+
+      if (e != NULL)
+        gst_object_ref_sink (e);
+    }
+}
+
 GcReceiver *
 gc_receiver_new (const GcConfig *config)
 {
@@ -882,6 +954,7 @@ gc_receiver_new (const GcConfig *config)
   self->interface = g_strdup (config->interface);
   self->sink = g_strdup (config->sink);
   self->latency_ms = config->latency_ms;
+  warm_up ();
   return self;
 }
 

@@ -328,26 +328,72 @@ stamp_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+static GstPadProbeReturn
+drop_own_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  /* a server in PLAY mode never needs RTP from the group: what arrives is
+   * its own stream, looped back */
+  return GST_PAD_PROBE_DROP;
+}
+
+static GstPadProbeReturn
+drop_sender_reports (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint8 head[2];
+
+  /* members send receiver reports; a sender report here is our own,
+   * looped back, and our session would take it for an SSRC collision */
+  if (gst_buffer_extract (buf, 0, head, 2) == 2 && head[1] == 200)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSource *self)
 {
   GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
+  const gchar *name = f != NULL ? GST_OBJECT_NAME (f) : "";
   gboolean auto_mc = FALSE, sync = FALSE;
 
+
   /* sender reports once a second too: receivers' jitter and RTT stay fresh */
-  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
+  if (g_str_equal (name, "rtpsession"))
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
-  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "multiudpsink"))
+  if (g_str_equal (name, "udpsrc"))
+    {
+      g_autofree gchar *addr = NULL;
+      g_autoptr (GInetAddress) ia = NULL;
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
+      gint port = 0;
+
+      g_autoptr (GSocket) sock = NULL;
+      g_autoptr (GSocketAddress) local = NULL;
+
+      /* gst-rtsp-server's multicast udpsrc gets the group's socket, not an
+       * address: recognise it by the socket's port */
+      g_object_get (element, "address", &addr, "port", &port, "socket", &sock, NULL);
+      local = sock != NULL ? g_socket_get_local_address (sock, NULL) : NULL;
+      if (local != NULL)
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+      ia = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
+      if (pad == NULL || (port != self->config->rtp_port && port != self->config->rtp_port + 1)
+          || (sock == NULL && (ia == NULL || !g_inet_address_get_is_multicast (ia))))
+        return;
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+                         port == self->config->rtp_port ? drop_own_rtp : drop_sender_reports,
+                         NULL, NULL);
+      return;
+    }
+  if (!g_str_equal (name, "multiudpsink"))
     return;
   g_object_get (element, "auto-multicast", &auto_mc, "sync", &sync, NULL);
   if (!auto_mc)
     return;
   /* gst-rtsp-server 1.22 turns multicast loopback off; a receiver on this
-   * host needs it on. multiudpsink applies it when the group is added.
-   * only then: looped back, the server hears its own packets and its
-   * session takes them for an SSRC collision, changing SSRC mid-stream */
-  if (self->config->receiver)
-    g_object_set (element, "loop", TRUE, NULL);
+   * host needs it on. multiudpsink applies it when the group is added. what
+   * loops back to the server itself is dropped above */
+  g_object_set (element, "loop", TRUE, NULL);
   if (self->config->interface != NULL)
     g_object_set (element, "multicast-iface", self->config->interface, NULL);
   if (sync && self->mcast_rtp_sink == NULL)
@@ -389,14 +435,6 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSource 
     }
   g_clear_object (&ext);
   g_set_object (&self->payloader, pay);
-  /* the launch bin sits in the media's pipeline, where gst-rtsp-server
-   * adds rtpbin and the UDP sinks later; watch for the multicast sinks */
-  g_signal_connect_object (GST_OBJECT_PARENT (top) != NULL ? (gpointer) GST_OBJECT_PARENT (top)
-                                                          : (gpointer) top,
-                           "deep-element-added", G_CALLBACK (on_deep_element_added), self, 0);
-  g_signal_connect_object (GST_OBJECT_PARENT (top) != NULL ? (gpointer) GST_OBJECT_PARENT (top)
-                                                          : (gpointer) top,
-                           "element-added", G_CALLBACK (on_element_added), self, 0);
   gst_object_unref (top);
 }
 
@@ -750,6 +788,37 @@ gc_source_set_group (GcSource *self, const gchar *group, GError **error)
   return TRUE;
 }
 
+static void
+share_group_sockets (GcSource *self)
+{
+  GstRTSPStream *stream = gst_rtsp_media_get_stream (self->media, 0);
+  GstRTSPTransport *ct = NULL;
+  g_autoptr (GSocket) rtp = NULL;
+  g_autoptr (GSocket) rtcp = NULL;
+
+  /* gst-rtsp-server binds the group's ports at the first SETUP without
+   * SO_REUSEADDR, and answers before we could touch them; a receiver on
+   * this host binds the same ports and would fail. so allocate them now,
+   * from our pool, and mark them shared: linux checks the flag on the bound
+   * socket when the second one binds */
+  if (stream == NULL || gst_rtsp_transport_new (&ct) != GST_RTSP_OK)
+    return;
+  ct->lower_transport = GST_RTSP_LOWER_TRANS_UDP_MCAST;
+  if (gst_rtsp_stream_allocate_udp_sockets (stream, G_SOCKET_FAMILY_IPV4, ct, FALSE))
+    {
+      rtp = gst_rtsp_stream_get_rtp_multicast_socket (stream, G_SOCKET_FAMILY_IPV4);
+      rtcp = gst_rtsp_stream_get_rtcp_multicast_socket (stream, G_SOCKET_FAMILY_IPV4);
+      if (rtp != NULL)
+        g_socket_set_option (rtp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+      if (rtcp != NULL)
+        g_socket_set_option (rtcp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+    }
+  else
+    g_warning ("cannot reserve group %s ports %u-%u", self->group, self->config->rtp_port,
+               self->config->rtp_port + 1);
+  gst_rtsp_transport_free (ct);
+}
+
 static gboolean
 prepare_media (GcSource *self, GError **error)
 {
@@ -772,6 +841,17 @@ prepare_media (GcSource *self, GError **error)
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the media pipeline");
       return FALSE;
     }
+  /* the launch bin now sits in the media's pipeline, where gst-rtsp-server
+   * adds rtpbin and the UDP elements later; watch for the multicast ones */
+  {
+    g_autoptr (GstElement) top = gst_rtsp_media_get_element (media);
+    GstObject *pipeline = GST_OBJECT_PARENT (top);
+
+    g_signal_connect_object (pipeline != NULL ? (gpointer) pipeline : (gpointer) top,
+                             "deep-element-added", G_CALLBACK (on_deep_element_added), self, 0);
+    g_signal_connect_object (pipeline != NULL ? (gpointer) pipeline : (gpointer) top,
+                             "element-added", G_CALLBACK (on_element_added), self, 0);
+  }
   /* the media's bus runs in a thread of its own: prepare waits for it, and
    * our main loop is not running yet */
   pool = gst_rtsp_server_get_thread_pool (self->server);
@@ -785,6 +865,7 @@ prepare_media (GcSource *self, GError **error)
       return FALSE;
     }
   self->media = media;
+  share_group_sockets (self);
   return TRUE;
 }
 

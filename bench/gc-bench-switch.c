@@ -28,15 +28,18 @@ enum
   COL_CONTROL,
   COL_PIPELINE,
   COL_DESCRIBED,
+  COL_UDP,
   COL_RTP,
-  COL_KEY,
+  COL_DECIN,
   COL_DECODED,
   N_COLS
 };
+#define N_SPLIT (N_COLS - COL_PIPELINE)
 
 static const gchar *const col_names[N_COLS] = {
   "Switch call", "slowest first frame", "control overhead", "old pipeline down, new built",
-  "DESCRIBE answered", "first RTP", "first key frame in", "first frame decoded",
+  "DESCRIBE answered", "first RTP packet in", "first RTP out of jitter buffer",
+  "first frame into decoder", "first frame decoded",
 };
 
 static gint
@@ -97,15 +100,16 @@ has_peers (gpointer data)
 
 /* the receiver's own account of its last connect, from its log */
 static gboolean
-last_timing (GcTestAgent *r, gdouble out[5])
+last_timing (GcTestAgent *r, gdouble out[N_SPLIT])
 {
   g_autofree gchar *log = gc_test_agent_get_log (r);
   const gchar *line = g_strrstr (log, "switch timing:");
 
   if (line == NULL)
     return FALSE;
-  return sscanf (line, "switch timing: pipeline %lf described %lf first-rtp %lf key-frame %lf "
-                 "decoded %lf", &out[0], &out[1], &out[2], &out[3], &out[4]) == 5;
+  return sscanf (line, "switch timing: pipeline %lf described %lf first-udp %lf first-rtp %lf "
+                 "decoder-in %lf decoded %lf", &out[0], &out[1], &out[2], &out[3], &out[4],
+                 &out[5]) == N_SPLIT;
 }
 
 static GcTestAgent *
@@ -247,7 +251,7 @@ main (int argc, char **argv)
           g_autoptr (GVariant) r = NULL;
           g_autoptr (GVariant) rows = NULL;
           gint64 t0;
-          gdouble call_ms, worst = 0, split[5] = { -1, -1, -1, -1, -1 };
+          gdouble call_ms, worst = 0, split[N_SPLIT] = { -1, -1, -1, -1, -1, -1 };
           gboolean all_ok = TRUE;
           GVariantIter it;
           const gchar *id, *msg;
@@ -267,7 +271,7 @@ main (int argc, char **argv)
           g_variant_iter_init (&it, rows);
           for (guint i = 0; g_variant_iter_next (&it, "(&sb&sd)", &id, &ok, &msg, &ms); i++)
             {
-              gdouble t[5];
+              gdouble t[N_SPLIT];
 
               if (!ok || ms <= 0)
                 {
@@ -293,12 +297,13 @@ main (int argc, char **argv)
 
             g_array_append_val (cols[COL_CONTROL], overhead);
           }
-          for (guint c = 0; c < 5; c++)
+          for (guint c = 0; c < N_SPLIT; c++)
             if (split[c] >= 0)
               g_array_append_val (cols[COL_PIPELINE + c], split[c]);
           g_printerr ("N=%u switch %d: call %.1f ms, slowest first frame %.1f ms "
-                      "(pipeline %.1f described %.1f rtp %.1f key %.1f decoded %.1f)\n",
-                      n, k, call_ms, worst, split[0], split[1], split[2], split[3], split[4]);
+                      "(pipeline %.1f described %.1f udp %.1f rtp %.1f decoder-in %.1f "
+                      "decoded %.1f)\n", n, k, call_ms, worst, split[0], split[1], split[2],
+                      split[3], split[4], split[5]);
         }
       for (guint c = 0; c < N_COLS; c++)
         {
@@ -311,7 +316,6 @@ main (int argc, char **argv)
         g_string_append_printf (table, "| %u | failed switches | %u | | |\n", n, failed);
     }
 
-  { g_autofree gchar *l = gc_test_agent_get_log (g_ptr_array_index (receivers, 0)); g_printerr ("%s", l); }
   g_print ("%s", table->str);
   if (output != NULL && !g_file_set_contents (output, table->str, -1, &error))
     g_printerr ("%s\n", error->message);

@@ -213,32 +213,33 @@ run_flood (GInetSocketAddress *addr, guint n, guint seconds)
 }
 
 static gboolean
-ask (GSocket *s, const gchar *req)
+send_req (GSocket *s, const gchar *req)
+{
+  return g_socket_send (s, req, strlen (req), NULL, NULL) == (gssize) strlen (req);
+}
+
+/* one answer: its head must say "200 OK"; the body (an SDP) is drained */
+static gboolean
+read_ok (GSocket *s)
 {
   gchar buf[4096];
   gssize r;
   gsize got = 0;
 
-  if (g_socket_send (s, req, strlen (req), NULL, NULL) != (gssize) strlen (req))
-    return FALSE;
-  /* the head is enough: "RTSP/1.0 200 OK" */
-  while (got < 15)
+  while (got < sizeof buf - 1 && (got < 4 || g_strstr_len (buf, got, "\r\n\r\n") == NULL))
     {
       r = g_socket_receive (s, buf + got, sizeof buf - 1 - got, NULL, NULL);
       if (r <= 0)
         return FALSE;
       got += r;
+      buf[got] = '\0';
     }
-  buf[got] = '\0';
-  if (g_str_has_prefix (buf, "RTSP/1.0 200 OK"))
-    {
-      /* drain the rest of this answer (a DESCRIBE's SDP) */
-      g_usleep (1000);
-      while (g_socket_condition_check (s, G_IO_IN) && g_socket_receive (s, buf, sizeof buf, NULL, NULL) > 0)
-        ;
-      return TRUE;
-    }
-  return FALSE;
+  if (!g_str_has_prefix (buf, "RTSP/1.0 200 OK"))
+    return FALSE;
+  g_usleep (1000);
+  while (g_socket_condition_check (s, G_IO_IN) && g_socket_receive (s, buf, sizeof buf, NULL, NULL) > 0)
+    ;
+  return TRUE;
 }
 
 /* N RTSP clients at once: all connect, then all ask */
@@ -261,15 +262,24 @@ run_rtsp_clients (GInetSocketAddress *addr, const gchar *host, guint port, guint
       else
         g_ptr_array_add (socks, s);
     }
-  for (guint i = 0; i < socks->len; i++)
-    {
-      g_autofree gchar *o = g_strdup_printf ("OPTIONS %s RTSP/1.0\r\nCSeq: 1\r\n\r\n", url);
-      g_autofree gchar *d = g_strdup_printf ("DESCRIBE %s RTSP/1.0\r\nCSeq: 2\r\n"
-                                             "Accept: application/sdp\r\n\r\n", url);
+  {
+    g_autofree gchar *o = g_strdup_printf ("OPTIONS %s RTSP/1.0\r\nCSeq: 1\r\n\r\n", url);
+    g_autofree gchar *d = g_strdup_printf ("DESCRIBE %s RTSP/1.0\r\nCSeq: 2\r\n"
+                                           "Accept: application/sdp\r\n\r\n", url);
+    g_autofree gboolean *ok = g_new0 (gboolean, socks->len);
 
-      if (ask (socks->pdata[i], o) && ask (socks->pdata[i], d))
+    /* every client asks before any answer is read: the server has them
+     * all in hand at once */
+    for (guint i = 0; i < socks->len; i++)
+      ok[i] = send_req (socks->pdata[i], o);
+    for (guint i = 0; i < socks->len; i++)
+      ok[i] = ok[i] && read_ok (socks->pdata[i]);
+    for (guint i = 0; i < socks->len; i++)
+      ok[i] = ok[i] && send_req (socks->pdata[i], d);
+    for (guint i = 0; i < socks->len; i++)
+      if (ok[i] && read_ok (socks->pdata[i]))
         answered++;
-    }
+  }
   g_print ("clients %u connected %u answered %u in %.0f ms\n", n, socks->len, answered,
            (g_get_monotonic_time () - t0) / 1000.0);
   return answered == n ? 0 : 1;

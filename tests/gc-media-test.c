@@ -369,6 +369,42 @@ test_bad_input (void)
 }
 
 static void
+test_same_host (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autoptr (GcTestAgent) both = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 frames;
+
+  if (lab == NULL)
+    return;
+  /* a source that also shows its own picture: needs multicast loopback and
+   * shared group ports; its own looped packets must not disturb the session */
+  both = gc_test_agent_start (lab, 1, &error, "--source", "--receiver", "--group=" GROUP,
+                              "--connect=" URL1, "--sink=fake", "--no-mdns", "--no-beacons", NULL);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_ready (both, 10000));
+  r = start_receiver (lab, 2, URL1);
+  g_assert_true (wait_playing (both, 15000));
+  g_assert_true (wait_playing (r, 15000));
+  frames = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded");
+  gc_test_sleep (4000);
+  /* both keep playing without a stall: about 30 frames a second, no loss */
+  g_assert_cmpuint (gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded")
+                    - frames, >, 90);
+  g_assert_cmpuint (gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsLost"), ==, 0);
+  g_assert_true (gc_test_agent_wait_string (both, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State",
+                                            "playing", 100));
+  g_assert_true (gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State",
+                                            "playing", 100));
+  {
+    GcTestAgent *all[] = { both, r };
+    dump_logs_on_failure (all, 2);
+  }
+}
+
+static void
 test_interop_ffmpeg (void)
 {
   g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
@@ -409,6 +445,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/media/move-between-sources", test_move_between_sources);
   g_test_add_func ("/groupcast/media/source-restart", test_source_restart);
   g_test_add_func ("/groupcast/media/bad-input", test_bad_input);
+  g_test_add_func ("/groupcast/media/same-host", test_same_host);
   g_test_add_func ("/groupcast/media/interop-ffmpeg", test_interop_ffmpeg);
   return g_test_run ();
 }

@@ -231,8 +231,8 @@ test_receiver_killed (void)
   g_assert_true (wait_playing (r, 15000));
   g_assert_true (gc_test_wait_until (host2_member, src, 5000));
 
-  gc_test_agent_kill (r);
   t0 = g_get_monotonic_time ();
+  gc_test_agent_kill (r);
   g_assert_true (gc_test_wait_until (host2_not_member, src, 10000));
   g_test_message ("killed receiver dropped from Members after %.0f ms",
                   (g_get_monotonic_time () - t0) / 1000.0);
