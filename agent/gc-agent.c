@@ -497,10 +497,17 @@ gc_agent_switch_async (GcAgent *self, const gchar * const *receivers, gboolean r
                                gc_source_get_state (self->source));
       return;
     }
-  if (n == 0 || n > MAX_SWITCH_TARGETS)
+  if (n == 0)
     {
       g_task_return_new_error (task, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                               "give 1 to %u receivers (got %u)", MAX_SWITCH_TARGETS, n);
+                               "no receivers given: name at least one, by peer id or "
+                               "IPv4 address");
+      return;
+    }
+  if (n > MAX_SWITCH_TARGETS)
+    {
+      g_task_return_new_error (task, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                               "%u receivers named; at most %u at once", n, MAX_SWITCH_TARGETS);
       return;
     }
   op = g_new0 (SwitchOp, 1);

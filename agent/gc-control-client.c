@@ -282,6 +282,9 @@ gc_control_client_request_async (const gchar            *address,
   g_source_attach (r->timer, g_task_get_context (task));
 
   client = g_socket_client_new ();
+  /* a receiver on the LAN, never through a proxy (and no proxy lookup:
+   * libproxy would run in a thread for every switch) */
+  g_socket_client_set_enable_proxy (client, FALSE);
   connectable = g_network_address_new (address, port);
   g_socket_client_connect_async (client, connectable, r->cancellable,
                                  on_connected, task);

@@ -265,7 +265,7 @@ handle_force_key_frame (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
   if (g_str_equal (gc_source_get_state (s), "stopped"))
     {
       g_dbus_method_invocation_return_error (invocation, GC_ERROR, GC_ERROR_FAILED,
-                                             "the source is stopped");
+                                             "the source is stopped; call Start first");
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   gc_source_force_key_frame (s);
@@ -288,12 +288,14 @@ receiver_to_iface (GcDBusExport *self, gboolean counters)
   gc_dbus_receiver1_set_error (self->receiver_iface, gc_receiver_get_error (r));
   gc_dbus_receiver1_set_source_url (self->receiver_iface, gc_receiver_get_source_url (r));
   gc_dbus_receiver1_set_source_name (self->receiver_iface, gc_receiver_get_source_name (r));
+  /* the group is known by the time the state says "playing": it goes out
+   * with the state, not half a second later with the counters */
+  gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
+  gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
   if (!counters)
     return;
   gc_receiver_get_counters (r, &c);
   groups = gc_receiver_dup_kernel_groups (r);
-  gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
-  gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
   gc_dbus_receiver1_set_packets_received (self->receiver_iface, c.packets_received);
   gc_dbus_receiver1_set_packets_lost (self->receiver_iface, c.packets_lost);
   gc_dbus_receiver1_set_packets_late (self->receiver_iface, c.packets_late);

@@ -347,6 +347,67 @@ on_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* the PLAY answer's RTP-Info gives the sequence number the server was at;
+ * a receiver joining a running multicast stream gets its first packet a
+ * few numbers later, and the jitter buffer would wait its whole latency
+ * for the ones in between, which were never meant for it */
+static GstPadProbeReturn
+on_jitterbuffer_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps = NULL;
+  GstCaps *fixed;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps); /* transfer none */
+  if (gst_caps_get_size (caps) == 0
+      || !gst_structure_has_field (gst_caps_get_structure (caps, 0), "seqnum-base"))
+    return GST_PAD_PROBE_OK;
+  fixed = gst_caps_copy (caps);
+  gst_structure_remove_field (gst_caps_get_structure (fixed, 0), "seqnum-base");
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (fixed);
+  gst_event_unref (event);
+  gst_caps_unref (fixed);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_jitterbuffer_started (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  g_autoptr (GstObject) jitterbuffer = gst_pad_get_parent (pad);
+
+  if (jitterbuffer != NULL)
+    g_object_set (jitterbuffer, "latency", GPOINTER_TO_UINT (data), NULL);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* the jitter buffer holds the first packet for its whole latency (it
+ * cannot know that no older one is on the way): a switch would wait that
+ * long for nothing. it starts with none and gets its latency back once the
+ * first packet is through. (faststart-min-packets does not help: the
+ * stream's first events sit at the head of its queue, so its check finds
+ * no packet there.) rtpbin has set the latency when it says so here. */
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer data)
+{
+  g_autoptr (GstPad) src = gst_element_get_static_pad (jitterbuffer, "src");
+  guint latency = 0;
+
+  g_object_get (jitterbuffer, "latency", &latency, NULL);
+  g_object_set (jitterbuffer, "latency", 0u, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_jitterbuffer_started, GUINT_TO_POINTER (latency), NULL);
+}
+
+static void
+on_new_manager (GstElement *rtspsrc, GstElement *manager, gpointer data)
+{
+  if (g_signal_lookup ("new-jitterbuffer", G_OBJECT_TYPE (manager)) != 0)
+    g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
+}
+
 static void
 on_receiver_element (GstBin *bin, GstBin *sub, GstElement *element, gpointer data)
 {
@@ -356,10 +417,13 @@ on_receiver_element (GstBin *bin, GstBin *sub, GstElement *element, gpointer dat
    * each member's loss and jitter is live */
   if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
-  /* the jitter buffer holds the first packet for its whole latency unless
-   * it sees packets in sequence: a switch would wait that long for nothing */
   if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "rtpjitterbuffer"))
-    g_object_set (element, "faststart-min-packets", 2u, NULL);
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (element, "sink");
+
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_jitterbuffer_event, NULL,
+                         NULL);
+    }
 }
 
 /* a Groupcast source offers one H.264 video stream; anything else (audio,
@@ -573,6 +637,7 @@ start_pipeline (GcReceiver *self)
   dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
   g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
   g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
+  g_signal_connect (src, "new-manager", G_CALLBACK (on_new_manager), NULL);
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_timing_element), self);
   g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), NULL);
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_receiver_element), NULL);

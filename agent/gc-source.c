@@ -904,6 +904,10 @@ gc_source_start (GcSource *self, GError **error)
   service = g_strdup_printf ("%u", c->rtsp_port);
   gst_rtsp_server_set_service (self->server, service);
   gst_rtsp_server_set_address (self->server, "0.0.0.0");
+  /* the default listen backlog is 5: a burst of receivers connecting at
+   * once (a source restart, a switch of many) overflows it and the kernel
+   * drops SYNs, which the clients retry only after 1 s, 3 s, ... */
+  gst_rtsp_server_set_backlog (self->server, 128);
   g_signal_connect_object (self->server, "client-connected",
                            G_CALLBACK (on_client_connected), self, 0);
 

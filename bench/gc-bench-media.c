@@ -6,6 +6,8 @@
  *   gc-bench-media latency [SECONDS]  capture-to-decode, per frame
  *   gc-bench-media egress [REPS]      sender bytes and CPU, 1/4/8 receivers,
  *                                     Groupcast multicast and plain unicast RTSP
+ *   gc-bench-media fresh-ab A B [N]   fresh receiver processes of two agent
+ *                                     binaries joining by turns (before/after)
  *
  * every figure is printed with its method; docs/performance.md holds a run.
  */
@@ -70,6 +72,16 @@ print_samples (const gchar *what, GArray *v)
 
   for (guint i = 0; i < v->len; i++)
     g_string_append_printf (s, "%s%.1f", i ? " " : "", g_array_index (v, gdouble, i));
+  g_print ("# %s: %s\n", what, s->str);
+}
+
+static void
+print_ratios (const gchar *what, GArray *v)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < v->len; i++)
+    g_string_append_printf (s, "%s%.3f", i ? " " : "", g_array_index (v, gdouble, i));
   g_print ("# %s: %s\n", what, s->str);
 }
 
@@ -402,7 +414,7 @@ join_stock (Join *j, guint i, GError **error)
 
 /* (b) a fresh agent process with --connect */
 static gboolean
-join_fresh (Join *j, guint i, GError **error)
+join_fresh_on (Join *j, guint host, guint i, GError **error)
 {
   gint64 t0, t1;
 
@@ -423,9 +435,15 @@ join_fresh (Join *j, guint i, GError **error)
   else
     g_print ("# fresh join %u: no picture within 10 s\n", i);
   gc_test_agent_stop (j->fresh);
-  if (!wait_left (j->lab, GROUP, 7))
-    g_print ("# fresh join %u: host 7 still in the group after 5 s\n", i);
+  if (!wait_left (j->lab, GROUP, host))
+    g_print ("# fresh join %u: host %u still in the group after 5 s\n", i, host);
   return TRUE;
+}
+
+static gboolean
+join_fresh (Join *j, guint i, GError **error)
+{
+  return join_fresh_on (j, 7, i, error);
 }
 
 static GArray *
@@ -442,6 +460,44 @@ join_clear (Join *j)
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     g_clear_pointer (all[i], g_array_unref);
+}
+
+/* where a join's time goes, if the agent logs its steps (--verbose) */
+static void
+print_breakdown (GcTestAgent *a)
+{
+  static const gchar *const steps[] = { "pipeline", "described", "first-udp", "first-rtp",
+                                        "decoder-in", "decoded" };
+  g_autofree gchar *log = gc_test_agent_get_log (a);
+  g_auto (GStrv) lines = g_strsplit (log, "\n", -1);
+  GArray *v[G_N_ELEMENTS (steps)];
+
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    v[s] = samples_new ();
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *p = strstr (lines[i], "switch timing:");
+
+      if (p == NULL)
+        continue;
+      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+        {
+          g_autofree gchar *key = g_strdup_printf (" %s ", steps[s]);
+          const gchar *q = strstr (p, key);
+
+          if (q != NULL)
+            add (v[s], g_ascii_strtod (q + strlen (key), NULL));
+        }
+    }
+  if (v[G_N_ELEMENTS (steps) - 1]->len > 0)
+    {
+      g_print ("\n| step, ms after the connect request (joiner's log) | n | p50 | p95 | min | max | |\n"
+               "|---|---|---|---|---|---|---|\n");
+      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+        print_row (steps[s], v[s], "ms");
+    }
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    g_array_unref (v[s]);
 }
 
 static gboolean
@@ -514,10 +570,70 @@ run_join (guint joins, GError **error)
       print_samples ("FirstFrameMs", j.ffm);
       print_samples ("stock", j.stock_ms);
       print_samples ("fresh", j.fresh_ms);
+      print_breakdown (joiner);
     }
   join_clear (&j);
   g_clear_pointer (&stock_keep, client_stop);
   stop_proc (stock);
+  return ok;
+}
+
+/* two agent binaries, fresh processes joining by turns, for a before/after */
+static gboolean
+run_fresh_ab (const gchar *bin_a, const gchar *bin_b, guint joins, GError **error)
+{
+  g_autoptr (GcLab) lab = gc_lab_new (4, error);
+  g_autoptr (GcTestAgent) src = NULL;
+  g_autoptr (GcTestAgent) keep = NULL;
+  g_autoptr (GcTestAgent) fa = NULL;
+  g_autoptr (GcTestAgent) fb = NULL;
+  Join ja = { 0 }, jb = { 0 };
+  gboolean ok = TRUE;
+
+  if (lab == NULL)
+    return FALSE;
+  if ((src = start_source (lab, 1, error)) == NULL
+      || (keep = start_receiver (lab, 2, URL1, error)) == NULL)
+    return FALSE;
+  g_setenv ("GC_AGENT", bin_a, TRUE);
+  fa = start_receiver (lab, 3, URL1, error);
+  g_setenv ("GC_AGENT", bin_b, TRUE);
+  fb = start_receiver (lab, 4, URL1, error);
+  if (fa == NULL || fb == NULL)
+    return FALSE;
+  wait_until (is_playing, fa, 15000, 20);
+  wait_until (is_playing, fb, 15000, 20);
+  gc_test_agent_stop (fa);
+  gc_test_agent_stop (fb);
+  gc_test_sleep (1000);
+  ja.lab = jb.lab = lab;
+  ja.fresh = fa;
+  jb.fresh = fb;
+  ja.fresh_ms = samples_new ();
+  ja.fresh_ffm = samples_new ();
+  ja.fresh_start = samples_new ();
+  jb.fresh_ms = samples_new ();
+  jb.fresh_ffm = samples_new ();
+  jb.fresh_start = samples_new ();
+  for (guint i = 0; i < joins && ok; i++)
+    {
+      /* join_fresh waits on host 7's membership; here the hosts are 3 and 4 */
+      ok = join_fresh_on (&ja, 3, i, error) && join_fresh_on (&jb, 4, i, error);
+      gc_test_sleep (g_random_int_range (100, 700));
+    }
+  if (ok)
+    {
+      g_print ("\n| measure | n | p50 ms | p95 ms | min | max | |\n|---|---|---|---|---|---|---|\n");
+      print_row ("A: spawn -> State \"playing\"", ja.fresh_ms, "ms");
+      print_row ("A: FirstFrameMs (connect -> first frame)", ja.fresh_ffm, "ms");
+      print_row ("A: start-up (the difference)", ja.fresh_start, "ms");
+      print_row ("B: spawn -> State \"playing\"", jb.fresh_ms, "ms");
+      print_row ("B: FirstFrameMs (connect -> first frame)", jb.fresh_ffm, "ms");
+      print_row ("B: start-up (the difference)", jb.fresh_start, "ms");
+      g_print ("# A = %s\n# B = %s\n", bin_a, bin_b);
+    }
+  join_clear (&ja);
+  join_clear (&jb);
   return ok;
 }
 
@@ -632,13 +748,61 @@ all_flowing (gpointer data)
   return TRUE;
 }
 
+/* nftables counters in the sender's host split what it sends on eth0 into
+ * multicast and the rest (RTSP, TCP acks, unicast RTP/RTCP) */
 static gboolean
-measure (GcLab *lab, guint sender_host, GSubprocess *sender, guint n, guint seconds,
-         gdouble *bytes_10s, gdouble *cpu_pct)
+split_counters_add (GcLab *lab, guint host, GError **error)
+{
+  g_autofree gchar *a = gc_lab_run (lab, host, error, "nft", "add", "table", "ip", "gcbench", NULL);
+  g_autofree gchar *b = NULL;
+  g_autofree gchar *c = NULL;
+  g_autofree gchar *d = NULL;
+
+  if (a == NULL)
+    return FALSE;
+  b = gc_lab_run (lab, host, error, "nft", "add", "chain", "ip", "gcbench", "out",
+                  "{ type filter hook output priority 0 ; }", NULL);
+  if (b == NULL)
+    return FALSE;
+  c = gc_lab_run (lab, host, error, "nft", "add", "rule", "ip", "gcbench", "out", "oifname",
+                  "eth0", "ip", "daddr", "224.0.0.0/4", "counter", NULL);
+  if (c == NULL)
+    return FALSE;
+  d = gc_lab_run (lab, host, error, "nft", "add", "rule", "ip", "gcbench", "out", "oifname",
+                  "eth0", "counter", NULL);
+  return d != NULL;
+}
+
+/* IP bytes: multicast, and all */
+static void
+split_counters_read (GcLab *lab, guint host, guint64 *mcast, guint64 *all)
+{
+  g_autofree gchar *out = gc_lab_run (lab, host, NULL, "nft", "list", "table", "ip", "gcbench",
+                                      NULL);
+  const gchar *p = out;
+  guint64 v[2] = { 0, 0 };
+
+  for (guint i = 0; i < 2 && p != NULL && (p = strstr (p, " bytes ")) != NULL; i++)
+    {
+      p += strlen (" bytes ");
+      v[i] = g_ascii_strtoull (p, NULL, 10);
+    }
+  *mcast = v[0];
+  *all = v[1];
+}
+
+typedef struct
+{
+  gdouble bytes, cpu, other;  /* per 10 s, %, per 10 s */
+} Sample;
+
+static gboolean
+measure (GcLab *lab, guint sender_host, GSubprocess *sender, guint n, guint seconds, Sample *out)
 {
   Flow fw = { lab, 3, 2 + n };
-  guint64 tx0, tx1, cpu0, cpu1;
+  guint64 tx0, tx1, cpu0, cpu1, m0, m1, a0, a1;
   gint64 t0, t1;
+  gdouble scale;
 
   if (!wait_until (all_flowing, &fw, 20000, 50))
     return FALSE;
@@ -646,12 +810,16 @@ measure (GcLab *lab, guint sender_host, GSubprocess *sender, guint n, guint seco
   t0 = g_get_monotonic_time ();
   tx0 = gc_lab_tx_bytes (lab, sender_host);
   cpu0 = proc_cpu_ticks (sender);
+  split_counters_read (lab, sender_host, &m0, &a0);
   gc_test_sleep (seconds * 1000);
   t1 = g_get_monotonic_time ();
   tx1 = gc_lab_tx_bytes (lab, sender_host);
   cpu1 = proc_cpu_ticks (sender);
-  *bytes_10s = (gdouble) (tx1 - tx0) * 10.0 * G_USEC_PER_SEC / (t1 - t0);
-  *cpu_pct = (gdouble) (cpu1 - cpu0) / sysconf (_SC_CLK_TCK) * 100.0 * G_USEC_PER_SEC / (t1 - t0);
+  split_counters_read (lab, sender_host, &m1, &a1);
+  scale = 10.0 * G_USEC_PER_SEC / (t1 - t0);
+  out->bytes = (gdouble) (tx1 - tx0) * scale;
+  out->other = (gdouble) ((a1 - a0) - (m1 - m0)) * scale;
+  out->cpu = (gdouble) (cpu1 - cpu0) / sysconf (_SC_CLK_TCK) * 100.0 * G_USEC_PER_SEC / (t1 - t0);
   return TRUE;
 }
 
@@ -660,27 +828,28 @@ egress_series (GcLab *lab, const gchar *name, guint sender_host, GSubprocess *se
                const gchar *url, const gchar *protocols, guint reps, GError **error)
 {
   static const guint steps[] = { 1, 4, 8 };
-  GArray *bytes[3], *cpu[3];
+  GArray *bytes[3], *cpu[3], *other[3];
   g_autoptr (GArray) byte_ratio = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) cpu_ratio = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  gboolean ok = split_counters_add (lab, sender_host, error);
 
   for (guint s = 0; s < 3; s++)
     {
       bytes[s] = g_array_new (FALSE, FALSE, sizeof (gdouble));
       cpu[s] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+      other[s] = g_array_new (FALSE, FALSE, sizeof (gdouble));
     }
-  for (guint r = 0; r < reps; r++)
+  for (guint r = 0; r < reps && ok; r++)
     {
       Client *clients[8] = { NULL };
       guint n = 0;
-      gdouble b[3] = { 0 }, c[3] = { 0 };
-      gboolean ok = TRUE;
+      Sample x[3] = { { 0 } };
 
       for (guint s = 0; s < 3 && ok; s++)
         {
           for (; n < steps[s] && ok; n++)
             ok = (clients[n] = client_start (lab, 3 + n, url, protocols, FALSE, error)) != NULL;
-          if (ok && !measure (lab, sender_host, sender, steps[s], 10, &b[s], &c[s]))
+          if (ok && !measure (lab, sender_host, sender, steps[s], 10, &x[s]))
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                            "%s: %u clients never all took the stream", name, steps[s]);
@@ -688,46 +857,43 @@ egress_series (GcLab *lab, const gchar *name, guint sender_host, GSubprocess *se
             }
           if (ok)
             {
-              add (bytes[s], b[s]);
-              add (cpu[s], c[s]);
-              g_print ("# %s rep %u: %u receivers: %.0f bytes/10 s, CPU %.1f %%\n", name, r,
-                       steps[s], b[s], c[s]);
+              add (bytes[s], x[s].bytes);
+              add (cpu[s], x[s].cpu);
+              add (other[s], x[s].other);
+              g_print ("# %s rep %u: %u receivers: %.0f bytes/10 s (%.0f not multicast), "
+                       "CPU %.1f %%\n", name, r, steps[s], x[s].bytes, x[s].other, x[s].cpu);
             }
         }
       for (guint i = 0; i < n; i++)
         client_stop (clients[i]);
-      if (!ok)
-        break;
-      add (byte_ratio, b[2] / b[0]);
-      add (cpu_ratio, c[2] / c[0]);
-      gc_test_sleep (2000); /* leaves and teardowns settle */
-    }
-  if (byte_ratio->len < reps)
-    {
-      for (guint s = 0; s < 3; s++)
+      if (ok)
         {
-          g_array_unref (bytes[s]);
-          g_array_unref (cpu[s]);
+          add (byte_ratio, x[2].bytes / x[0].bytes);
+          add (cpu_ratio, x[2].cpu / x[0].cpu);
+          gc_test_sleep (2000); /* leaves and teardowns settle */
         }
-      return FALSE;
     }
-  g_print ("\n| %s | receivers | n | bytes / 10 s p50 | p95 | CPU %% p50 | p95 |\n"
-           "|---|---|---|---|---|---|---|\n", name);
-  for (guint s = 0; s < 3; s++)
-    g_print ("| | %u | %u | %.0f | %.0f | %.1f | %.1f |\n", steps[s], bytes[s]->len,
-             percentile (bytes[s], 50), percentile (bytes[s], 95),
-             percentile (cpu[s], 50), percentile (cpu[s], 95));
-  g_print ("| | ratio 8/1 | %u | %.3f | %.3f | %.2f | %.2f |\n", byte_ratio->len,
-           percentile (byte_ratio, 50), percentile (byte_ratio, 95),
-           percentile (cpu_ratio, 50), percentile (cpu_ratio, 95));
-  print_samples ("bytes ratio 8/1", byte_ratio);
-  print_samples ("CPU ratio 8/1", cpu_ratio);
+  if (ok)
+    {
+      g_print ("\n| %s | receivers | n | link bytes / 10 s p50 | p95 | of which not multicast p50 "
+               "| sender CPU %% p50 | p95 |\n|---|---|---|---|---|---|---|---|\n", name);
+      for (guint s = 0; s < 3; s++)
+        g_print ("| | %u | %u | %.0f | %.0f | %.0f | %.1f | %.1f |\n", steps[s], bytes[s]->len,
+                 percentile (bytes[s], 50), percentile (bytes[s], 95),
+                 percentile (other[s], 50), percentile (cpu[s], 50), percentile (cpu[s], 95));
+      g_print ("| | ratio 8/1 | %u | %.3f | %.3f | | %.2f | %.2f |\n", byte_ratio->len,
+               percentile (byte_ratio, 50), percentile (byte_ratio, 95),
+               percentile (cpu_ratio, 50), percentile (cpu_ratio, 95));
+      print_ratios ("bytes ratio 8/1", byte_ratio);
+      print_ratios ("CPU ratio 8/1", cpu_ratio);
+    }
   for (guint s = 0; s < 3; s++)
     {
       g_array_unref (bytes[s]);
       g_array_unref (cpu[s]);
+      g_array_unref (other[s]);
     }
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -778,11 +944,15 @@ main (int argc, char **argv)
     ok = run_join (arg ? arg : 25, &error);
   else if (g_str_equal (cmd, "latency"))
     ok = run_latency (arg ? arg : 20, &error);
+  else if (g_str_equal (cmd, "fresh-ab") && argc > 3)
+    ok = run_fresh_ab (argv[2], argv[3], argc > 4 ? (guint) g_ascii_strtoull (argv[4], NULL, 10) : 15,
+                       &error);
   else if (g_str_equal (cmd, "egress"))
     ok = run_egress (arg ? arg : 3, &error);
   else
     {
-      g_printerr ("usage: gc-bench-media join [JOINS] | latency [SECONDS] | egress [REPS]\n");
+      g_printerr ("usage: gc-bench-media join [JOINS] | latency [SECONDS] | egress [REPS]\n"
+                  "       gc-bench-media fresh-ab AGENT-A AGENT-B [JOINS]\n");
       return 2;
     }
   if (!ok)

@@ -6,7 +6,7 @@
  * stream would start on a key frame and flatter the figure); N receivers
  * go A -> B -> A ... and each switch is timed from outside, over D-Bus.
  *
- *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--output FILE]
+ *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--latency MS] [--output FILE]
  *
  * prints a markdown table; needs root (the lab).
  */
@@ -117,9 +117,17 @@ start (GcLab *lab, guint host, const gchar *key_file, const gchar *a1, const gch
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *k = g_strdup_printf ("--key-file=%s", key_file);
-  GcTestAgent *a = gc_test_agent_start (lab, host, &error, "--no-mdns", "--sink=fake", k,
-                                        "--switch-timeout=5000", a1, a2, NULL);
+  GcTestAgent *a = NULL;
 
+  /* a busy machine now and then starts a host's bus late: try again */
+  for (guint attempt = 0; attempt < 3 && a == NULL; attempt++)
+    {
+      g_clear_error (&error);
+      a = gc_test_agent_start (lab, host, &error, "--no-mdns", "--sink=fake", k,
+                               "--switch-timeout=5000", a1, a2, NULL);
+      if (a == NULL)
+        gc_test_sleep (500);
+    }
   if (a == NULL || !gc_test_agent_wait_ready (a, 20000))
     g_error ("agent in host %u did not start: %s", host, error ? error->message : "timeout");
   return a;
@@ -129,11 +137,13 @@ int
 main (int argc, char **argv)
 {
   gint switches = 20;
+  gint latency = -1;
   g_autofree gchar *sizes_arg = NULL;
   g_autofree gchar *output = NULL;
   GOptionEntry entries[] = {
     { "switches", 0, 0, G_OPTION_ARG_INT, &switches, "Switches per size (default 20)", "N" },
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_arg, "Receiver counts (default 1,4,8)", "LIST" },
+    { "latency", 0, 0, G_OPTION_ARG_INT, &latency, "Receivers' --latency (default: theirs)", "MS" },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Also write the table here", "FILE" },
     { NULL }
   };
@@ -198,7 +208,11 @@ main (int argc, char **argv)
       keeper[i] = start (lab, 3 + i, key, "--receiver", c);
     }
   for (guint i = 0; i < max_n; i++)
-    g_ptr_array_add (receivers, start (lab, FIRST_RECEIVER + i, key, "--receiver", NULL));
+    {
+      g_autofree gchar *l = latency >= 0 ? g_strdup_printf ("--latency=%d", latency) : NULL;
+
+      g_ptr_array_add (receivers, start (lab, FIRST_RECEIVER + i, key, "--receiver", l));
+    }
   for (guint i = 0; i < receivers->len; i++)
     {
       PeerWait w = { g_ptr_array_index (receivers, i), 2 };
@@ -266,7 +280,18 @@ main (int argc, char **argv)
                                   &error);
           call_ms = (g_get_monotonic_time () - t0) / 1000.0;
           if (r == NULL)
-            g_error ("Switch: %s", error->message);
+            {
+              /* the end of the sources' logs says why */
+              for (guint i = 0; i < 2; i++)
+                {
+                  g_autofree gchar *log = gc_test_agent_get_log (src[i]);
+                  gsize len = strlen (log);
+
+                  g_printerr ("--- source %u ---\n%s\n", i + 1,
+                              log + (len > 20000 ? len - 20000 : 0));
+                }
+              g_error ("Switch: %s", error->message);
+            }
           rows = g_variant_get_child_value (r, 0);
           g_variant_iter_init (&it, rows);
           for (guint i = 0; g_variant_iter_next (&it, "(&sb&sd)", &id, &ok, &msg, &ms); i++)
@@ -316,6 +341,7 @@ main (int argc, char **argv)
         g_string_append_printf (table, "| %u | failed switches | %u | | |\n", n, failed);
     }
 
+  if (g_getenv ("GC_BENCH_DUMP")) { g_autofree gchar *l = gc_test_agent_get_log (g_ptr_array_index (receivers, 0)); g_printerr ("%s", l); }
   g_print ("%s", table->str);
   if (output != NULL && !g_file_set_contents (output, table->str, -1, &error))
     g_printerr ("%s\n", error->message);

@@ -59,7 +59,9 @@ gdbus_call (Who who, const gchar *address, const gchar *path, const gchar *metho
   g_ptr_array_add (argv, "--address");
   g_ptr_array_add (argv, (gpointer) address);
   g_ptr_array_add (argv, "--dest");
-  g_ptr_array_add (argv, GC_DBUS_NAME);
+  /* calls on the bus's own object go to the bus */
+  g_ptr_array_add (argv, g_str_equal (path, "/org/freedesktop/DBus") ? "org.freedesktop.DBus"
+                                                                     : GC_DBUS_NAME);
   g_ptr_array_add (argv, "--object-path");
   g_ptr_array_add (argv, (gpointer) path);
   g_ptr_array_add (argv, "--timeout");
@@ -434,6 +436,21 @@ test_errors (void)
                                 "io.github.Groupcast.Error.NotSupported", own, NULL));
   }
 
+  /* too many at once */
+  {
+    g_autoptr (GPtrArray) many = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < 257; i++)
+      g_ptr_array_add (many, g_strdup_printf ("10.99.1.%u", i % 250 + 1));
+    g_ptr_array_add (many, NULL);
+    ret = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                              g_variant_new ("(^as)", (gchar **) many->pdata), 5000, &error);
+    g_assert_null (ret);
+    g_assert_true (remote_error_is (error, "io.github.Groupcast.Error.InvalidArgs"));
+    g_test_message ("Switch (257 receivers) -> %s", error->message);
+    g_clear_error (&error);
+  }
+
   /* wrong argument types: the bus layer answers before our code runs */
   ret = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
                             g_variant_new ("(i)", 42), 5000, &error);
@@ -552,19 +569,53 @@ test_errors (void)
 
 /* ---- peers, switch, members, and the rate of PropertiesChanged --------- */
 
+/* TRUE when a PropertiesChanged listing ADDRESS in Members came before the
+ * MemberJoined for it: a client reading its cache on the signal finds it */
+static gboolean
+members_before_joined (Recorder *r, const gchar *address)
+{
+  gboolean listed = FALSE;
+
+  for (guint i = 0; i < r->events->len; i++)
+    {
+      Event *e = g_ptr_array_index (r->events, i);
+
+      if (g_str_equal (e->member, "MemberJoined"))
+        {
+          const gchar *who = NULL;
+
+          g_variant_get (e->params, "(&s@a{sv})", &who, NULL);
+          if (g_str_equal (who, address))
+            return listed;
+        }
+      else if (g_str_equal (e->member, "PropertiesChanged")
+               && g_str_equal (e->path, GC_SOURCE_PATH))
+        {
+          g_autoptr (GVariant) changed = g_variant_get_child_value (e->params, 1);
+          g_autoptr (GVariant) members = g_variant_lookup_value (changed, "Members", NULL);
+          g_autoptr (GVariant) row = members ? g_variant_lookup_value (members, address, NULL)
+                                             : NULL;
+
+          listed |= row != NULL;
+        }
+    }
+  return FALSE;
+}
+
 typedef struct
 {
   guint n;            /* PropertiesChanged carrying KEY */
   guint n_all;        /* all PropertiesChanged on the object */
   guint increases;    /* KEY went up from one emission to the next */
   gint64 min_gap_us;  /* between consecutive emissions carrying KEY */
+  GString *log;       /* what was emitted when, for a failing run */
 } Rate;
 
 static Rate
 rate_of (Recorder *r, const gchar *path, const gchar *iface, const gchar *key, gint64 from,
          gint64 to)
 {
-  Rate rate = { 0, 0, 0, G_MAXINT64 };
+  Rate rate = { 0, 0, 0, G_MAXINT64, g_string_new (NULL) };
   guint64 last = 0;
   gint64 last_t = 0;
 
@@ -581,12 +632,12 @@ rate_of (Recorder *r, const gchar *path, const gchar *iface, const gchar *key, g
       g_variant_get (e->params, "(&s@a{sv}@as)", &which, &changed, NULL);
       if (!g_str_equal (which, iface))
         continue;
-      if (g_test_verbose ())
-        {
-          g_autofree gchar *text = g_variant_print (changed, FALSE);
+      {
+        g_autofree gchar *text = g_variant_print (changed, FALSE);
 
-          g_test_message ("%+7.0f ms %s %.200s", (e->t - from) / 1000.0, path, text);
-        }
+        g_string_append_printf (rate.log, "%+7.0f ms %s %.160s\n", (e->t - from) / 1000.0,
+                                path, text);
+      }
       rate.n_all++;
       if (!g_variant_lookup (changed, key, "t", &v))
         continue;
@@ -687,6 +738,13 @@ test_switch (void)
 
       g_variant_get_child (list, i, "(&sb&sd)", &who, &ok, &msg, &ms);
       g_test_message ("switch %s: %s, %s, %.1f ms", who, ok ? "ok" : "failed", msg, ms);
+      if (!ok)
+        {
+          GcTestAgent *all[] = { src, r2, r3 };
+
+          g_test_fail ();
+          dump_logs_on_failure (all, 3);
+        }
       g_assert_true (ok);
     }
   /* the receivers say so on their own buses, and the bridge agrees */
@@ -704,6 +762,8 @@ test_switch (void)
   g_assert_nonnull (recorder_wait (on_src, "MemberJoined", "10.99.0.2", 3000));
   g_assert_nonnull (recorder_wait (on_src, "MemberJoined", "10.99.0.3", 3000));
   g_assert_nonnull (recorder_find (on_src, "SwitchFinished", id2));
+  g_assert_true (members_before_joined (on_src, "10.99.0.2"));
+  g_assert_true (members_before_joined (on_src, "10.99.0.3"));
   g_assert_true (wait_member (src, "10.99.0.2", TRUE, 1000));
   g_assert_true (wait_member (src, "10.99.0.3", TRUE, 1000));
 
@@ -719,6 +779,11 @@ test_switch (void)
                   "%u rises, min gap %.0f ms); Source1 %u (%u with PacketsSent, %u rises, "
                   "min gap %.0f ms)", (t1 - t0) / 1e6, rx.n_all, rx.n, rx.increases,
                   rx.min_gap_us / 1000.0, tx.n_all, tx.n, tx.increases, tx.min_gap_us / 1000.0);
+  if (g_test_verbose () || rx.n_all > 2 * (t1 - t0) / G_USEC_PER_SEC + 1
+      || tx.n_all > 2 * (t1 - t0) / G_USEC_PER_SEC + 1)
+    g_test_message ("%s%s", rx.log->str, tx.log->str);
+  g_string_free (rx.log, TRUE);
+  g_string_free (tx.log, TRUE);
   g_assert_cmpuint (rx.n_all, <=, 2 * (t1 - t0) / G_USEC_PER_SEC + 1);
   g_assert_cmpuint (tx.n_all, <=, 2 * (t1 - t0) / G_USEC_PER_SEC + 1);
   g_assert_cmpuint (rx.n, >=, 6);
@@ -794,9 +859,13 @@ static const gchar policy_bus_conf[] =
 static gboolean
 run_quiet (const gchar *cmdline)
 {
+  g_auto (GStrv) argv = NULL;
   gint status = 0;
 
-  if (!g_spawn_command_line_sync (cmdline, NULL, NULL, &status, NULL))
+  if (!g_shell_parse_argv (cmdline, NULL, &argv, NULL)
+      || !g_spawn_sync (NULL, argv, NULL,
+                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                        | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL))
     return FALSE;
   return g_spawn_check_wait_status (status, NULL);
 }
@@ -981,37 +1050,10 @@ test_policy (void)
                               "org.freedesktop.DBus.Properties.Set",
                               "org.freedesktop.DBus.Error.AccessDenied", GC_SOURCE_IFACE,
                               "State", "<'stopped'>", NULL));
-  {
-    const gchar *args[] = { GC_DBUS_NAME, "4", NULL };
-    g_autofree gchar *out = NULL, *err = NULL;
-    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-
-    /* RequestName goes to the bus, not to us: gdbus_call's --dest does not
-     * fit, so spell it out */
-    g_ptr_array_add (argv, "setpriv");
-    g_ptr_array_add (argv, "--reuid=" TEST_USER);
-    g_ptr_array_add (argv, "--regid=nogroup");
-    g_ptr_array_add (argv, "--init-groups");
-    g_ptr_array_add (argv, "gdbus");
-    g_ptr_array_add (argv, "call");
-    g_ptr_array_add (argv, "--address");
-    g_ptr_array_add (argv, address);
-    g_ptr_array_add (argv, "--dest");
-    g_ptr_array_add (argv, "org.freedesktop.DBus");
-    g_ptr_array_add (argv, "--object-path");
-    g_ptr_array_add (argv, "/org/freedesktop/DBus");
-    g_ptr_array_add (argv, "--method");
-    g_ptr_array_add (argv, "org.freedesktop.DBus.RequestName");
-    g_ptr_array_add (argv, (gpointer) args[0]);
-    g_ptr_array_add (argv, (gpointer) args[1]);
-    g_ptr_array_add (argv, NULL);
-    /* even a member of group groupcast may not own it */
-    g_assert_true (g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
-                                 NULL, &out, &err, NULL, &error));
-    g_assert_no_error (error);
-    g_test_message ("RequestName as " TEST_USER " -> %s", g_strstrip (err));
-    g_assert_nonnull (strstr (err, "org.freedesktop.DBus.Error.AccessDenied"));
-  }
+  /* not even a member of group groupcast may own the name */
+  g_free (gdbus_expect_error (AS_MEMBER, address, "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus.RequestName",
+                              "org.freedesktop.DBus.Error.AccessDenied", GC_DBUS_NAME, "4", NULL));
 
   /* anyone receives signals: nobody watches while root stops and starts */
   mon_path = g_build_filename (gc_lab_host_dir (lab, 1), "monitor.txt", NULL);
@@ -1065,6 +1107,95 @@ test_policy (void)
   g_subprocess_wait (daemon, NULL, NULL);
 }
 
+/* ---- session activation ----------------------------------------------- */
+
+static const gchar activation_bus_conf[] =
+  "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+  " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+  "<busconfig>\n"
+  "  <type>session</type>\n"
+  "  <listen>unix:path=%s</listen>\n"
+  "  <auth>EXTERNAL</auth>\n"
+  "  <servicedir>%s</servicedir>\n"
+  "  <policy context=\"default\">\n"
+  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+  "    <allow eavesdrop=\"true\"/>\n"
+  "    <allow own=\"*\"/>\n"
+  "  </policy>\n"
+  "</busconfig>\n";
+
+static void
+test_activation (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (1);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *socket = NULL, *address = NULL, *conf_path = NULL, *conf = NULL;
+  g_autofree gchar *conf_arg = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) daemon = NULL;
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GVariant) r = NULL;
+  g_autoptr (GVariant) v = NULL;
+  g_autofree const gchar **roles = NULL;
+  guint32 pid = 0;
+
+  if (lab == NULL)
+    return;
+  /* a session bus whose service directory holds the activation file made
+   * from data/dbus/io.github.Groupcast.service.in; the agent it starts
+   * lives in the lab host, like the bus */
+  socket = g_build_filename (gc_lab_host_dir (lab, 1), "session_bus_socket", NULL);
+  conf_path = g_build_filename (gc_lab_host_dir (lab, 1), "session-bus.conf", NULL);
+  conf = g_strdup_printf (activation_bus_conf, socket, GC_TEST_SERVICE_DIR);
+  g_file_set_contents (conf_path, conf, -1, &error);
+  g_assert_no_error (error);
+  conf_arg = g_strdup_printf ("--config-file=%s", conf_path);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* the activated agent keeps its id here, not in the caller's home */
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", gc_lab_host_dir (lab, 1), TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
+  daemon = gc_lab_spawn (lab, 1, launcher, &error, "dbus-daemon", conf_arg, "--nofork",
+                         "--nopidfile", NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100 && !g_file_test (socket, G_FILE_TEST_EXISTS); i++)
+    g_usleep (20 * 1000);
+  g_assert_true (g_file_test (socket, G_FILE_TEST_EXISTS));
+  address = g_strdup_printf ("unix:path=%s", socket);
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  g_assert_false (name_has_owner (bus));
+
+  /* the first call, as the panel makes it, starts the agent */
+  r = g_dbus_connection_call_sync (bus, GC_DBUS_NAME, ROOT_PATH,
+                                   "org.freedesktop.DBus.Properties", "Get",
+                                   g_variant_new ("(ss)", GC_AGENT_IFACE, "Roles"),
+                                   G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, 20000, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(v)", &v);
+  roles = g_variant_get_strv (v, NULL);
+  g_assert_true (g_strv_contains (roles, "source"));
+  g_assert_true (g_strv_contains (roles, "receiver"));
+  g_assert_true (gc_test_wait_until (source_ready, bus, 10000));
+
+  /* stop the agent we caused to start, by its pid */
+  g_clear_pointer (&r, g_variant_unref);
+  r = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                   "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                   g_variant_new ("(s)", GC_DBUS_NAME), G_VARIANT_TYPE ("(u)"),
+                                   G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(u)", &pid);
+  g_assert_cmpuint (pid, >, 1);
+  kill ((pid_t) pid, SIGTERM);
+  g_subprocess_force_exit (daemon);
+  g_subprocess_wait (daemon, NULL, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1072,5 +1203,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/dbus/errors", test_errors);
   g_test_add_func ("/groupcast/dbus/switch", test_switch);
   g_test_add_func ("/groupcast/dbus/policy", test_policy);
+  g_test_add_func ("/groupcast/dbus/activation", test_activation);
   return g_test_run ();
 }

@@ -262,6 +262,7 @@ run_rtsp_clients (GInetSocketAddress *addr, const gchar *host, guint port, guint
       else
         g_ptr_array_add (socks, s);
     }
+  g_print ("connect %.0f ms; ", (g_get_monotonic_time () - t0) / 1000.0);
   {
     g_autofree gchar *o = g_strdup_printf ("OPTIONS %s RTSP/1.0\r\nCSeq: 1\r\n\r\n", url);
     g_autofree gchar *d = g_strdup_printf ("DESCRIBE %s RTSP/1.0\r\nCSeq: 2\r\n"
@@ -274,6 +275,7 @@ run_rtsp_clients (GInetSocketAddress *addr, const gchar *host, guint port, guint
       ok[i] = send_req (socks->pdata[i], o);
     for (guint i = 0; i < socks->len; i++)
       ok[i] = ok[i] && read_ok (socks->pdata[i]);
+    g_print ("options %.0f ms; ", (g_get_monotonic_time () - t0) / 1000.0);
     for (guint i = 0; i < socks->len; i++)
       ok[i] = ok[i] && send_req (socks->pdata[i], d);
     for (guint i = 0; i < socks->len; i++)

@@ -162,7 +162,7 @@ test_eight_receivers (void)
   g_autoptr (GcLab) lab = lab_or_skip (N_RECEIVERS + 1);
   g_autoptr (GcTestAgent) src = NULL;
   GcTestAgent *r[N_RECEIVERS + 1] = { NULL };
-  guint64 port0[N_RECEIVERS + 1], sent0, sent1;
+  guint64 port0[N_RECEIVERS + 1], rtp0[N_RECEIVERS + 1], sent0, sent1;
   guint64 rss_warm, rss_end, rss_max = 0;
   gint pid;
   gint64 start, end, warm_end;
@@ -178,6 +178,8 @@ test_eight_receivers (void)
   for (guint h = 2; h <= N_RECEIVERS + 1; h++)
     {
       port0[h - 1] = gc_lab_rx_packets (lab, h);
+      /* the bridge counts the RTP packets it forwards to this port from here */
+      rtp0[h - 1] = gc_lab_udp_count (lab, h, 15550);
       r[h - 1] = start_agent (lab, h, "--receiver", "--connect=" URL1, "--sink=fake", "--no-mdns",
                               "--no-beacons", NULL);
     }
@@ -225,17 +227,20 @@ test_eight_receivers (void)
     {
       guint64 got = rx_u64 (r[i], "PacketsReceived");
       guint64 lost = rx_u64 (r[i], "PacketsLost");
+      /* RTP only: the port also carries every member's multicast RTCP and
+       * IGMP queries, counted apart */
+      guint64 rtp = gc_lab_udp_count (lab, i + 1, 15550) - rtp0[i];
       guint64 port = gc_lab_rx_packets (lab, i + 1) - port0[i];
-      /* the port carries RTP and also each member's multicast RTCP (about
-       * one per member a second) and IGMP queries: allow for those, plus 1 % */
-      guint64 other = (guint64) minutes * 60 * (N_RECEIVERS + 2) * 2;
 
       g_test_message ("host %u: received %" G_GUINT64_FORMAT ", lost %" G_GUINT64_FORMAT
-                      ", port carried %" G_GUINT64_FORMAT " (%.2f %% more)", i + 1, got, lost,
-                      port, port > 0 ? 100.0 * ((gdouble) port - got) / port : 0);
+                      ", bridge forwarded %" G_GUINT64_FORMAT " RTP packets (%.3f %% apart), %"
+                      G_GUINT64_FORMAT " packets in all", i + 1, got, lost, rtp,
+                      rtp > 0 ? 100.0 * ((gdouble) rtp - got) / rtp : 0, port);
       g_assert_cmpuint (lost, ==, 0);
-      g_assert_cmpuint (got, <=, port);
-      g_assert_cmpuint (port - got, <=, other + port / 100);
+      g_assert_cmpuint (rtp, >, 0);
+      g_assert_cmpuint (got, <=, rtp);
+      /* within 1 % */
+      g_assert_cmpuint ((rtp - got) * 100, <, rtp);
       /* it counted everything the source sent while it listened */
       g_assert_cmpuint (got, >=, sent1 - sent0);
     }
@@ -307,14 +312,15 @@ test_hundred_clients (void)
     }
 
   /* the two viewers never noticed */
-  gc_test_sleep (1000);
+  gc_test_sleep (2000);
   g_test_message ("viewers during the rounds: +%" G_GUINT64_FORMAT "/+%" G_GUINT64_FORMAT
                   " packets, +%" G_GUINT64_FORMAT "/+%" G_GUINT64_FORMAT " lost",
                   rx_u64 (r2, "PacketsReceived") - got2, rx_u64 (r3, "PacketsReceived") - got3,
                   rx_u64 (r2, "PacketsLost") - lost2, rx_u64 (r3, "PacketsLost") - lost3);
   g_assert_cmpuint (rx_u64 (r2, "PacketsLost"), ==, lost2);
   g_assert_cmpuint (rx_u64 (r3, "PacketsLost"), ==, lost3);
-  g_assert_cmpuint (rx_u64 (r2, "PacketsReceived"), >, got2 + 500);
+  g_assert_cmpuint (rx_u64 (r2, "PacketsReceived"), >, got2 + 200);
+  g_assert_cmpuint (rx_u64 (r3, "PacketsReceived"), >, got3 + 200);
   {
     g_autofree gchar *s2 = gc_test_agent_get_string (r2, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
     g_autofree gchar *s3 = gc_test_agent_get_string (r3, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
@@ -439,6 +445,10 @@ test_switch_churn (void)
         sum_ms += ms;
         max_ms = MAX (max_ms, ms);
       }
+      if ((i + 1) % 25 == 0)
+        g_test_message ("after %u switches: receiver VmRSS %" G_GUINT64_FORMAT " kB, %u fds, %"
+                        G_GUINT64_FORMAT " threads", i + 1, proc_status (pid_r, "VmRSS"),
+                        fd_count (pid_r), proc_status (pid_r, "Threads"));
       if (i + 1 == warm_at)
         {
           gc_test_sleep (600);
