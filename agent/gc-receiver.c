@@ -20,7 +20,7 @@ GST_DEBUG_CATEGORY_STATIC (gc_receiver_debug);
 #define TICK_MS 250
 #define NO_SIGNAL_US (2 * G_USEC_PER_SEC)
 #define RETRY_MIN_MS 1000
-#define RETRY_MAX_MS 4000
+#define RETRY_MAX_MS 2000
 #define LATENCY_WINDOW 64
 
 struct _GcReceiver

@@ -908,6 +908,15 @@ gc_source_start (GcSource *self, GError **error)
    * once (a source restart, a switch of many) overflows it and the kernel
    * drops SYNs, which the clients retry only after 1 s, 3 s, ... */
   gst_rtsp_server_set_backlog (self->server, 128);
+  /* the default pool serves clients in a thread of its own, and their
+   * play/teardown/closed callbacks then change the member table while the
+   * main loop reads it (a crash under load). with no client threads the
+   * clients run in the context the server is attached to: ours */
+  {
+    g_autoptr (GstRTSPThreadPool) clients = gst_rtsp_server_get_thread_pool (self->server);
+
+    gst_rtsp_thread_pool_set_max_threads (clients, 0);
+  }
   g_signal_connect_object (self->server, "client-connected",
                            G_CALLBACK (on_client_connected), self, 0);
 
@@ -957,6 +966,21 @@ gc_source_start (GcSource *self, GError **error)
   return TRUE;
 }
 
+static GstRTSPFilterResult
+remove_session (GstRTSPSessionPool *pool, GstRTSPSession *session, gpointer data)
+{
+  return GST_RTSP_FILTER_REMOVE;
+}
+
+static GstRTSPFilterResult
+remove_client (GstRTSPServer *server, GstRTSPClient *client, gpointer data)
+{
+  /* a closed connection tells receivers at once; they reconnect when we
+   * serve again */
+  gst_rtsp_client_close (client);
+  return GST_RTSP_FILTER_REMOVE;
+}
+
 void
 gc_source_stop (GcSource *self)
 {
@@ -969,10 +993,11 @@ gc_source_stop (GcSource *self)
       g_autoptr (GstRTSPSessionPool) pool = gst_rtsp_server_get_session_pool (self->server);
       g_autoptr (GstRTSPMountPoints) mounts = gst_rtsp_server_get_mount_points (self->server);
 
-      /* close every client, then stop listening */
-      gst_rtsp_server_client_filter (self->server, NULL, NULL);
+      /* end every session and close every client, then stop listening */
       gst_rtsp_mount_points_remove_factory (mounts, self->config->mount);
-      gst_rtsp_session_pool_filter (pool, NULL, NULL);
+      g_list_free_full (gst_rtsp_session_pool_filter (pool, remove_session, NULL), g_object_unref);
+      g_list_free_full (gst_rtsp_server_client_filter (self->server, remove_client, NULL),
+                        g_object_unref);
     }
   addrs = g_hash_table_get_keys (self->members);
   for (GList *l = addrs; l != NULL; l = l->next)

@@ -726,6 +726,56 @@ proc_cpu_ticks (GSubprocess *p)
   return g_ascii_strtoull (f[11], NULL, 10) + g_ascii_strtoull (f[12], NULL, 10);
 }
 
+/* thread name -> CPU ticks of a process's threads, for GC_BENCH_THREADS=1 */
+static GHashTable *
+thread_ticks (GSubprocess *p)
+{
+  g_autofree gchar *dir = g_strdup_printf ("/proc/%s/task", g_subprocess_get_identifier (p));
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const gchar *tid;
+
+  while (d != NULL && (tid = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree gchar *path = g_build_filename (dir, tid, "stat", NULL);
+      g_autofree gchar *text = NULL;
+      g_auto (GStrv) f = NULL;
+      const gchar *open, *end;
+      g_autofree gchar *name = NULL;
+      guint64 t;
+
+      if (!g_file_get_contents (path, &text, NULL, NULL) || (open = strchr (text, '(')) == NULL
+          || (end = strrchr (text, ')')) == NULL)
+        continue;
+      f = g_strsplit (end + 2, " ", -1);
+      if (g_strv_length (f) < 13)
+        continue;
+      name = g_strndup (open + 1, end - open - 1);
+      t = g_ascii_strtoull (f[11], NULL, 10) + g_ascii_strtoull (f[12], NULL, 10);
+      t += GPOINTER_TO_SIZE (g_hash_table_lookup (h, name));
+      g_hash_table_insert (h, g_steal_pointer (&name), GSIZE_TO_POINTER (t));
+    }
+  return h;
+}
+
+static void
+print_thread_ticks (GHashTable *before, GHashTable *after, guint n)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  g_hash_table_iter_init (&it, after);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      gsize b = GPOINTER_TO_SIZE (g_hash_table_lookup (before, k));
+
+      if (GPOINTER_TO_SIZE (v) > b)
+        g_string_append_printf (s, " %s=%" G_GSIZE_FORMAT, (gchar *) k, GPOINTER_TO_SIZE (v) - b);
+    }
+  g_print ("# threads, %u receivers, ticks:%s\n", n, s->str);
+}
+
 typedef struct
 {
   GcLab *lab;
@@ -803,6 +853,8 @@ measure (GcLab *lab, guint sender_host, GSubprocess *sender, guint n, guint seco
   guint64 tx0, tx1, cpu0, cpu1, m0, m1, a0, a1;
   gint64 t0, t1;
   gdouble scale;
+  gboolean threads = g_getenv ("GC_BENCH_THREADS") != NULL;
+  g_autoptr (GHashTable) th0 = NULL;
 
   if (!wait_until (all_flowing, &fw, 20000, 50))
     return FALSE;
@@ -810,11 +862,18 @@ measure (GcLab *lab, guint sender_host, GSubprocess *sender, guint n, guint seco
   t0 = g_get_monotonic_time ();
   tx0 = gc_lab_tx_bytes (lab, sender_host);
   cpu0 = proc_cpu_ticks (sender);
+  th0 = threads ? thread_ticks (sender) : NULL;
   split_counters_read (lab, sender_host, &m0, &a0);
   gc_test_sleep (seconds * 1000);
   t1 = g_get_monotonic_time ();
   tx1 = gc_lab_tx_bytes (lab, sender_host);
   cpu1 = proc_cpu_ticks (sender);
+  if (threads)
+    {
+      g_autoptr (GHashTable) th1 = thread_ticks (sender);
+
+      print_thread_ticks (th0, th1, n);
+    }
   split_counters_read (lab, sender_host, &m1, &a1);
   scale = 10.0 * G_USEC_PER_SEC / (t1 - t0);
   out->bytes = (gdouble) (tx1 - tx0) * scale;

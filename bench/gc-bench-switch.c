@@ -281,7 +281,9 @@ main (int argc, char **argv)
           call_ms = (g_get_monotonic_time () - t0) / 1000.0;
           if (r == NULL)
             {
-              /* the end of the sources' logs says why */
+              /* the end of the sources' logs says why (give a debugger
+               * wrapped around a dying agent time to write) */
+              gc_test_sleep (3000);
               for (guint i = 0; i < 2; i++)
                 {
                   g_autofree gchar *log = gc_test_agent_get_log (src[i]);

@@ -429,6 +429,14 @@ test_switch_churn (void)
         gc_test_sleep (20);
       ret = gc_test_agent_call (caller, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
                                 g_variant_new ("(^as)", want_in), 15000, &error);
+      if (error != NULL)
+        {
+          GcTestAgent *all[] = { a, b, r };
+
+          g_test_message ("switch %u by host %u: %s", i, caller->host, error->message);
+          g_test_fail ();
+          dump_logs_on_failure (all, 3);
+        }
       g_assert_no_error (error);
       {
         g_autoptr (GVariant) rows = g_variant_get_child_value (ret, 0);
