@@ -296,20 +296,6 @@ agent_alive (GcTestAgent *a)
   return a->proc != NULL && g_subprocess_get_identifier (a->proc) != NULL && id != NULL;
 }
 
-static void
-dump_logs_on_failure (GcTestAgent **agents, guint n)
-{
-  if (!g_test_failed ())
-    return;
-  for (guint i = 0; i < n; i++)
-    if (agents[i] != NULL)
-      {
-        g_autofree gchar *log = gc_test_agent_get_log (agents[i]);
-
-        g_test_message ("--- host %u log ---\n%s", agents[i]->host, log);
-      }
-}
-
 typedef struct
 {
   GcLab *lab;
@@ -563,7 +549,7 @@ test_errors (void)
   g_assert_true (agent_alive (rcv));
   {
     GcTestAgent *all[] = { src, rcv };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -743,7 +729,7 @@ test_switch (void)
           GcTestAgent *all[] = { src, r2, r3 };
 
           g_test_fail ();
-          dump_logs_on_failure (all, 3);
+          gc_test_agent_dump_logs_on_failure (all, 3);
         }
       g_assert_true (ok);
     }
@@ -823,7 +809,7 @@ test_switch (void)
   g_assert_true (agent_alive (src));
   {
     GcTestAgent *all[] = { src, r2, r3 };
-    dump_logs_on_failure (all, 3);
+    gc_test_agent_dump_logs_on_failure (all, 3);
   }
 }
 

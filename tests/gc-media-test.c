@@ -39,27 +39,6 @@ start_receiver (GcLab *lab, guint host, const gchar *url)
   return a;
 }
 
-static gboolean
-wait_playing (GcTestAgent *r, guint timeout_ms)
-{
-  return gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State", "playing",
-                                    timeout_ms);
-}
-
-static void
-dump_logs_on_failure (GcTestAgent **agents, guint n)
-{
-  if (!g_test_failed ())
-    return;
-  for (guint i = 0; i < n; i++)
-    if (agents[i] != NULL)
-      {
-        g_autofree gchar *log = gc_test_agent_get_log (agents[i]);
-
-        g_test_message ("--- host %u log ---\n%s", agents[i]->host, log);
-      }
-}
-
 static void
 test_three_receivers (void)
 {
@@ -77,9 +56,9 @@ test_three_receivers (void)
   r2 = start_receiver (lab, 2, URL1);
   r3 = start_receiver (lab, 3, URL1);
   r4 = start_receiver (lab, 4, URL1);
-  g_assert_true (wait_playing (r2, 15000));
-  g_assert_true (wait_playing (r3, 15000));
-  g_assert_true (wait_playing (r4, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r2, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r3, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r4, 15000));
 
   /* all three decode frames, and keep decoding */
   gc_test_sleep (1000);
@@ -108,7 +87,7 @@ test_three_receivers (void)
   g_assert_cmpuint (g_variant_n_children (members), ==, 3);
   {
     GcTestAgent *all[] = { src, r2, r3, r4 };
-    dump_logs_on_failure (all, 4);
+    gc_test_agent_dump_logs_on_failure (all, 4);
   }
 }
 
@@ -159,8 +138,8 @@ test_counters_agree (void)
   cret = gc_test_agent_call (r3, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Connect",
                              g_variant_new ("(s)", URL1), 5000, &error);
   g_assert_no_error (error);
-  g_assert_true (wait_playing (r2, 15000));
-  g_assert_true (wait_playing (r3, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r2, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r3, 15000));
 
   /* the source's per-member view shows host 3's loss from its RTCP reports */
   g_assert_true (gc_test_wait_until (member_has_loss, src, 20000));
@@ -197,7 +176,7 @@ test_counters_agree (void)
   g_assert_cmpfloat ((gdouble) (port_pkts - got) / port_pkts, <, 0.01);
   {
     GcTestAgent *all[] = { src, r2, r3 };
-    dump_logs_on_failure (all, 3);
+    gc_test_agent_dump_logs_on_failure (all, 3);
   }
 }
 
@@ -234,13 +213,13 @@ test_move_between_sources (void)
   a = start_source (lab, 1, GROUP, "--bitrate=2000");
   b = start_source (lab, 2, "239.0.0.12", "--bitrate=2000");
   r = start_receiver (lab, 3, URL1);
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
   g_assert_true (gc_lab_mdb_has (lab, GROUP, 3));
 
   ret = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Connect",
                             g_variant_new ("(s)", "rtsp://10.99.0.2:7236/screen"), 5000, &error);
   g_assert_no_error (error);
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
   url = gc_test_agent_get_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "SourceUrl");
   g_assert_cmpstr (url, ==, "rtsp://10.99.0.2:7236/screen");
   /* the kernel left A's group; the bridge no longer sends it to host 3 */
@@ -251,7 +230,7 @@ test_move_between_sources (void)
   g_assert_cmpstr (group, ==, "239.0.0.12");
   {
     GcTestAgent *all[] = { a, b, r };
-    dump_logs_on_failure (all, 3);
+    gc_test_agent_dump_logs_on_failure (all, 3);
   }
 }
 
@@ -268,7 +247,7 @@ test_source_restart (void)
     return;
   src = start_source (lab, 1, GROUP, "--bitrate=2000");
   r = start_receiver (lab, 2, URL1);
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
 
   /* a source that dies without a word */
   gc_test_agent_kill (src);
@@ -283,12 +262,12 @@ test_source_restart (void)
                                             "ready", 10000));
   t0 = g_get_monotonic_time ();
   /* back with no command, within 3 s (a little slack for a loaded machine) */
-  g_assert_true (wait_playing (r, 4000));
+  g_assert_true (gc_test_agent_wait_playing (r, 4000));
   g_test_message ("playing again %.0f ms after the source was ready",
                   (g_get_monotonic_time () - t0) / 1000.0);
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -359,12 +338,12 @@ test_bad_input (void)
   ret = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Connect",
                             g_variant_new ("(s)", URL1), 5000, &error);
   g_assert_no_error (error);
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
   g_assert_nonnull (r->proc);
   g_assert_nonnull (g_subprocess_get_identifier (r->proc)); /* still running */
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -386,8 +365,8 @@ test_same_host (void)
   g_assert_no_error (error);
   g_assert_true (gc_test_agent_wait_ready (both, 10000));
   r = start_receiver (lab, 2, URL1);
-  g_assert_true (wait_playing (both, 15000));
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (both, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
   frames = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded");
   gc_test_sleep (4000);
   /* both keep playing without a stall: about 30 frames a second, no loss */
@@ -400,7 +379,7 @@ test_same_host (void)
                                             "playing", 100));
   {
     GcTestAgent *all[] = { both, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 

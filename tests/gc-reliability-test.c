@@ -22,23 +22,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static GcLab *
-lab_or_skip (guint n)
-{
-  g_autofree gchar *reason = NULL;
-  g_autoptr (GError) error = NULL;
-  GcLab *lab;
-
-  if (!gc_lab_available (&reason))
-    {
-      g_test_skip (reason);
-      return NULL;
-    }
-  lab = gc_lab_new (n, &error);
-  g_assert_no_error (error);
-  return lab;
-}
-
 static GcTestAgent *
 start_agent (GcLab *lab, guint host, const gchar *a1, const gchar *a2, const gchar *a3,
              const gchar *a4, const gchar *a5, const gchar *a6)
@@ -72,96 +55,10 @@ start_receiver (GcLab *lab, guint host, const gchar *url)
                       NULL);
 }
 
-static gboolean
-wait_playing (GcTestAgent *r, guint timeout_ms)
-{
-  return gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State", "playing",
-                                    timeout_ms);
-}
-
 static gchar *
 receiver_state (GcTestAgent *r)
 {
   return gc_test_agent_get_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
-}
-
-static void
-dump_logs_on_failure (GcTestAgent **agents, guint n)
-{
-  if (!g_test_failed ())
-    return;
-  for (guint i = 0; i < n; i++)
-    if (agents[i] != NULL)
-      {
-        g_autofree gchar *log = gc_test_agent_get_log (agents[i]);
-
-        g_test_message ("--- host %u log ---\n%s", agents[i]->host, log);
-      }
-}
-
-static gint
-ppid_of (gint pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree gchar *text = NULL;
-  const gchar *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL)
-    return -1;
-  /* ") S PPID ..." */
-  return atoi (p + 4);
-}
-
-/* the agent's own pid: `ip netns exec` execs it in place, or forks it */
-static gint
-agent_pid (GcTestAgent *a)
-{
-  const gchar *id = a->proc ? g_subprocess_get_identifier (a->proc) : NULL;
-  g_autofree gchar *comm_path = NULL;
-  g_autofree gchar *comm = NULL;
-  g_autoptr (GDir) dir = NULL;
-  const gchar *name;
-  gint pid;
-
-  if (id == NULL)
-    return -1;
-  pid = atoi (id);
-  comm_path = g_strdup_printf ("/proc/%d/comm", pid);
-  if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, "groupcast-agen"))
-    return pid;
-  dir = g_dir_open ("/proc", 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_ascii_isdigit (name[0]) && ppid_of (atoi (name)) == pid)
-      return atoi (name);
-  return -1;
-}
-
-static guint64
-proc_status (gint pid, const gchar *key)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree gchar *text = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return 0;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], key) && lines[i][strlen (key)] == ':')
-      return g_ascii_strtoull (lines[i] + strlen (key) + 1, NULL, 10);
-  return 0;
-}
-
-static guint
-fd_count (gint pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/fd", pid);
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
 }
 
 /* a pid whose command line holds every one of the given words */
@@ -219,7 +116,7 @@ host2_not_member (gpointer data)
 static void
 test_receiver_killed (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   gint64 t0;
@@ -228,7 +125,7 @@ test_receiver_killed (void)
     return;
   src = start_source (lab, 1, GROUP);
   r = start_receiver (lab, 2, URL1);
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
   g_assert_true (gc_test_wait_until (host2_member, src, 5000));
 
   t0 = g_get_monotonic_time ();
@@ -238,7 +135,7 @@ test_receiver_killed (void)
                   (g_get_monotonic_time () - t0) / 1000.0);
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -246,7 +143,7 @@ test_receiver_killed (void)
 static void
 test_link_flap (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GError) error = NULL;
@@ -258,7 +155,7 @@ test_link_flap (void)
     return;
   src = start_source (lab, 1, GROUP);
   r = start_receiver (lab, 2, URL1);
-  g_assert_true (wait_playing (r, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
 
   gc_lab_set_link (lab, 2, FALSE, &error);
   g_assert_no_error (error);
@@ -270,7 +167,7 @@ test_link_flap (void)
   gc_lab_set_link (lab, 2, TRUE, &error);
   g_assert_no_error (error);
   t0 = g_get_monotonic_time ();
-  g_assert_true (wait_playing (r, 20000));
+  g_assert_true (gc_test_agent_wait_playing (r, 20000));
   g_test_message ("playing again %.0f ms after the link came up",
                   (g_get_monotonic_time () - t0) / 1000.0);
   gc_test_sleep (1000);
@@ -278,7 +175,7 @@ test_link_flap (void)
                                            "PacketsReceived"), >, before);
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -293,7 +190,7 @@ bus_name_back (gpointer data)
 static void
 test_bus_restart (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GError) error = NULL;
@@ -308,8 +205,8 @@ test_bus_restart (void)
     return;
   src = start_source (lab, 1, GROUP);
   r = start_receiver (lab, 2, URL1);
-  g_assert_true (wait_playing (r, 15000));
-  pid = agent_pid (r);
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
+  pid = gc_test_agent_pid (r);
   g_assert_cmpint (pid, >, 0);
 
   sock = g_build_filename (gc_lab_host_dir (lab, 2), "bus", NULL);
@@ -335,7 +232,7 @@ test_bus_restart (void)
   g_test_message ("name back on the new bus after %.0f ms",
                   (g_get_monotonic_time () - t0) / 1000.0);
   /* the same process, still streaming, counters still moving */
-  g_assert_cmpint (agent_pid (r), ==, pid);
+  g_assert_cmpint (gc_test_agent_pid (r), ==, pid);
   st = receiver_state (r);
   g_assert_cmpstr (st, ==, "playing");
   gc_test_sleep (600);
@@ -348,7 +245,7 @@ test_bus_restart (void)
   g_assert_cmpuint (c2, >, c1);
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -394,7 +291,7 @@ test_avahi_restart (void)
       g_test_skip ("avahi-daemon or avahi-browse is not installed");
       return;
     }
-  lab = lab_or_skip (2);
+  lab = gc_lab_new_or_skip (2);
   if (lab == NULL)
     return;
   b.lab = lab;
@@ -428,7 +325,7 @@ test_avahi_restart (void)
   g_assert_nonnull (src->proc);
   {
     GcTestAgent *all[] = { src };
-    dump_logs_on_failure (all, 1);
+    gc_test_agent_dump_logs_on_failure (all, 1);
   }
   gc_test_agent_stop (src);
   g_subprocess_send_signal (avahi1, SIGTERM);
@@ -508,7 +405,7 @@ in_one_group (gpointer data)
 static void
 test_switch_race (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (3);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
   g_autoptr (GcTestAgent) a = NULL;
   g_autoptr (GcTestAgent) b = NULL;
   g_autoptr (GcTestAgent) r = NULL;
@@ -546,7 +443,7 @@ test_switch_race (void)
                                 G_DBUS_CALL_FLAGS_NONE, 30000, NULL, switch_replied,
                                 &sr[(i + round) % 2]);
       g_assert_true (gc_test_wait_until (both_done, sr, 35000));
-      g_assert_true (wait_playing (r, 10000));
+      g_assert_true (gc_test_agent_wait_playing (r, 10000));
       g_assert_true (gc_test_wait_until (in_one_group, r, 5000));
       gc_test_sleep (600);
       url = gc_test_agent_get_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "SourceUrl");
@@ -577,7 +474,7 @@ test_switch_race (void)
     }
   {
     GcTestAgent *all[] = { a, b, r };
-    dump_logs_on_failure (all, 3);
+    gc_test_agent_dump_logs_on_failure (all, 3);
   }
 }
 
@@ -616,7 +513,7 @@ captured_done (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_control_flood (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (3);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GSubprocess) flood = NULL;
   Captured cap = { 0 };
@@ -630,11 +527,11 @@ test_control_flood (void)
   if (lab == NULL)
     return;
   r = start_receiver (lab, 2, NULL);
-  pid = agent_pid (r);
+  pid = gc_test_agent_pid (r);
   g_assert_cmpint (pid, >, 0);
   gc_test_sleep (500);
-  rss0 = proc_status (pid, "VmRSS");
-  fds0 = fd_count (pid);
+  rss0 = gc_test_proc_status (pid, "VmRSS");
+  fds0 = gc_test_fd_count (pid);
 
   flood = spawn_captured (lab, 3, "7237", "flood", "15", "10.99.0.2", "1000");
   cap.p = flood;
@@ -647,7 +544,7 @@ test_control_flood (void)
 
       worst = MAX (worst, g_get_monotonic_time () - t);
       g_assert_cmpstr (st, ==, "idle");
-      rss_max = MAX (rss_max, proc_status (pid, "VmRSS"));
+      rss_max = MAX (rss_max, gc_test_proc_status (pid, "VmRSS"));
       n_gets++;
       gc_test_sleep (50);
     }
@@ -672,13 +569,13 @@ test_control_flood (void)
   g_assert_cmpuint (rss_max, <, rss0 + 8 * 1024);
   /* nothing left behind */
   gc_test_sleep (500);
-  fds1 = fd_count (pid);
+  fds1 = gc_test_fd_count (pid);
   g_test_message ("fds %u before, %u after", fds0, fds1);
   g_assert_cmpuint (fds1, <=, fds0 + 2);
   g_free (cap.out);
   {
     GcTestAgent *all[] = { r };
-    dump_logs_on_failure (all, 1);
+    gc_test_agent_dump_logs_on_failure (all, 1);
   }
 }
 
@@ -694,7 +591,7 @@ settled (gpointer data)
 static void
 test_hostile_rtsp (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (3);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GPtrArray) servers = g_ptr_array_new_with_free_func (g_object_unref);
@@ -769,11 +666,11 @@ test_hostile_rtsp (void)
     ret = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Connect",
                               g_variant_new ("(s)", URL1), 5000, &error);
     g_assert_no_error (error);
-    g_assert_true (wait_playing (r, 15000));
+    g_assert_true (gc_test_agent_wait_playing (r, 15000));
   }
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 
@@ -850,7 +747,7 @@ managed_objects (GcTestAgent *a)
 static void
 test_no_secrets (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GError) error = NULL;
@@ -893,7 +790,7 @@ test_no_secrets (void)
     g_test_message ("signed switch: %s %s", ok ? "ok" : "failed", msg);
   }
   g_assert_true (ok);
-  g_assert_true (wait_playing (r, 10000));
+  g_assert_true (gc_test_agent_wait_playing (r, 10000));
 
   for (guint i = 0; i < 2; i++)
     {
@@ -908,7 +805,7 @@ test_no_secrets (void)
     }
   {
     GcTestAgent *all[] = { src, r };
-    dump_logs_on_failure (all, 2);
+    gc_test_agent_dump_logs_on_failure (all, 2);
   }
 }
 

@@ -19,23 +19,6 @@
 #define URL1 "rtsp://10.99.0.1:7236/screen"
 #define N_RECEIVERS 8
 
-static GcLab *
-lab_or_skip (guint n)
-{
-  g_autofree gchar *reason = NULL;
-  g_autoptr (GError) error = NULL;
-  GcLab *lab;
-
-  if (!gc_lab_available (&reason))
-    {
-      g_test_skip (reason);
-      return NULL;
-    }
-  lab = gc_lab_new (n, &error);
-  g_assert_no_error (error);
-  return lab;
-}
-
 static guint
 minutes_from_env (const gchar *name, guint fallback)
 {
@@ -57,13 +40,6 @@ start_agent (GcLab *lab, guint host, const gchar *a1, const gchar *a2, const gch
   g_assert_no_error (error);
   g_assert_true (gc_test_agent_wait_ready (a, 15000));
   return a;
-}
-
-static gboolean
-wait_playing (GcTestAgent *r, guint timeout_ms)
-{
-  return gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State", "playing",
-                                    timeout_ms);
 }
 
 static guint64
@@ -89,77 +65,13 @@ dump_logs_on_failure (GcTestAgent **agents, guint n)
       }
 }
 
-static gint
-ppid_of (gint pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree gchar *text = NULL;
-  const gchar *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL)
-    return -1;
-  return atoi (p + 4);
-}
-
-/* the agent's own pid: `ip netns exec` execs it in place, or forks it */
-static gint
-agent_pid (GcTestAgent *a)
-{
-  const gchar *id = a->proc ? g_subprocess_get_identifier (a->proc) : NULL;
-  g_autofree gchar *comm_path = NULL;
-  g_autofree gchar *comm = NULL;
-  g_autoptr (GDir) dir = NULL;
-  const gchar *name;
-  gint pid;
-
-  if (id == NULL)
-    return -1;
-  pid = atoi (id);
-  comm_path = g_strdup_printf ("/proc/%d/comm", pid);
-  if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, "groupcast-agen"))
-    return pid;
-  dir = g_dir_open ("/proc", 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_ascii_isdigit (name[0]) && ppid_of (atoi (name)) == pid)
-      return atoi (name);
-  return -1;
-}
-
-static guint64
-proc_status (gint pid, const gchar *key)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree gchar *text = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return 0;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], key) && lines[i][strlen (key)] == ':')
-      return g_ascii_strtoull (lines[i] + strlen (key) + 1, NULL, 10);
-  return 0;
-}
-
-static guint
-fd_count (gint pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/fd", pid);
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 /* ---- eight receivers for minutes ---------------------------------------- */
 
 static void
 test_eight_receivers (void)
 {
   guint minutes = minutes_from_env ("GC_SOAK_MINUTES", 7);
-  g_autoptr (GcLab) lab = lab_or_skip (N_RECEIVERS + 1);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (N_RECEIVERS + 1);
   g_autoptr (GcTestAgent) src = NULL;
   GcTestAgent *r[N_RECEIVERS + 1] = { NULL };
   guint64 port0[N_RECEIVERS + 1], rtp0[N_RECEIVERS + 1], sent0, sent1;
@@ -173,7 +85,7 @@ test_eight_receivers (void)
                      "--bitrate=2000", NULL);
   g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
                                             "ready", 10000));
-  pid = agent_pid (src);
+  pid = gc_test_agent_pid (src);
   g_assert_cmpint (pid, >, 0);
   for (guint h = 2; h <= N_RECEIVERS + 1; h++)
     {
@@ -184,7 +96,7 @@ test_eight_receivers (void)
                               "--no-beacons", NULL);
     }
   for (guint i = 1; i <= N_RECEIVERS; i++)
-    g_assert_true (wait_playing (r[i], 20000));
+    g_assert_true (gc_test_agent_wait_playing (r[i], 20000));
 
   /* warm-up: a minute, or a third of a short run */
   start = g_get_monotonic_time ();
@@ -192,14 +104,14 @@ test_eight_receivers (void)
   end = start + (gint64) minutes * 60 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < warm_end)
     gc_test_sleep (1000);
-  rss_warm = proc_status (pid, "VmRSS");
+  rss_warm = gc_test_proc_status (pid, "VmRSS");
   sent0 = gc_test_agent_get_u64 (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "PacketsSent");
   g_test_message ("warm: source VmRSS %" G_GUINT64_FORMAT " kB, %u fds, %" G_GUINT64_FORMAT
-                  " threads", rss_warm, fd_count (pid), proc_status (pid, "Threads"));
+                  " threads", rss_warm, gc_test_fd_count (pid), gc_test_proc_status (pid, "Threads"));
   while (g_get_monotonic_time () < end)
     {
       gc_test_sleep (5000);
-      rss_max = MAX (rss_max, proc_status (pid, "VmRSS"));
+      rss_max = MAX (rss_max, gc_test_proc_status (pid, "VmRSS"));
       /* all eight keep playing the whole time */
       for (guint i = 1; i <= N_RECEIVERS; i++)
         {
@@ -211,14 +123,14 @@ test_eight_receivers (void)
           g_assert_cmpstr (st, ==, "playing");
         }
     }
-  rss_end = proc_status (pid, "VmRSS");
+  rss_end = gc_test_proc_status (pid, "VmRSS");
   sent1 = gc_test_agent_get_u64 (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "PacketsSent");
   g_test_message ("%u min with %u receivers: source sent %" G_GUINT64_FORMAT
                   " packets after warm-up; VmRSS warm %" G_GUINT64_FORMAT " kB, end %"
                   G_GUINT64_FORMAT " kB, max %" G_GUINT64_FORMAT " kB, %u fds, %"
                   G_GUINT64_FORMAT " threads",
-                  minutes, N_RECEIVERS, sent1 - sent0, rss_warm, rss_end, rss_max, fd_count (pid),
-                  proc_status (pid, "Threads"));
+                  minutes, N_RECEIVERS, sent1 - sent0, rss_warm, rss_end, rss_max, gc_test_fd_count (pid),
+                  gc_test_proc_status (pid, "Threads"));
 
   /* stop the source, let the counters settle, then count */
   gc_test_agent_stop (src);
@@ -261,7 +173,7 @@ test_eight_receivers (void)
 static void
 test_hundred_clients (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (4);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (4);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r2 = NULL;
   g_autoptr (GcTestAgent) r3 = NULL;
@@ -279,15 +191,15 @@ test_hundred_clients (void)
                      "--bitrate=2000", NULL);
   g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
                                             "ready", 10000));
-  pid = agent_pid (src);
+  pid = gc_test_agent_pid (src);
   r2 = start_agent (lab, 2, "--receiver", "--connect=" URL1, "--sink=fake", "--no-mdns",
                     "--no-beacons", NULL);
   r3 = start_agent (lab, 3, "--receiver", "--connect=" URL1, "--sink=fake", "--no-mdns",
                     "--no-beacons", NULL);
-  g_assert_true (wait_playing (r2, 20000));
-  g_assert_true (wait_playing (r3, 20000));
+  g_assert_true (gc_test_agent_wait_playing (r2, 20000));
+  g_assert_true (gc_test_agent_wait_playing (r3, 20000));
   gc_test_sleep (2000);
-  fds0 = fd_count (pid);
+  fds0 = gc_test_fd_count (pid);
   lost2 = rx_u64 (r2, "PacketsLost");
   lost3 = rx_u64 (r3, "PacketsLost");
   got2 = rx_u64 (r2, "PacketsReceived");
@@ -330,7 +242,7 @@ test_hundred_clients (void)
   }
   /* the clients' connections are gone again */
   gc_test_sleep (1000);
-  fds1 = fd_count (pid);
+  fds1 = gc_test_fd_count (pid);
   g_test_message ("source fds %u before, %u after", fds0, fds1);
   g_assert_cmpuint (fds1, <=, fds0 + 4);
   {
@@ -350,9 +262,9 @@ typedef struct
 static void
 usage_of (gint pid, Usage *u)
 {
-  u->fds = fd_count (pid);
-  u->threads = (guint) proc_status (pid, "Threads");
-  u->rss = proc_status (pid, "VmRSS");
+  u->fds = gc_test_fd_count (pid);
+  u->threads = (guint) gc_test_proc_status (pid, "Threads");
+  u->rss = gc_test_proc_status (pid, "VmRSS");
 }
 
 static guint
@@ -391,7 +303,7 @@ test_switch_churn (void)
 {
   guint minutes = minutes_from_env ("GC_SOAK_SWITCH_MINUTES", 4);
   guint total = minutes * 50, warm_at = 20, failures = 0;
-  g_autoptr (GcLab) lab = lab_or_skip (3);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
   g_autoptr (GcTestAgent) a = NULL;
   g_autoptr (GcTestAgent) b = NULL;
   g_autoptr (GcTestAgent) r = NULL;
@@ -413,9 +325,9 @@ test_switch_churn (void)
   g_assert_true (gc_test_agent_wait_string (a, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State", "ready", 10000));
   g_assert_true (gc_test_agent_wait_string (b, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State", "ready", 10000));
   g_assert_true (gc_test_wait_until (knows_two_peers, r, 10000));
-  pid_r = agent_pid (r);
-  pid_a = agent_pid (a);
-  pid_b = agent_pid (b);
+  pid_r = gc_test_agent_pid (r);
+  pid_a = gc_test_agent_pid (a);
+  pid_b = gc_test_agent_pid (b);
 
   /* 50 a minute: one every 1.2 s, alternating A and B */
   for (guint i = 0; i < total; i++)
@@ -455,8 +367,8 @@ test_switch_churn (void)
       }
       if ((i + 1) % 25 == 0)
         g_test_message ("after %u switches: receiver VmRSS %" G_GUINT64_FORMAT " kB, %u fds, %"
-                        G_GUINT64_FORMAT " threads", i + 1, proc_status (pid_r, "VmRSS"),
-                        fd_count (pid_r), proc_status (pid_r, "Threads"));
+                        G_GUINT64_FORMAT " threads", i + 1, gc_test_proc_status (pid_r, "VmRSS"),
+                        gc_test_fd_count (pid_r), gc_test_proc_status (pid_r, "Threads"));
       if (i + 1 == warm_at)
         {
           gc_test_sleep (600);

@@ -62,23 +62,6 @@ send_raw_main (const gchar *file, const gchar *address, const gchar *port)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static GcLab *
-lab_or_skip (guint n)
-{
-  g_autofree gchar *reason = NULL;
-  g_autoptr (GError) error = NULL;
-  GcLab *lab;
-
-  if (!gc_lab_available (&reason))
-    {
-      g_test_skip (reason);
-      return NULL;
-    }
-  lab = gc_lab_new (n, &error);
-  g_assert_no_error (error);
-  return lab;
-}
-
 static gchar *
 write_key (GcLab *lab, const gchar *name, const gchar *key)
 {
@@ -200,20 +183,6 @@ find_row (GVariant *r, const gchar *name, gboolean *ok, gchar **message, gdouble
   return FALSE;
 }
 
-static void
-dump_logs_on_failure (GcTestAgent **agents, guint n)
-{
-  if (!g_test_failed ())
-    return;
-  for (guint i = 0; i < n; i++)
-    if (agents[i] != NULL)
-      {
-        g_autofree gchar *log = gc_test_agent_get_log (agents[i]);
-
-        g_test_message ("--- host %u log ---\n%s", agents[i]->host, log);
-      }
-}
-
 /* a row's message starts with the error's words */
 static gboolean
 is_not_authorized (const gchar *msg)
@@ -254,7 +223,7 @@ mdb_matches (gpointer data)
 static void
 test_rounds (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2 + N_RECEIVERS);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2 + N_RECEIVERS);
   g_autofree gchar *key = NULL;
   GcTestAgent *all[2 + N_RECEIVERS] = { NULL };
   g_autofree gchar *urls[2] = { NULL };
@@ -333,7 +302,7 @@ test_rounds (void)
         }
     }
   g_test_message ("slowest first frame in %u rounds: %.0f ms", N_ROUNDS, worst);
-  dump_logs_on_failure (all, G_N_ELEMENTS (all));
+  gc_test_agent_dump_logs_on_failure (all, G_N_ELEMENTS (all));
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     gc_test_agent_free (all[i]);
 }
@@ -343,7 +312,7 @@ test_rounds (void)
 static void
 test_link_down (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (4);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (4);
   g_autofree gchar *key = NULL;
   GcTestAgent *all[4] = { NULL };
   g_autoptr (GError) error = NULL;
@@ -413,7 +382,7 @@ test_link_down (void)
                                              "FramesDecoded"), >=, frames_before);
   }
   gc_lab_set_link (lab, 4, TRUE, NULL);
-  dump_logs_on_failure (all, 4);
+  gc_test_agent_dump_logs_on_failure (all, 4);
   for (guint i = 0; i < 4; i++)
     gc_test_agent_free (all[i]);
 }
@@ -491,7 +460,7 @@ assert_unchanged (GcTestAgent *r, const gchar *url)
 static void
 test_security (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (5);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (5);
   g_autofree gchar *key = NULL;
   GcTestAgent *all[5] = { NULL };
   g_autoptr (GError) error = NULL;
@@ -614,7 +583,7 @@ test_security (void)
     g_assert_cmpstr (state, ==, "idle");
   }
   g_free (s.dir);
-  dump_logs_on_failure (all, 5);
+  gc_test_agent_dump_logs_on_failure (all, 5);
   for (guint i = 0; i < 5; i++)
     gc_test_agent_free (all[i]);
 }
@@ -640,7 +609,7 @@ groups_differ (gpointer data)
 static void
 test_group_choice (void)
 {
-  g_autoptr (GcLab) lab = lab_or_skip (2);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
   g_autoptr (GError) error = NULL;
   GcTestAgent *all[2] = { NULL };
   GroupWait w;
@@ -667,7 +636,7 @@ test_group_choice (void)
   /* and they stay apart */
   gc_test_sleep (2000);
   g_assert_true (groups_differ (&w));
-  dump_logs_on_failure (all, 2);
+  gc_test_agent_dump_logs_on_failure (all, 2);
   for (guint i = 0; i < 2; i++)
     gc_test_agent_free (all[i]);
 }

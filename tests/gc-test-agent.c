@@ -6,6 +6,7 @@
 #include "gc-test-agent.h"
 
 #include <signal.h>
+#include <stdlib.h>
 
 const gchar *
 gc_test_agent_binary (void)
@@ -216,4 +217,89 @@ gboolean
 gc_test_agent_wait_ready (GcTestAgent *a, guint timeout_ms)
 {
   return gc_test_wait_until (has_agent, a, timeout_ms);
+}
+
+static gint
+ppid_of (gint pid)
+{
+  g_autofree gchar *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree gchar *text = NULL;
+  const gchar *p;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL)
+    return -1;
+  /* ") S PPID ..." */
+  return atoi (p + 4);
+}
+
+gint
+gc_test_agent_pid (GcTestAgent *a)
+{
+  const gchar *id = a->proc ? g_subprocess_get_identifier (a->proc) : NULL;
+  g_autofree gchar *comm_path = NULL;
+  g_autofree gchar *comm = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const gchar *name;
+  gint pid;
+
+  if (id == NULL)
+    return -1;
+  pid = atoi (id);
+  comm_path = g_strdup_printf ("/proc/%d/comm", pid);
+  if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, "groupcast-agen"))
+    return pid;
+  dir = g_dir_open ("/proc", 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_ascii_isdigit (name[0]) && ppid_of (atoi (name)) == pid)
+      return atoi (name);
+  return -1;
+}
+
+guint64
+gc_test_proc_status (gint pid, const gchar *key)
+{
+  g_autofree gchar *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], key) && lines[i][strlen (key)] == ':')
+      return g_ascii_strtoull (lines[i] + strlen (key) + 1, NULL, 10);
+  return 0;
+}
+
+guint
+gc_test_fd_count (gint pid)
+{
+  g_autofree gchar *path = g_strdup_printf ("/proc/%d/fd", pid);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+void
+gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n)
+{
+  if (!g_test_failed ())
+    return;
+  for (guint i = 0; i < n; i++)
+    if (agents[i] != NULL)
+      {
+        g_autofree gchar *log = gc_test_agent_get_log (agents[i]);
+
+        g_test_message ("--- host %u log ---\n%s", agents[i]->host, log);
+      }
+}
+
+gboolean
+gc_test_agent_wait_playing (GcTestAgent *r, guint timeout_ms)
+{
+  return gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State", "playing",
+                                    timeout_ms);
 }

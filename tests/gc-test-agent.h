@@ -39,6 +39,13 @@ gboolean     gc_test_agent_wait_string (GcTestAgent *a, const gchar *path,
                                         const gchar *want, guint timeout_ms);
 gchar       *gc_test_agent_get_log     (GcTestAgent *a);
 const gchar *gc_test_agent_binary      (void);
+gboolean     gc_test_agent_wait_playing (GcTestAgent *a, guint timeout_ms);
+/* after a failed assertion, put the agents' logs in the test output */
+void         gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n);
+/* the agent's own pid (ip netns exec may fork it) and /proc readings */
+gint         gc_test_agent_pid         (GcTestAgent *a);
+guint64      gc_test_proc_status       (gint pid, const gchar *key);
+guint        gc_test_fd_count          (gint pid);
 
 #define GC_RECEIVER_PATH "/io/github/Groupcast/receiver"
 #define GC_SOURCE_PATH "/io/github/Groupcast/source"
