@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "gc-config.h"
+#include "gc-source-launch.h"
 
 G_BEGIN_DECLS
 
@@ -38,12 +39,5 @@ guint        gc_source_get_n_members    (GcSource *self);
 GVariant    *gc_source_dup_members      (GcSource *self);
 gboolean     gc_source_has_member       (GcSource *self,
                                          const gchar *address);
-
-/* pure helpers, unit-tested */
-gchar       *gc_source_build_launch     (const GcConfig *config,
-                                         const gchar *encoder,
-                                         GError **error);
-gchar       *gc_source_pick_encoder     (const gchar *requested,
-                                         GError **error);
 
 G_END_DECLS
