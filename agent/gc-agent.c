@@ -32,7 +32,6 @@ struct _GcAgent
   GcDiscovery *discovery;
   GcPeerTable *peers;       /* an empty table when discovery is off */
   GcControlServer *control;
-  gchar *last_announced_state;
 };
 
 G_DEFINE_FINAL_TYPE (GcAgent, gc_agent, G_TYPE_OBJECT)
@@ -758,7 +757,6 @@ gc_agent_finalize (GObject *object)
   gc_config_free (self->config);
   g_clear_pointer (&self->key, g_bytes_unref);
   g_free (self->id);
-  g_free (self->last_announced_state);
   G_OBJECT_CLASS (gc_agent_parent_class)->finalize (object);
 }
 

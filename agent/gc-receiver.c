@@ -701,7 +701,8 @@ schedule_retry (GcReceiver *self)
 /* after SETUP the stream must come from a multicast group: a server that
  * answers with a unicast transport, or names a unicast or unparsable
  * "group", is refused (and the pipeline stopped at once, before a frame it
- * sent could count as a picture). FALSE when refused. */
+ * sent could count as a picture). FALSE when refused. when accepted, the
+ * group and RTP port are recorded from the same walk. */
 static gboolean
 check_transport (GcReceiver *self)
 {
@@ -710,6 +711,8 @@ check_transport (GcReceiver *self)
   g_autoptr (GError) werr = NULL;
   g_autofree gchar *bad = NULL;
   g_autofree gchar *where = NULL;
+  g_autofree gchar *group = NULL;
+  gint rtp_port = 0;
   GValue v = G_VALUE_INIT;
 
   if (self->group != NULL || self->pipeline == NULL)
@@ -730,16 +733,30 @@ check_transport (GcReceiver *self)
           g_autofree gchar *addr = NULL;
           g_autoptr (GInetAddress) ia = NULL;
 
-          g_object_get (e, is_src ? "address" : "host", &addr, NULL);
+          gint port = 0;
+
+          g_object_get (e, is_src ? "address" : "host", &addr, "port", &port, NULL);
           ia = addr ? g_inet_address_new_from_string (addr) : NULL;
           if (ia == NULL || !g_inet_address_get_is_multicast (ia))
             bad = g_strndup (addr != NULL ? addr : "none", 64);
+          else if (is_src && port % 2 == 0 && group == NULL)
+            {
+              group = g_strdup (addr);
+              rtp_port = port;
+            }
         }
       g_value_reset (&v);
     }
   g_value_unset (&v);
   if (bad == NULL)
-    return TRUE;
+    {
+      if (group != NULL)
+        {
+          self->group = g_steal_pointer (&group);
+          self->rtp_port = rtp_port;
+        }
+      return TRUE;
+    }
   if (self->url != NULL && gst_rtsp_url_parse (self->url, &u) == GST_RTSP_OK)
     where = g_strdup_printf ("%s:%u", u->host, u->port != 0 ? u->port : 554);
   werr = g_error_new (GC_ERROR, GC_ERROR_STREAM,
@@ -751,39 +768,6 @@ check_transport (GcReceiver *self)
   set_state (self, "error", werr->message);
   schedule_retry (self);
   return FALSE;
-}
-
-static void
-find_group (GcReceiver *self)
-{
-  g_autoptr (GstIterator) it = NULL;
-  GValue v = G_VALUE_INIT;
-
-  if (self->group != NULL || self->pipeline == NULL)
-    return;
-  it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK)
-    {
-      GstElement *e = g_value_get_object (&v);
-      GstElementFactory *f = gst_element_get_factory (e);
-
-      if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
-        {
-          g_autofree gchar *addr = NULL;
-          gint port = 0;
-          g_autoptr (GInetAddress) ia = NULL;
-
-          g_object_get (e, "address", &addr, "port", &port, NULL);
-          ia = addr ? g_inet_address_new_from_string (addr) : NULL;
-          if (ia != NULL && g_inet_address_get_is_multicast (ia) && port % 2 == 0)
-            {
-              self->group = g_strdup (addr);
-              self->rtp_port = port;
-            }
-        }
-      g_value_reset (&v);
-    }
-  g_value_unset (&v);
 }
 
 static void
@@ -920,7 +904,6 @@ tick (gpointer data)
   read_counters (self);
   if (!check_transport (self))
     return G_SOURCE_CONTINUE;
-  find_group (self);
 
   if (first > 0 && self->pipeline != NULL
       && (g_str_equal (self->state, "connecting") || g_str_equal (self->state, "no-signal")

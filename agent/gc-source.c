@@ -224,12 +224,6 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSource *
 }
 
 static void
-on_element_added (GstBin *bin, GstElement *element, GcSource *self)
-{
-  on_deep_element_added (bin, bin, element, self);
-}
-
-static void
 on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSource *self)
 {
   GstElement *top = gst_rtsp_media_get_element (media);
@@ -672,8 +666,6 @@ prepare_media (GcSource *self, GError **error)
 
     g_signal_connect_object (pipeline != NULL ? (gpointer) pipeline : (gpointer) top,
                              "deep-element-added", G_CALLBACK (on_deep_element_added), self, 0);
-    g_signal_connect_object (pipeline != NULL ? (gpointer) pipeline : (gpointer) top,
-                             "element-added", G_CALLBACK (on_element_added), self, 0);
   }
   /* the media's bus runs in a thread of its own: prepare waits for it, and
    * our main loop is not running yet */
