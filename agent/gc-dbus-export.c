@@ -141,6 +141,7 @@ source_to_iface (GcDBusExport *self)
   gc_dbus_source1_set_packets_sent (self->source_iface, gc_source_get_packets_sent (s));
   gc_dbus_source1_set_bytes_sent (self->source_iface, gc_source_get_bytes_sent (s));
   gc_dbus_source1_set_bitrate (self->source_iface, gc_source_get_bitrate (s));
+  gc_dbus_source1_set_packet_rate (self->source_iface, gc_source_get_packet_rate (s));
   gc_dbus_source1_set_members (self->source_iface, members);
 }
 

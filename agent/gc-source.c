@@ -69,6 +69,8 @@ struct _GcSource
   gint64 last_bytes_time;
   guint64 bitrate;
   guint64 bitrate_base;
+  guint64 packets_base;
+  gdouble packet_rate;
 
   GcSourceNameFunc name_func;
   gpointer name_data;
@@ -535,6 +537,8 @@ read_send_counters (GcSource *self)
         {
           self->bitrate = (self->bytes_sent - self->bitrate_base) * 8 * G_USEC_PER_SEC / dt;
           self->bitrate_base = self->bytes_sent;
+          self->packet_rate = (self->packets_sent - self->packets_base) * (gdouble) G_USEC_PER_SEC / dt;
+          self->packets_base = self->packets_sent;
           self->last_bytes_time = now;
         }
     }
@@ -914,6 +918,12 @@ guint64
 gc_source_get_bitrate (GcSource *self)
 {
   return self->bitrate;
+}
+
+gdouble
+gc_source_get_packet_rate (GcSource *self)
+{
+  return self->packet_rate;
 }
 
 guint

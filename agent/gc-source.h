@@ -35,6 +35,7 @@ const gchar *gc_source_get_encoder      (GcSource *self);
 guint64      gc_source_get_packets_sent (GcSource *self);
 guint64      gc_source_get_bytes_sent   (GcSource *self);
 guint64      gc_source_get_bitrate      (GcSource *self);
+gdouble      gc_source_get_packet_rate  (GcSource *self);
 guint        gc_source_get_n_members    (GcSource *self);
 GVariant    *gc_source_dup_members      (GcSource *self);
 gboolean     gc_source_has_member       (GcSource *self,
