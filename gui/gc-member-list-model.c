@@ -6,7 +6,7 @@
 #include "gc-member-list-model.h"
 
 /* Source1.Members (a{sa{sv}} keyed by receiver address) as a GListModel of
- * GcMember. members are updated in place, so a row keeps its widgets and
+ * GcMemberItem. members are updated in place, so a row keeps its widgets and
  * its plot history while its counters change */
 struct _GcMemberListModel
 {
@@ -33,7 +33,7 @@ static GParamSpec *properties[N_PROPS];
 static GType
 gc_member_list_model_get_item_type (GListModel *model)
 {
-  return GC_TYPE_MEMBER;
+  return GC_TYPE_MEMBER_ITEM;
 }
 
 static guint
@@ -67,7 +67,7 @@ gc_member_list_model_new (void)
   return g_object_new (GC_TYPE_MEMBER_LIST_MODEL, NULL);
 }
 
-GcMember *
+GcMemberItem *
 gc_member_list_model_find (GcMemberListModel *self,
                            const gchar       *address)
 {
@@ -75,9 +75,9 @@ gc_member_list_model_find (GcMemberListModel *self,
 
   for (guint i = 0; i < self->items->len; i++)
     {
-      GcMember *m = g_ptr_array_index (self->items, i);
+      GcMemberItem *m = g_ptr_array_index (self->items, i);
 
-      if (g_strcmp0 (gc_member_get_address (m), address) == 0)
+      if (g_strcmp0 (gc_member_item_get_address (m), address) == 0)
         return m;
     }
   return NULL;
@@ -103,11 +103,11 @@ gc_member_list_model_set_members (GcMemberListModel *self,
   /* drop the members that left, from the end so positions stay right */
   for (i = self->items->len; i > 0; i--)
     {
-      GcMember *m = g_ptr_array_index (self->items, i - 1);
+      GcMemberItem *m = g_ptr_array_index (self->items, i - 1);
       g_autoptr (GVariant) still = NULL;
 
       if (members != NULL)
-        still = g_variant_lookup_value (members, gc_member_get_address (m),
+        still = g_variant_lookup_value (members, gc_member_item_get_address (m),
                                         G_VARIANT_TYPE_VARDICT);
       if (still == NULL)
         {
@@ -121,18 +121,18 @@ gc_member_list_model_set_members (GcMemberListModel *self,
       g_variant_iter_init (&iter, members);
       while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &address, &info))
         {
-          GcMember *m = gc_member_list_model_find (self, address);
+          GcMemberItem *m = gc_member_list_model_find (self, address);
 
           if (m == NULL)
             {
-              m = gc_member_new (address);
-              gc_member_update (m, info);
+              m = gc_member_item_new (address);
+              gc_member_item_update (m, info);
               g_ptr_array_add (self->items, m);
               g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
             }
           else
             {
-              gc_member_update (m, info);
+              gc_member_item_update (m, info);
             }
         }
     }
@@ -147,7 +147,7 @@ gc_member_list_model_sample (GcMemberListModel *self)
   g_return_if_fail (GC_IS_MEMBER_LIST_MODEL (self));
 
   for (guint i = 0; i < self->items->len; i++)
-    gc_member_sample (g_ptr_array_index (self->items, i));
+    gc_member_item_sample (g_ptr_array_index (self->items, i));
 }
 
 static void

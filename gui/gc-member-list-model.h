@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "gc-member.h"
+#include "gc-member-item.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (GcMemberListModel, gc_member_list_model, GC, MEMBER_LIST_M
 GcMemberListModel *gc_member_list_model_new         (void);
 void               gc_member_list_model_set_members (GcMemberListModel *self,
                                                      GVariant          *members);
-GcMember          *gc_member_list_model_find        (GcMemberListModel *self,
+GcMemberItem      *gc_member_list_model_find        (GcMemberListModel *self,
                                                      const gchar       *address);
 void               gc_member_list_model_sample      (GcMemberListModel *self);
 

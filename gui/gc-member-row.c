@@ -15,7 +15,7 @@ struct _GcMemberRow
 {
   GtkWidget parent_instance;
 
-  GcMember *member;
+  GcMemberItem *member;
 
   GtkLabel *name_label;
   GtkLabel *detail_label;
@@ -60,44 +60,44 @@ update (GcMemberRow *self)
   g_autofree gchar *count = NULL;
   g_autofree gchar *jitter = NULL;
   g_autofree gchar *rtt = NULL;
-  GcMember *m = self->member;
+  GcMemberItem *m = self->member;
 
   if (m == NULL)
     return;
 
-  gtk_label_set_label (self->name_label, gc_member_get_name (m));
-  if (*gc_member_get_state (m) != '\0')
-    detail = g_strdup_printf ("%s · %s", gc_member_get_address (m),
-                              state_in_words (gc_member_get_state (m)));
+  gtk_label_set_label (self->name_label, gc_member_item_get_name (m));
+  if (*gc_member_item_get_state (m) != '\0')
+    detail = g_strdup_printf ("%s · %s", gc_member_item_get_address (m),
+                              state_in_words (gc_member_item_get_state (m)));
   else
-    detail = g_strdup (gc_member_get_address (m));
+    detail = g_strdup (gc_member_item_get_address (m));
   gtk_label_set_label (self->detail_label, detail);
 
   /* a negative count means the reports have not said yet */
-  if (gc_member_get_packets_lost (m) >= 0)
+  if (gc_member_item_get_packets_lost (m) >= 0)
     {
-      count = g_strdup_printf ("%" G_GINT64_FORMAT, gc_member_get_packets_lost (m));
+      count = g_strdup_printf ("%" G_GINT64_FORMAT, gc_member_item_get_packets_lost (m));
       /* TRANSLATORS: packet loss as a percentage, then the lost packet count */
       loss = g_strdup_printf (_("%.1f %% lost (%s)"),
-                              gc_member_get_fraction_lost (m) * 100.0, count);
+                              gc_member_item_get_fraction_lost (m) * 100.0, count);
     }
   else
     {
       /* TRANSLATORS: packet loss as a percentage */
-      loss = g_strdup_printf (_("%.1f %% lost"), gc_member_get_fraction_lost (m) * 100.0);
+      loss = g_strdup_printf (_("%.1f %% lost"), gc_member_item_get_fraction_lost (m) * 100.0);
     }
   gtk_label_set_label (self->loss_label, loss);
   /* TRANSLATORS: interarrival jitter in milliseconds */
-  jitter = g_strdup_printf (_("%.1f ms jitter"), gc_member_get_jitter_ms (m));
+  jitter = g_strdup_printf (_("%.1f ms jitter"), gc_member_item_get_jitter_ms (m));
   gtk_label_set_label (self->jitter_label, jitter);
   /* TRANSLATORS: round-trip time, then the age of the last RTCP receiver report */
   rtt = g_strdup_printf (_("RTT %.1f ms · report %.1f s ago"),
-                         gc_member_get_rtt_ms (m),
-                         gc_member_get_report_age_ms (m) / 1000.0);
+                         gc_member_item_get_rtt_ms (m),
+                         gc_member_item_get_report_age_ms (m) / 1000.0);
   gtk_label_set_label (self->rtt_label, rtt);
 }
 
-GcMember *
+GcMemberItem *
 gc_member_row_get_member (GcMemberRow *self)
 {
   g_return_val_if_fail (GC_IS_MEMBER_ROW (self), NULL);
@@ -105,8 +105,8 @@ gc_member_row_get_member (GcMemberRow *self)
 }
 
 void
-gc_member_row_set_member (GcMemberRow *self,
-                          GcMember    *member)
+gc_member_row_set_member (GcMemberRow  *self,
+                          GcMemberItem *member)
 {
   g_return_if_fail (GC_IS_MEMBER_ROW (self));
 
@@ -116,9 +116,9 @@ gc_member_row_set_member (GcMemberRow *self,
     g_signal_handlers_disconnect_by_data (self->member, self);
   g_set_object (&self->member, member);
   gc_sparkline_set_history (self->loss_plot,
-                            member != NULL ? gc_member_get_loss_history (member) : NULL);
+                            member != NULL ? gc_member_item_get_loss_history (member) : NULL);
   gc_sparkline_set_history (self->jitter_plot,
-                            member != NULL ? gc_member_get_jitter_history (member) : NULL);
+                            member != NULL ? gc_member_item_get_jitter_history (member) : NULL);
   if (member != NULL)
     {
       g_signal_connect_swapped (member, "notify", G_CALLBACK (update), self);
@@ -190,7 +190,7 @@ gc_member_row_class_init (GcMemberRowClass *klass)
   object_class->set_property = gc_member_row_set_property;
 
   properties[PROP_MEMBER] =
-    g_param_spec_object ("member", NULL, NULL, GC_TYPE_MEMBER,
+    g_param_spec_object ("member", NULL, NULL, GC_TYPE_MEMBER_ITEM,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
                          | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);

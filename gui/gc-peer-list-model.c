@@ -5,7 +5,7 @@
 
 #include "gc-peer-list-model.h"
 
-/* the peers an agent knows, as a GListModel of GcPeer kept in step with
+/* the peers an agent knows, as a GListModel of GcPeerItem kept in step with
  * the agent's ObjectManager: peers appear, change and vanish by themselves.
  * with a role set, only peers announcing that role are listed, and a peer
  * moves in or out of the list when its Roles change */
@@ -15,7 +15,7 @@ struct _GcPeerListModel
 
   gchar *role;
   GDBusObjectManager *manager;
-  GHashTable *peers; /* object path → GcPeer, listed or not */
+  GHashTable *peers; /* object path → GcPeerItem, listed or not */
   GPtrArray *items;  /* the listed GcPeers, in the order they came */
 };
 
@@ -39,7 +39,7 @@ static GParamSpec *properties[N_PROPS];
 static GType
 gc_peer_list_model_get_item_type (GListModel *model)
 {
-  return GC_TYPE_PEER;
+  return GC_TYPE_PEER_ITEM;
 }
 
 static guint
@@ -79,9 +79,9 @@ emit_changed (GcPeerListModel *self,
 
 static void
 update_membership (GcPeerListModel *self,
-                   GcPeer          *peer)
+                   GcPeerItem      *peer)
 {
-  gboolean want = self->role == NULL || gc_peer_has_role (peer, self->role);
+  gboolean want = self->role == NULL || gc_peer_item_has_role (peer, self->role);
   guint position;
   gboolean listed = g_ptr_array_find (self->items, peer, &position);
 
@@ -98,7 +98,7 @@ update_membership (GcPeerListModel *self,
 }
 
 static void
-on_peer_roles (GcPeer          *peer,
+on_peer_roles (GcPeerItem      *peer,
                GParamSpec      *pspec,
                GcPeerListModel *self)
 {
@@ -111,7 +111,7 @@ add_object (GcPeerListModel *self,
 {
   const gchar *path = g_dbus_object_get_object_path (object);
   GcDBusPeer1 *proxy;
-  g_autoptr (GcPeer) peer = NULL;
+  g_autoptr (GcPeerItem) peer = NULL;
 
   if (!GC_DBUS_IS_OBJECT (object))
     return;
@@ -119,7 +119,7 @@ add_object (GcPeerListModel *self,
   if (proxy == NULL || g_hash_table_contains (self->peers, path))
     return;
 
-  peer = gc_peer_new (proxy);
+  peer = gc_peer_item_new (proxy);
   g_signal_connect_object (peer, "notify::roles", G_CALLBACK (on_peer_roles), self, 0);
   g_hash_table_insert (self->peers, g_strdup (path), g_object_ref (peer));
   update_membership (self, peer);
@@ -129,7 +129,7 @@ static void
 remove_path (GcPeerListModel *self,
              const gchar     *path)
 {
-  GcPeer *peer = g_hash_table_lookup (self->peers, path);
+  GcPeerItem *peer = g_hash_table_lookup (self->peers, path);
   guint position;
 
   if (peer == NULL)
@@ -237,14 +237,14 @@ gc_peer_list_model_set_manager (GcPeerListModel    *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
 }
 
-GcPeer *
+GcPeerItem *
 gc_peer_list_model_find (GcPeerListModel *self,
                          const gchar     *id_or_address)
 {
   g_return_val_if_fail (GC_IS_PEER_LIST_MODEL (self), NULL);
 
   for (guint i = 0; i < self->items->len; i++)
-    if (gc_peer_matches (g_ptr_array_index (self->items, i), id_or_address))
+    if (gc_peer_item_matches (g_ptr_array_index (self->items, i), id_or_address))
       return g_ptr_array_index (self->items, i);
   return NULL;
 }

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "gc-peer.h"
+#include "gc-peer-item.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ GcPeerListModel    *gc_peer_list_model_new         (const gchar        *role);
 GDBusObjectManager *gc_peer_list_model_get_manager (GcPeerListModel    *self);
 void                gc_peer_list_model_set_manager (GcPeerListModel    *self,
                                                     GDBusObjectManager *manager);
-GcPeer             *gc_peer_list_model_find        (GcPeerListModel    *self,
+GcPeerItem         *gc_peer_list_model_find        (GcPeerListModel    *self,
                                                     const gchar        *id_or_address);
 
 G_END_DECLS

@@ -13,7 +13,7 @@ struct _GcPeerRow
 {
   GtkWidget parent_instance;
 
-  GcPeer *peer;
+  GcPeerItem *peer;
 
   GtkLabel *name_label;
   GtkLabel *detail_label;
@@ -47,13 +47,13 @@ update (GcPeerRow *self)
   if (self->peer == NULL)
     return;
 
-  gtk_label_set_label (self->name_label, gc_peer_get_name (self->peer));
-  seen = gc_peer_dup_seen_by (self->peer);
+  gtk_label_set_label (self->name_label, gc_peer_item_get_name (self->peer));
+  seen = gc_peer_item_dup_seen_by (self->peer);
   /* TRANSLATORS: "10.99.0.2 · found by mDNS and beacon" */
-  detail = g_strdup_printf (_("%s · found by %s"), gc_peer_get_address (self->peer), seen);
+  detail = g_strdup_printf (_("%s · found by %s"), gc_peer_item_get_address (self->peer), seen);
   gtk_label_set_label (self->detail_label, detail);
 
-  current = gc_peer_get_current_source (self->peer);
+  current = gc_peer_item_get_current_source (self->peer);
   if (*current == '\0')
     showing = g_strdup (_("Idle"));
   else
@@ -62,7 +62,7 @@ update (GcPeerRow *self)
   gtk_label_set_label (self->showing_label, showing);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->showing_label), showing);
 
-  state = gc_peer_get_switch_state (self->peer);
+  state = gc_peer_item_get_switch_state (self->peer);
   gtk_spinner_set_spinning (self->spinner, state == GC_SWITCH_STATE_RUNNING);
   switch (state)
     {
@@ -87,9 +87,9 @@ update (GcPeerRow *self)
           gtk_widget_add_css_class (GTK_WIDGET (self->result_image), "error");
           gtk_widget_remove_css_class (GTK_WIDGET (self->result_image), "success");
         }
-      gtk_label_set_label (self->result_label, gc_peer_get_result (self->peer));
+      gtk_label_set_label (self->result_label, gc_peer_item_get_result (self->peer));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->result_label),
-                                   gc_peer_get_result (self->peer));
+                                   gc_peer_item_get_result (self->peer));
       gtk_stack_set_visible_child_name (self->status_stack, "result");
       break;
     default:
@@ -97,7 +97,7 @@ update (GcPeerRow *self)
     }
 }
 
-GcPeer *
+GcPeerItem *
 gc_peer_row_get_peer (GcPeerRow *self)
 {
   g_return_val_if_fail (GC_IS_PEER_ROW (self), NULL);
@@ -105,8 +105,8 @@ gc_peer_row_get_peer (GcPeerRow *self)
 }
 
 void
-gc_peer_row_set_peer (GcPeerRow *self,
-                      GcPeer    *peer)
+gc_peer_row_set_peer (GcPeerRow  *self,
+                      GcPeerItem *peer)
 {
   g_return_if_fail (GC_IS_PEER_ROW (self));
 
@@ -184,7 +184,7 @@ gc_peer_row_class_init (GcPeerRowClass *klass)
   object_class->set_property = gc_peer_row_set_property;
 
   properties[PROP_PEER] =
-    g_param_spec_object ("peer", NULL, NULL, GC_TYPE_PEER,
+    g_param_spec_object ("peer", NULL, NULL, GC_TYPE_PEER_ITEM,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
                          | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);

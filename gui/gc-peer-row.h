@@ -3,15 +3,15 @@
 
 #include <gtk/gtk.h>
 
-#include "gc-peer.h"
+#include "gc-peer-item.h"
 
 G_BEGIN_DECLS
 
 #define GC_TYPE_PEER_ROW (gc_peer_row_get_type ())
 G_DECLARE_FINAL_TYPE (GcPeerRow, gc_peer_row, GC, PEER_ROW, GtkWidget)
 
-GcPeer *gc_peer_row_get_peer (GcPeerRow *self);
-void    gc_peer_row_set_peer (GcPeerRow *self,
-                              GcPeer    *peer);
+GcPeerItem *gc_peer_row_get_peer (GcPeerRow  *self);
+void        gc_peer_row_set_peer (GcPeerRow  *self,
+                                  GcPeerItem *peer);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "gc-peer.h"
+#include "gc-peer-item.h"
 #include "gc-sparkline.h"
 
 /* this agent's own receiver role: what it shows, how well, and a way to
@@ -189,18 +189,18 @@ connect_activated (GtkWidget   *widget,
                    GVariant    *parameter)
 {
   GcReceiverView *self = GC_RECEIVER_VIEW (widget);
-  GcPeer *peer = adw_combo_row_get_selected_item (self->sources_row);
+  GcPeerItem *peer = adw_combo_row_get_selected_item (self->sources_row);
 
   if (self->receiver == NULL)
     return;
-  if (peer == NULL || *gc_peer_get_url (peer) == '\0')
+  if (peer == NULL || *gc_peer_item_get_url (peer) == '\0')
     {
       toast (self, _("Choose a source first."));
       return;
     }
   /* through the generic proxy call, so both buttons share one reply path */
   g_dbus_proxy_call (G_DBUS_PROXY (self->receiver), "Connect",
-                     g_variant_new ("(s)", gc_peer_get_url (peer)),
+                     g_variant_new ("(s)", gc_peer_item_get_url (peer)),
                      G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
                      on_call_done, g_object_ref (self));
 }
@@ -368,7 +368,7 @@ gc_receiver_view_class_init (GcReceiverViewClass *klass)
                                    disconnect_activated);
 
   g_type_ensure (GC_TYPE_SPARKLINE);
-  g_type_ensure (GC_TYPE_PEER);
+  g_type_ensure (GC_TYPE_PEER_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/Groupcast/ui/gc-receiver-view.ui");
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, stack);

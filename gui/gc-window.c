@@ -74,7 +74,7 @@ selected_peers (GcWindow *self)
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position);
        ok; ok = gtk_bitset_iter_next (&iter, &position))
     {
-      GcPeer *peer = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+      GcPeerItem *peer = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
       if (peer != NULL)
         g_ptr_array_add (peers, peer);
@@ -133,27 +133,27 @@ switch_call_free (SwitchCall *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwitchCall, switch_call_free)
 
-static GcPeer *
+static GcPeerItem *
 find_peer (GPtrArray   *peers,
            const gchar *id)
 {
   for (guint i = 0; i < peers->len; i++)
-    if (gc_peer_matches (g_ptr_array_index (peers, i), id))
+    if (gc_peer_item_matches (g_ptr_array_index (peers, i), id))
       return g_ptr_array_index (peers, i);
   return NULL;
 }
 
 static void
-apply_result (GcPeer      *peer,
+apply_result (GcPeerItem  *peer,
               gboolean     release,
               gboolean     ok,
               const gchar *message,
               gdouble      ms)
 {
   if (release && ok)
-    gc_peer_set_switch_state (peer, GC_SWITCH_STATE_OK, _("Released"));
+    gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_OK, _("Released"));
   else
-    gc_peer_set_switch_result (peer, ok, message, ms);
+    gc_peer_item_set_switch_result (peer, ok, message, ms);
 }
 
 static void
@@ -186,10 +186,10 @@ on_switch_done (GObject      *object,
       toast (call->window, message);
       for (guint i = 0; i < call->peers->len; i++)
         {
-          GcPeer *peer = g_ptr_array_index (call->peers, i);
+          GcPeerItem *peer = g_ptr_array_index (call->peers, i);
 
-          if (gc_peer_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
-            gc_peer_set_switch_state (peer, GC_SWITCH_STATE_FAILED, error->message);
+          if (gc_peer_item_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
+            gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_FAILED, error->message);
         }
       return;
     }
@@ -206,7 +206,7 @@ on_switch_done (GObject      *object,
     g_variant_iter_init (&iter, results);
     while (g_variant_iter_next (&iter, "(&sb&sd)", &id, &row_ok, &message, &ms))
       {
-        GcPeer *peer = find_peer (call->peers, id);
+        GcPeerItem *peer = find_peer (call->peers, id);
 
         if (peer == NULL)
           peer = gc_peer_list_model_find (call->window->receivers, id);
@@ -216,10 +216,10 @@ on_switch_done (GObject      *object,
   }
   for (guint i = 0; i < call->peers->len; i++)
     {
-      GcPeer *peer = g_ptr_array_index (call->peers, i);
+      GcPeerItem *peer = g_ptr_array_index (call->peers, i);
 
-      if (gc_peer_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
-        gc_peer_set_switch_state (peer, GC_SWITCH_STATE_FAILED, _("No answer from the receiver"));
+      if (gc_peer_item_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
+        gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_FAILED, _("No answer from the receiver"));
     }
 }
 
@@ -236,10 +236,10 @@ start_switch (GcWindow *self,
 
   for (guint i = 0; i < peers->len; i++)
     {
-      GcPeer *peer = g_ptr_array_index (peers, i);
+      GcPeerItem *peer = g_ptr_array_index (peers, i);
 
-      g_ptr_array_add (ids, (gpointer) gc_peer_get_id (peer));
-      gc_peer_set_switch_state (peer, GC_SWITCH_STATE_RUNNING, NULL);
+      g_ptr_array_add (ids, (gpointer) gc_peer_item_get_id (peer));
+      gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_RUNNING, NULL);
     }
   g_ptr_array_add (ids, NULL);
 
@@ -292,10 +292,10 @@ on_switch_finished (GcDBusSource1 *source,
                     gdouble        ms,
                     GcWindow      *self)
 {
-  GcPeer *peer = gc_peer_list_model_find (self->receivers, id);
+  GcPeerItem *peer = gc_peer_list_model_find (self->receivers, id);
 
   if (peer != NULL)
-    gc_peer_set_switch_result (peer, ok, message, ms);
+    gc_peer_item_set_switch_result (peer, ok, message, ms);
 }
 
 /* ---- search ---- */
@@ -312,9 +312,9 @@ filter_peer (gpointer item,
   if (text == NULL || *text == '\0')
     return TRUE;
   needle = g_utf8_casefold (text, -1);
-  name = g_utf8_casefold (gc_peer_get_name (GC_PEER (item)), -1);
+  name = g_utf8_casefold (gc_peer_item_get_name (GC_PEER_ITEM (item)), -1);
   return strstr (name, needle) != NULL
-         || strstr (gc_peer_get_address (GC_PEER (item)), text) != NULL;
+         || strstr (gc_peer_item_get_address (GC_PEER_ITEM (item)), text) != NULL;
 }
 
 static void
@@ -624,7 +624,7 @@ gc_window_init (GcWindow *self)
   self->filter = gtk_custom_filter_new (filter_peer, self, NULL);
   filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->receivers)),
                                         g_object_ref (GTK_FILTER (self->filter)));
-  sorter = gtk_string_sorter_new (gtk_property_expression_new (GC_TYPE_PEER, NULL, "name"));
+  sorter = gtk_string_sorter_new (gtk_property_expression_new (GC_TYPE_PEER_ITEM, NULL, "name"));
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_steal_pointer (&filtered)),
                                     GTK_SORTER (sorter));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_steal_pointer (&sorted)));

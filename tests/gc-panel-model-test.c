@@ -86,7 +86,7 @@ test_members_model (void)
   g_autoptr (GVariant) two = members_variant ("10.0.0.2", 0.0, 1.0, "10.0.0.3", 0.5, 2.0, NULL);
   g_autoptr (GVariant) two_later = members_variant ("10.0.0.2", 0.25, 3.0, "10.0.0.3", 0.5, 2.0, NULL);
   g_autoptr (GVariant) one = members_variant ("10.0.0.3", 0.5, 2.0, NULL);
-  g_autoptr (GcMember) first = NULL;
+  g_autoptr (GcMemberItem) first = NULL;
   guint changes = 0;
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
@@ -94,24 +94,24 @@ test_members_model (void)
   gc_member_list_model_set_members (model, two);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
-  g_assert_cmpstr (gc_member_get_address (first), ==, "10.0.0.2");
-  g_assert_cmpstr (gc_member_get_name (first), ==, "room");
-  g_assert_cmpfloat (gc_member_get_jitter_ms (first), ==, 1.0);
-  g_assert_cmpint (gc_member_get_packets_lost (first), ==, 7);
-  g_assert_cmpint (gc_member_get_report_age_ms (first), ==, 300);
+  g_assert_cmpstr (gc_member_item_get_address (first), ==, "10.0.0.2");
+  g_assert_cmpstr (gc_member_item_get_name (first), ==, "room");
+  g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 1.0);
+  g_assert_cmpint (gc_member_item_get_packets_lost (first), ==, 7);
+  g_assert_cmpint (gc_member_item_get_report_age_ms (first), ==, 300);
 
   /* new figures update the same object in place: no rows come or go */
   changes = 0;
   gc_member_list_model_set_members (model, two_later);
   g_assert_cmpuint (changes, ==, 0);
-  g_assert_cmpfloat (gc_member_get_fraction_lost (first), ==, 0.25);
-  g_assert_cmpfloat (gc_member_get_jitter_ms (first), ==, 3.0);
+  g_assert_cmpfloat (gc_member_item_get_fraction_lost (first), ==, 0.25);
+  g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 3.0);
 
   /* sampling feeds the plots: loss in percent */
   gc_member_list_model_sample (model);
-  g_assert_cmpuint (gc_history_get_length (gc_member_get_loss_history (first)), ==, 1);
-  g_assert_cmpfloat (gc_history_get_last (gc_member_get_loss_history (first)), ==, 25.0);
-  g_assert_cmpfloat (gc_history_get_last (gc_member_get_jitter_history (first)), ==, 3.0);
+  g_assert_cmpuint (gc_history_get_length (gc_member_item_get_loss_history (first)), ==, 1);
+  g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_loss_history (first)), ==, 25.0);
+  g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_jitter_history (first)), ==, 3.0);
 
   /* a member that left is removed; the other stays */
   gc_member_list_model_set_members (model, one);

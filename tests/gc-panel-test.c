@@ -347,7 +347,7 @@ switch_done (gpointer user_data)
   GPtrArray *peers = user_data;
 
   for (guint i = 0; i < peers->len; i++)
-    if (gc_peer_get_switch_state (g_ptr_array_index (peers, i)) == GC_SWITCH_STATE_RUNNING)
+    if (gc_peer_item_get_switch_state (g_ptr_array_index (peers, i)) == GC_SWITCH_STATE_RUNNING)
       return FALSE;
   return TRUE;
 }
@@ -359,11 +359,11 @@ typedef struct
 } CounterWait;
 
 static gchar *
-member_counters (GcMember *m)
+member_counters (GcMemberItem *m)
 {
-  return g_strdup_printf ("%g %g %g %" G_GINT64_FORMAT, gc_member_get_fraction_lost (m),
-                          gc_member_get_jitter_ms (m), gc_member_get_rtt_ms (m),
-                          gc_member_get_report_age_ms (m));
+  return g_strdup_printf ("%g %g %g %" G_GINT64_FORMAT, gc_member_item_get_fraction_lost (m),
+                          gc_member_item_get_jitter_ms (m), gc_member_item_get_rtt_ms (m),
+                          gc_member_item_get_report_age_ms (m));
 }
 
 static gboolean
@@ -373,7 +373,7 @@ counters_moved (gpointer user_data)
 
   for (guint i = 0; i < w->before->len; i++)
     {
-      g_autoptr (GcMember) m = g_list_model_get_item (G_LIST_MODEL (w->members), i);
+      g_autoptr (GcMemberItem) m = g_list_model_get_item (G_LIST_MODEL (w->members), i);
       g_autofree gchar *now = NULL;
 
       if (m == NULL)
@@ -396,7 +396,7 @@ count_is (gpointer user_data)
 static gboolean
 current_source_empty (gpointer user_data)
 {
-  return *gc_peer_get_current_source (user_data) == '\0';
+  return *gc_peer_item_get_current_source (user_data) == '\0';
 }
 
 typedef struct
@@ -509,18 +509,18 @@ test_lab_switch (void)
     g_ptr_array_add (peers, g_list_model_get_item (G_LIST_MODEL (selection), i));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch", NULL));
   for (guint i = 0; i < peers->len; i++)
-    g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, i)), ==,
+    g_assert_cmpint (gc_peer_item_get_switch_state (g_ptr_array_index (peers, i)), ==,
                      GC_SWITCH_STATE_RUNNING);
 
   /* each row gets its own result */
   g_assert_true (gc_test_wait_until (switch_done, peers, 30000));
   for (guint i = 0; i < peers->len; i++)
     {
-      GcPeer *peer = g_ptr_array_index (peers, i);
+      GcPeerItem *peer = g_ptr_array_index (peers, i);
 
-      g_test_message ("%s: %s", gc_peer_get_name (peer), gc_peer_get_result (peer));
-      g_assert_cmpint (gc_peer_get_switch_state (peer), ==, GC_SWITCH_STATE_OK);
-      g_assert_cmpstr (gc_peer_get_result (peer), !=, "");
+      g_test_message ("%s: %s", gc_peer_item_get_name (peer), gc_peer_item_get_result (peer));
+      g_assert_cmpint (gc_peer_item_get_switch_state (peer), ==, GC_SWITCH_STATE_OK);
+      g_assert_cmpstr (gc_peer_item_get_result (peer), !=, "");
     }
 
   /* the group lists them, and their counters move */
@@ -531,7 +531,7 @@ test_lab_switch (void)
   g_assert_nonnull (gc_member_list_model_find (members, "10.99.0.3"));
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr (GcMember) m = g_list_model_get_item (G_LIST_MODEL (members), i);
+      g_autoptr (GcMemberItem) m = g_list_model_get_item (G_LIST_MODEL (members), i);
 
       g_ptr_array_add (before, member_counters (m));
     }
@@ -553,9 +553,9 @@ test_lab_switch (void)
   cw = (CountWait) { G_LIST_MODEL (selection), 1 };
   g_assert_true (gc_test_wait_until (count_is, &cw, 3000));
   {
-    g_autoptr (GcPeer) only = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+    g_autoptr (GcPeerItem) only = g_list_model_get_item (G_LIST_MODEL (selection), 0);
 
-    g_assert_cmpstr (gc_peer_get_name (only), ==, "Lobby Display");
+    g_assert_cmpstr (gc_peer_item_get_name (only), ==, "Lobby Display");
   }
   gtk_editable_set_text (template_child (window, "search_entry"), "");
   cw = (CountWait) { G_LIST_MODEL (selection), 2 };
@@ -577,12 +577,12 @@ test_lab_switch (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch", NULL));
   g_assert_true (gc_test_wait_until (switch_done, peers, 30000));
   for (guint i = 0; i < peers->len; i++)
-    g_test_message ("link of host 3 down: %s: %s", gc_peer_get_name (g_ptr_array_index (peers, i)),
-                    gc_peer_get_result (g_ptr_array_index (peers, i)));
-  g_assert_cmpstr (gc_peer_get_name (g_ptr_array_index (peers, 0)), ==, "Lobby Display");
-  g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
-  g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, 1)), ==, GC_SWITCH_STATE_FAILED);
-  g_assert_cmpstr (gc_peer_get_result (g_ptr_array_index (peers, 1)), !=, "");
+    g_test_message ("link of host 3 down: %s: %s", gc_peer_item_get_name (g_ptr_array_index (peers, i)),
+                    gc_peer_item_get_result (g_ptr_array_index (peers, i)));
+  g_assert_cmpstr (gc_peer_item_get_name (g_ptr_array_index (peers, 0)), ==, "Lobby Display");
+  g_assert_cmpint (gc_peer_item_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpint (gc_peer_item_get_switch_state (g_ptr_array_index (peers, 1)), ==, GC_SWITCH_STATE_FAILED);
+  g_assert_cmpstr (gc_peer_item_get_result (g_ptr_array_index (peers, 1)), !=, "");
   g_assert_true (gc_lab_set_link (lab, 3, TRUE, &error));
   g_assert_no_error (error);
 
@@ -592,7 +592,7 @@ test_lab_switch (void)
   g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.release", NULL));
   g_assert_true (gc_test_wait_until (switch_done, peers, 15000));
-  g_assert_cmpint (gc_peer_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpint (gc_peer_item_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
   g_assert_true (gc_test_wait_until (current_source_empty, g_ptr_array_index (peers, 0), 5000));
 
   /* a receiver that shuts down says goodbye, and its row goes by itself */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#define G_LOG_DOMAIN "GcMember"
+#define G_LOG_DOMAIN "GcMemberItem"
 
 #include "config.h"
 
-#include "gc-member.h"
+#include "gc-member-item.h"
 
 /* one receiver in the source's group, from an entry of Source1.Members,
  * with a minute of loss and jitter history for its sparklines */
-struct _GcMember
+struct _GcMemberItem
 {
   GObject parent_instance;
 
@@ -23,7 +23,7 @@ struct _GcMember
   GcHistory *jitter_history;
 };
 
-G_DEFINE_FINAL_TYPE (GcMember, gc_member, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (GcMemberItem, gc_member_item, G_TYPE_OBJECT)
 
 enum
 {
@@ -43,88 +43,88 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-GcMember *
-gc_member_new (const gchar *address)
+GcMemberItem *
+gc_member_item_new (const gchar *address)
 {
-  return g_object_new (GC_TYPE_MEMBER, "address", address, NULL);
+  return g_object_new (GC_TYPE_MEMBER_ITEM, "address", address, NULL);
 }
 
 const gchar *
-gc_member_get_address (GcMember *self)
+gc_member_item_get_address (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), NULL);
   return self->address;
 }
 
 const gchar *
-gc_member_get_name (GcMember *self)
+gc_member_item_get_name (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), NULL);
   return self->name != NULL && *self->name != '\0' ? self->name : self->address;
 }
 
 const gchar *
-gc_member_get_state (GcMember *self)
+gc_member_item_get_state (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), NULL);
   return self->state != NULL ? self->state : "";
 }
 
 gdouble
-gc_member_get_fraction_lost (GcMember *self)
+gc_member_item_get_fraction_lost (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), 0);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), 0);
   return self->fraction_lost;
 }
 
 gint64
-gc_member_get_packets_lost (GcMember *self)
+gc_member_item_get_packets_lost (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), 0);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), 0);
   return self->packets_lost;
 }
 
 gdouble
-gc_member_get_jitter_ms (GcMember *self)
+gc_member_item_get_jitter_ms (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), 0);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), 0);
   return self->jitter_ms;
 }
 
 gdouble
-gc_member_get_rtt_ms (GcMember *self)
+gc_member_item_get_rtt_ms (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), 0);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), 0);
   return self->rtt_ms;
 }
 
 gint64
-gc_member_get_report_age_ms (GcMember *self)
+gc_member_item_get_report_age_ms (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), 0);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), 0);
   return self->report_age_ms;
 }
 
 GcHistory *
-gc_member_get_loss_history (GcMember *self)
+gc_member_item_get_loss_history (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), NULL);
   return self->loss_history;
 }
 
 GcHistory *
-gc_member_get_jitter_history (GcMember *self)
+gc_member_item_get_jitter_history (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), NULL);
   return self->jitter_history;
 }
 
 static void
-take_string (GcMember    *self,
-             GVariantDict *dict,
-             const gchar *key,
-             gchar      **field,
-             guint        prop)
+take_string (GcMemberItem  *self,
+             GVariantDict  *dict,
+             const gchar   *key,
+             gchar        **field,
+             guint          prop)
 {
   const gchar *s;
 
@@ -136,7 +136,7 @@ take_string (GcMember    *self,
 }
 
 static void
-take_double (GcMember     *self,
+take_double (GcMemberItem *self,
              GVariantDict *dict,
              const gchar  *key,
              gdouble      *field,
@@ -151,7 +151,7 @@ take_double (GcMember     *self,
 }
 
 static void
-take_int64 (GcMember     *self,
+take_int64 (GcMemberItem *self,
             GVariantDict *dict,
             const gchar  *key,
             gint64       *field,
@@ -168,12 +168,12 @@ take_int64 (GcMember     *self,
 /* info is the a{sv} of one member; keys that are missing or of another
  * type leave the old value alone */
 void
-gc_member_update (GcMember *self,
-                  GVariant *info)
+gc_member_item_update (GcMemberItem *self,
+                       GVariant     *info)
 {
   g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (info);
 
-  g_return_if_fail (GC_IS_MEMBER (self));
+  g_return_if_fail (GC_IS_MEMBER_ITEM (self));
 
   g_object_freeze_notify (G_OBJECT (self));
   take_string (self, &dict, "name", &self->name, PROP_NAME);
@@ -188,21 +188,21 @@ gc_member_update (GcMember *self,
 
 /* called once a second: the plots move even when the numbers do not */
 void
-gc_member_sample (GcMember *self)
+gc_member_item_sample (GcMemberItem *self)
 {
-  g_return_if_fail (GC_IS_MEMBER (self));
+  g_return_if_fail (GC_IS_MEMBER_ITEM (self));
 
   gc_history_push (self->loss_history, self->fraction_lost * 100.0);
   gc_history_push (self->jitter_history, self->jitter_ms);
 }
 
 static void
-gc_member_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
+gc_member_item_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
 {
-  GcMember *self = GC_MEMBER (object);
+  GcMemberItem *self = GC_MEMBER_ITEM (object);
 
   switch (prop_id)
     {
@@ -210,10 +210,10 @@ gc_member_get_property (GObject    *object,
       g_value_set_string (value, self->address);
       break;
     case PROP_NAME:
-      g_value_set_string (value, gc_member_get_name (self));
+      g_value_set_string (value, gc_member_item_get_name (self));
       break;
     case PROP_STATE:
-      g_value_set_string (value, gc_member_get_state (self));
+      g_value_set_string (value, gc_member_item_get_state (self));
       break;
     case PROP_FRACTION_LOST:
       g_value_set_double (value, self->fraction_lost);
@@ -242,12 +242,12 @@ gc_member_get_property (GObject    *object,
 }
 
 static void
-gc_member_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
+gc_member_item_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
 {
-  GcMember *self = GC_MEMBER (object);
+  GcMemberItem *self = GC_MEMBER_ITEM (object);
 
   switch (prop_id)
     {
@@ -260,27 +260,27 @@ gc_member_set_property (GObject      *object,
 }
 
 static void
-gc_member_finalize (GObject *object)
+gc_member_item_finalize (GObject *object)
 {
-  GcMember *self = GC_MEMBER (object);
+  GcMemberItem *self = GC_MEMBER_ITEM (object);
 
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->state, g_free);
   g_clear_object (&self->loss_history);
   g_clear_object (&self->jitter_history);
-  G_OBJECT_CLASS (gc_member_parent_class)->finalize (object);
+  G_OBJECT_CLASS (gc_member_item_parent_class)->finalize (object);
 }
 
 static void
-gc_member_class_init (GcMemberClass *klass)
+gc_member_item_class_init (GcMemberItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = gc_member_finalize;
-  object_class->get_property = gc_member_get_property;
-  object_class->set_property = gc_member_set_property;
+  object_class->finalize = gc_member_item_finalize;
+  object_class->get_property = gc_member_item_get_property;
+  object_class->set_property = gc_member_item_set_property;
 
   properties[PROP_ADDRESS] =
     g_param_spec_string ("address", NULL, NULL, NULL,
@@ -306,7 +306,7 @@ gc_member_class_init (GcMemberClass *klass)
 }
 
 static void
-gc_member_init (GcMember *self)
+gc_member_item_init (GcMemberItem *self)
 {
   self->loss_history = gc_history_new ();
   self->jitter_history = gc_history_new ();

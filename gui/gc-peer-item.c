@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#define G_LOG_DOMAIN "GcPeer"
+#define G_LOG_DOMAIN "GcPeerItem"
 
 #include "config.h"
 
-#include "gc-peer.h"
+#include "gc-peer-item.h"
 
 #include <glib/gi18n.h>
 
 /* one list item: a Peer1 proxy plus what the panel remembers about it
  * (the outcome of the last switch), which the agent does not keep */
-struct _GcPeer
+struct _GcPeerItem
 {
   GObject parent_instance;
 
@@ -18,7 +18,7 @@ struct _GcPeer
   gchar *result;
 };
 
-G_DEFINE_FINAL_TYPE (GcPeer, gc_peer, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (GcPeerItem, gc_peer_item, G_TYPE_OBJECT)
 
 G_DEFINE_ENUM_TYPE (GcSwitchState, gc_switch_state,
                     G_DEFINE_ENUM_VALUE (GC_SWITCH_STATE_NONE, "none"),
@@ -45,7 +45,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
-on_proxy_notify (GcPeer     *self,
+on_proxy_notify (GcPeerItem *self,
                  GParamSpec *pspec)
 {
   GParamSpec *own;
@@ -56,18 +56,18 @@ on_proxy_notify (GcPeer     *self,
     g_object_notify_by_pspec (G_OBJECT (self), own);
 }
 
-GcPeer *
-gc_peer_new (GcDBusPeer1 *proxy)
+GcPeerItem *
+gc_peer_item_new (GcDBusPeer1 *proxy)
 {
   g_return_val_if_fail (GC_DBUS_IS_PEER1 (proxy), NULL);
 
-  return g_object_new (GC_TYPE_PEER, "proxy", proxy, NULL);
+  return g_object_new (GC_TYPE_PEER_ITEM, "proxy", proxy, NULL);
 }
 
 GcDBusPeer1 *
-gc_peer_get_proxy (GcPeer *self)
+gc_peer_item_get_proxy (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return self->proxy;
 }
@@ -79,58 +79,58 @@ not_null (const gchar *s)
 }
 
 const gchar *
-gc_peer_get_id (GcPeer *self)
+gc_peer_item_get_id (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return not_null (gc_dbus_peer1_get_id (self->proxy));
 }
 
 const gchar *
-gc_peer_get_name (GcPeer *self)
+gc_peer_item_get_name (GcPeerItem *self)
 {
   const gchar *name;
 
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   name = gc_dbus_peer1_get_name (self->proxy);
   /* a peer heard only by beacon may not have told its name yet */
   if (name == NULL || *name == '\0')
-    return gc_peer_get_address (self);
+    return gc_peer_item_get_address (self);
   return name;
 }
 
 const gchar *
-gc_peer_get_address (GcPeer *self)
+gc_peer_item_get_address (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return not_null (gc_dbus_peer1_get_address (self->proxy));
 }
 
 const gchar *
-gc_peer_get_url (GcPeer *self)
+gc_peer_item_get_url (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return not_null (gc_dbus_peer1_get_url (self->proxy));
 }
 
 const gchar *
-gc_peer_get_current_source (GcPeer *self)
+gc_peer_item_get_current_source (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return not_null (gc_dbus_peer1_get_current_source (self->proxy));
 }
 
 gboolean
-gc_peer_has_role (GcPeer      *self,
-                  const gchar *role)
+gc_peer_item_has_role (GcPeerItem  *self,
+                       const gchar *role)
 {
   const gchar *const *roles;
 
-  g_return_val_if_fail (GC_IS_PEER (self), FALSE);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), FALSE);
 
   roles = gc_dbus_peer1_get_roles (self->proxy);
   return roles != NULL && g_strv_contains (roles, role);
@@ -138,27 +138,27 @@ gc_peer_has_role (GcPeer      *self,
 
 /* Switch results name a receiver by whatever we passed in, or by its id */
 gboolean
-gc_peer_matches (GcPeer      *self,
-                 const gchar *id_or_address)
+gc_peer_item_matches (GcPeerItem  *self,
+                      const gchar *id_or_address)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), FALSE);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), FALSE);
 
   if (id_or_address == NULL || *id_or_address == '\0')
     return FALSE;
-  return g_strcmp0 (gc_peer_get_id (self), id_or_address) == 0
-         || g_strcmp0 (gc_peer_get_address (self), id_or_address) == 0;
+  return g_strcmp0 (gc_peer_item_get_id (self), id_or_address) == 0
+         || g_strcmp0 (gc_peer_item_get_address (self), id_or_address) == 0;
 }
 
 /* the discovery paths in words, e.g. "mDNS and beacon" */
 gchar *
-gc_peer_dup_seen_by (GcPeer *self)
+gc_peer_item_dup_seen_by (GcPeerItem *self)
 {
   const gchar *const *seen;
   g_autoptr (GPtrArray) words = g_ptr_array_new ();
   gboolean mdns = FALSE;
   gboolean beacon = FALSE;
 
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   seen = gc_dbus_peer1_get_seen_by (self->proxy);
   for (guint i = 0; seen != NULL && seen[i] != NULL; i++)
@@ -177,27 +177,27 @@ gc_peer_dup_seen_by (GcPeer *self)
 }
 
 GcSwitchState
-gc_peer_get_switch_state (GcPeer *self)
+gc_peer_item_get_switch_state (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), GC_SWITCH_STATE_NONE);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), GC_SWITCH_STATE_NONE);
 
   return self->switch_state;
 }
 
 const gchar *
-gc_peer_get_result (GcPeer *self)
+gc_peer_item_get_result (GcPeerItem *self)
 {
-  g_return_val_if_fail (GC_IS_PEER (self), NULL);
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return not_null (self->result);
 }
 
 void
-gc_peer_set_switch_state (GcPeer        *self,
-                          GcSwitchState  state,
-                          const gchar   *result)
+gc_peer_item_set_switch_state (GcPeerItem    *self,
+                               GcSwitchState  state,
+                               const gchar   *result)
 {
-  g_return_if_fail (GC_IS_PEER (self));
+  g_return_if_fail (GC_IS_PEER_ITEM (self));
 
   g_object_freeze_notify (G_OBJECT (self));
   if (self->switch_state != state)
@@ -215,14 +215,14 @@ gc_peer_set_switch_state (GcPeer        *self,
 }
 
 void
-gc_peer_set_switch_result (GcPeer      *self,
-                           gboolean     ok,
-                           const gchar *message,
-                           gdouble      ms)
+gc_peer_item_set_switch_result (GcPeerItem  *self,
+                                gboolean     ok,
+                                const gchar *message,
+                                gdouble      ms)
 {
   g_autofree gchar *text = NULL;
 
-  g_return_if_fail (GC_IS_PEER (self));
+  g_return_if_fail (GC_IS_PEER_ITEM (self));
 
   /* no time (0 or -1) when the receiver already showed this source */
   if (ok && ms > 0)
@@ -234,17 +234,17 @@ gc_peer_set_switch_result (GcPeer      *self,
     text = g_strdup (message);
   else
     text = g_strdup (_("Failed"));
-  gc_peer_set_switch_state (self, ok ? GC_SWITCH_STATE_OK : GC_SWITCH_STATE_FAILED,
+  gc_peer_item_set_switch_state (self, ok ? GC_SWITCH_STATE_OK : GC_SWITCH_STATE_FAILED,
                             text);
 }
 
 static void
-gc_peer_get_property (GObject    *object,
-                      guint       prop_id,
-                      GValue     *value,
-                      GParamSpec *pspec)
+gc_peer_item_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
 {
-  GcPeer *self = GC_PEER (object);
+  GcPeerItem *self = GC_PEER_ITEM (object);
 
   switch (prop_id)
     {
@@ -252,31 +252,31 @@ gc_peer_get_property (GObject    *object,
       g_value_set_object (value, self->proxy);
       break;
     case PROP_ID:
-      g_value_set_string (value, gc_peer_get_id (self));
+      g_value_set_string (value, gc_peer_item_get_id (self));
       break;
     case PROP_NAME:
-      g_value_set_string (value, gc_peer_get_name (self));
+      g_value_set_string (value, gc_peer_item_get_name (self));
       break;
     case PROP_ADDRESS:
-      g_value_set_string (value, gc_peer_get_address (self));
+      g_value_set_string (value, gc_peer_item_get_address (self));
       break;
     case PROP_ROLES:
       g_value_set_boxed (value, gc_dbus_peer1_get_roles (self->proxy));
       break;
     case PROP_SEEN_BY:
-      g_value_take_string (value, gc_peer_dup_seen_by (self));
+      g_value_take_string (value, gc_peer_item_dup_seen_by (self));
       break;
     case PROP_URL:
-      g_value_set_string (value, gc_peer_get_url (self));
+      g_value_set_string (value, gc_peer_item_get_url (self));
       break;
     case PROP_CURRENT_SOURCE:
-      g_value_set_string (value, gc_peer_get_current_source (self));
+      g_value_set_string (value, gc_peer_item_get_current_source (self));
       break;
     case PROP_SWITCH_STATE:
       g_value_set_enum (value, self->switch_state);
       break;
     case PROP_RESULT:
-      g_value_set_string (value, gc_peer_get_result (self));
+      g_value_set_string (value, gc_peer_item_get_result (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -284,12 +284,12 @@ gc_peer_get_property (GObject    *object,
 }
 
 static void
-gc_peer_set_property (GObject      *object,
-                      guint         prop_id,
-                      const GValue *value,
-                      GParamSpec   *pspec)
+gc_peer_item_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
 {
-  GcPeer *self = GC_PEER (object);
+  GcPeerItem *self = GC_PEER_ITEM (object);
 
   switch (prop_id)
     {
@@ -304,24 +304,24 @@ gc_peer_set_property (GObject      *object,
 }
 
 static void
-gc_peer_finalize (GObject *object)
+gc_peer_item_finalize (GObject *object)
 {
-  GcPeer *self = GC_PEER (object);
+  GcPeerItem *self = GC_PEER_ITEM (object);
 
   g_clear_object (&self->proxy);
   g_clear_pointer (&self->result, g_free);
-  G_OBJECT_CLASS (gc_peer_parent_class)->finalize (object);
+  G_OBJECT_CLASS (gc_peer_item_parent_class)->finalize (object);
 }
 
 static void
-gc_peer_class_init (GcPeerClass *klass)
+gc_peer_item_class_init (GcPeerItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = gc_peer_finalize;
-  object_class->get_property = gc_peer_get_property;
-  object_class->set_property = gc_peer_set_property;
+  object_class->finalize = gc_peer_item_finalize;
+  object_class->get_property = gc_peer_item_get_property;
+  object_class->set_property = gc_peer_item_set_property;
 
   properties[PROP_PROXY] =
     g_param_spec_object ("proxy", NULL, NULL, GC_DBUS_TYPE_PEER1,
@@ -344,6 +344,6 @@ gc_peer_class_init (GcPeerClass *klass)
 }
 
 static void
-gc_peer_init (GcPeer *self)
+gc_peer_item_init (GcPeerItem *self)
 {
 }
