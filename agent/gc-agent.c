@@ -228,7 +228,7 @@ switch_waited (GObject *source, GAsyncResult *res, gpointer data)
     }
   else
     gc_control_response_set_error (&resp, (GcError) error->code, error->message);
-  resp.state = g_strdup (gc_receiver_get_state (rd->self->receiver));
+  resp.state = g_strdup (gc_receiver_state_to_string (gc_receiver_get_state (rd->self->receiver)));
   resp.current_url = g_strdup (gc_receiver_get_source_url (rd->self->receiver));
   gc_control_reply_return (rd->reply, &resp);
   gc_control_reply_unref (rd->reply);
@@ -240,7 +240,7 @@ static void
 status_response (GcAgent *self, GcControlResponse *resp)
 {
   resp->ok = TRUE;
-  resp->state = g_strdup (gc_receiver_get_state (self->receiver));
+  resp->state = g_strdup (gc_receiver_state_to_string (gc_receiver_get_state (self->receiver)));
   resp->current_url = g_strdup (gc_receiver_get_source_url (self->receiver));
   resp->message = g_strdup (resp->state);
 }

@@ -60,7 +60,7 @@ print_counters (gpointer data)
       g_info ("receiver %s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, %"
               G_GUINT64_FORMAT " frames, jitter %.2f ms, %" G_GUINT64_FORMAT " kbit/s, "
               "first frame %.0f ms, latency %.1f ms",
-              gc_receiver_get_state (r), c.packets_received, c.packets_lost, c.frames_decoded,
+              gc_receiver_state_to_string (gc_receiver_get_state (r)), c.packets_received, c.packets_lost, c.frames_decoded,
               c.jitter_ms, c.bitrate / 1000, c.first_frame_ms, c.latency_ms);
     }
   return G_SOURCE_CONTINUE;

@@ -5,7 +5,8 @@
 
 #include "gc-config.h"
 #include "gc-error.h"
-#include "gc-receiver.h"
+#include "gc-igmp.h"
+#include "gc-receiver-checks.h"
 #include "gc-source.h"
 
 static const gchar igmp[] =

@@ -281,11 +281,11 @@ receiver_to_iface (GcDBusExport *self, gboolean counters)
 {
   GcReceiver *r = gc_agent_get_receiver (self->agent);
   GcReceiverCounters c;
-  g_auto (GStrv) groups = NULL;
 
   if (r == NULL || self->receiver_iface == NULL)
     return;
-  gc_dbus_receiver1_set_state (self->receiver_iface, gc_receiver_get_state (r));
+  gc_dbus_receiver1_set_state (self->receiver_iface,
+                               gc_receiver_state_to_string (gc_receiver_get_state (r)));
   gc_dbus_receiver1_set_error (self->receiver_iface, gc_receiver_get_error (r));
   gc_dbus_receiver1_set_source_url (self->receiver_iface, gc_receiver_get_source_url (r));
   gc_dbus_receiver1_set_source_name (self->receiver_iface, gc_receiver_get_source_name (r));
@@ -296,7 +296,6 @@ receiver_to_iface (GcDBusExport *self, gboolean counters)
   if (!counters)
     return;
   gc_receiver_get_counters (r, &c);
-  groups = gc_receiver_dup_kernel_groups (r);
   gc_dbus_receiver1_set_packets_received (self->receiver_iface, c.packets_received);
   gc_dbus_receiver1_set_packets_lost (self->receiver_iface, c.packets_lost);
   gc_dbus_receiver1_set_packets_late (self->receiver_iface, c.packets_late);
@@ -306,7 +305,7 @@ receiver_to_iface (GcDBusExport *self, gboolean counters)
   gc_dbus_receiver1_set_frames_decoded (self->receiver_iface, c.frames_decoded);
   gc_dbus_receiver1_set_first_frame_ms (self->receiver_iface, c.first_frame_ms);
   gc_dbus_receiver1_set_latency_ms (self->receiver_iface, c.latency_ms);
-  gc_dbus_receiver1_set_kernel_groups (self->receiver_iface, (const gchar * const *) groups);
+  gc_dbus_receiver1_set_kernel_groups (self->receiver_iface, gc_receiver_get_kernel_groups (r));
 }
 
 static void

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcReceiver"
+
+#include "config.h"
+
+#include "gc-receiver-checks.h"
+#include "gc-error.h"
+
+#include <gio/gio.h>
+#include <gst/rtsp/rtsp.h>
+#include <string.h>
+
+gboolean
+gc_receiver_check_url (const gchar *url, GError **error)
+{
+  g_autoptr (GstRTSPUrl) u = NULL;
+
+  if (url == NULL || !g_str_has_prefix (url, "rtsp://")
+      || strlen (url) > 1024 || strpbrk (url, " \t\r\n\"") != NULL
+      || gst_rtsp_url_parse (url, &u) != GST_RTSP_OK || u->host == NULL || *u->host == '\0'
+      /* gst_rtsp_url_parse wraps a port past 65535; GUri does not */
+      || !g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "'%s' is not a valid rtsp:// URL", url != NULL ? url : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* "host:port" of @url for messages; "the source" when it has none */
+gchar *
+gc_receiver_url_where (const gchar *url)
+{
+  g_autoptr (GstRTSPUrl) u = NULL;
+
+  if (url != NULL && gst_rtsp_url_parse (url, &u) == GST_RTSP_OK && u->host != NULL)
+    return g_strdup_printf ("%s:%u", u->host, u->port != 0 ? u->port : 554);
+  return g_strdup ("the source");
+}
+
+/* a Groupcast source offers one H.264 video stream; anything else (audio,
+ * another codec) is not set up, so a server that is not Groupcast fails
+ * with a clear error instead of connecting to nothing. @caps is the
+ * stream's structure as rtspsrc's select-stream gives it. */
+gboolean
+gc_receiver_check_stream (const GstStructure *caps, gchar **reason)
+{
+  const gchar *media = caps != NULL ? gst_structure_get_string (caps, "media") : NULL;
+  const gchar *enc = caps != NULL ? gst_structure_get_string (caps, "encoding-name") : NULL;
+
+  if (g_strcmp0 (media, "video") == 0 && g_ascii_strcasecmp (enc != NULL ? enc : "", "H264") == 0)
+    return TRUE;
+  if (reason != NULL)
+    *reason = g_strdup_printf ("%.32s %.32s, not H.264 video", media != NULL ? media : "?",
+                               enc != NULL ? enc : "?");
+  return FALSE;
+}
+
+/* after SETUP the stream must come from a multicast group: a server that
+ * answers with a unicast transport, or names a unicast or unparsable
+ * "group", is refused. on success *group and *rtp_port are the group the
+ * first even-port udpsrc listens on (NULL while none is there yet). */
+gboolean
+gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, const gchar *url,
+                             gchar **group, guint16 *rtp_port, GError **error)
+{
+  g_return_val_if_fail (group != NULL && rtp_port != NULL, FALSE);
+
+  *group = NULL;
+  *rtp_port = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const GcTransportEndpoint *e = &endpoints[i];
+      g_autoptr (GInetAddress) ia = e->address != NULL ? g_inet_address_new_from_string (e->address)
+                                                       : NULL;
+
+      if (ia == NULL || !g_inet_address_get_is_multicast (ia))
+        {
+          g_autofree gchar *where = gc_receiver_url_where (url);
+          g_autofree gchar *bad = g_utf8_make_valid (e->address != NULL ? e->address : "none", 64);
+
+          g_clear_pointer (group, g_free);
+          *rtp_port = 0;
+          g_set_error (error, GC_ERROR, GC_ERROR_STREAM,
+                       "%s offered no multicast group (stream address %s): refused", where, bad);
+          return FALSE;
+        }
+      if (e->is_src && e->port > 0 && e->port <= G_MAXUINT16 && e->port % 2 == 0 && *group == NULL)
+        {
+          *group = g_strdup (e->address);
+          *rtp_port = (guint16) e->port;
+        }
+    }
+  return TRUE;
+}
+
+/* rtspsrc's words are terse; say what a person can act on */
+gchar *
+gc_receiver_describe_error (const gchar *url, const gchar *message, const gchar *debug)
+{
+  g_autofree gchar *where = gc_receiver_url_where (url);
+
+  if (debug != NULL && strstr (debug, "Failed to connect") != NULL)
+    return g_strdup_printf ("cannot connect to %s: nothing listens there, or the host is down",
+                            where);
+  if (debug != NULL && strstr (debug, "Parse error") != NULL)
+    return g_strdup_printf ("%s did not answer as an RTSP server", where);
+  if (debug != NULL && strstr (debug, "Timeout") != NULL)
+    return g_strdup_printf ("%s did not answer in time", where);
+  if (debug != NULL && (strstr (debug, "404") != NULL || strstr (debug, "Not Found") != NULL))
+    return g_strdup_printf ("%s has no stream at that path", where);
+  if (message != NULL && strstr (message, "No supported stream") != NULL)
+    return g_strdup_printf ("%s offers no H.264 video on a multicast group: "
+                            "not a Groupcast source", where);
+  if (debug != NULL && strstr (debug, "Unsupported transport") != NULL)
+    return g_strdup_printf ("%s does not offer a multicast stream", where);
+  return g_strdup_printf ("%s: %s", where, message != NULL ? message : "stream error");
+}

@@ -1,0 +1,707 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * one receive pipeline: rtspsrc (udp-mcast) -> rtph264depay -> h264parse
+ * -> decoder -> sink, with the pad probes that time a switch and count
+ * frames, and a bus watch that turns errors into signals.
+ */
+#define G_LOG_DOMAIN "GcReceiver"
+
+#include "config.h"
+
+#include "gc-receiver-pipeline.h"
+#include "gc-error.h"
+#include "gc-ntp.h"
+#include "gc-receiver-checks.h"
+
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+
+GST_DEBUG_CATEGORY_STATIC (gc_receiver_pipeline_debug);
+#define GST_CAT_DEFAULT gc_receiver_pipeline_debug
+
+#define VIDEO_CLOCK_RATE 90000
+
+struct _GcReceiverPipeline
+{
+  GObject parent_instance;
+
+  gchar *url;
+  GstElement *pipeline;
+  GcReceiverStats *stats;
+  guint bus_watch;
+  gboolean stopped;         /* no signal is emitted once stopping began */
+
+  gchar *group;             /* known once the transport was checked */
+  guint16 rtp_port;
+
+  /* written by streaming threads, read with atomics */
+  gint64 last_packet;
+  GcReceiverTiming timing;
+};
+
+G_DEFINE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_FAILED,
+  SIGNAL_ENDED,
+  SIGNAL_FIRST_FRAME,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+#define STORE(field, v) __atomic_store_n (&(field), (v), __ATOMIC_RELAXED)
+#define LOAD(field) __atomic_load_n (&(field), __ATOMIC_RELAXED)
+
+/* sets a timing field once: the first time wins */
+static void
+mark_once (gint64 *field)
+{
+  gint64 zero = 0;
+
+  __atomic_compare_exchange_n (field, &zero, g_get_monotonic_time (), FALSE, __ATOMIC_RELAXED,
+                               __ATOMIC_RELAXED);
+}
+
+/* ---- what to build ------------------------------------------------------ */
+
+static const gchar *
+pick_decoder (void)
+{
+  /* hardware first, then libav (single-frame threading: no frame delay) */
+  static const gchar *const order[] = { "v4l2h264dec", "vah264dec", "vaapih264dec" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr (GstElementFactory) f = gst_element_factory_find (order[i]);
+
+      if (f != NULL && g_file_test ("/dev/dri", G_FILE_TEST_IS_DIR))
+        return order[i];
+    }
+  {
+    g_autoptr (GstElementFactory) av = gst_element_factory_find ("avdec_h264");
+
+    if (av != NULL)
+      return "avdec_h264 thread-type=slice";
+  }
+  return "openh264dec";
+}
+
+static gchar *
+sink_description (const gchar *sink)
+{
+  if (g_str_equal (sink, "fake"))
+    return g_strdup ("fakesink name=sink sync=false async=false");
+  if (g_str_equal (sink, "kms"))
+    return g_strdup ("videoconvert ! kmssink name=sink sync=false");
+  if (g_str_equal (sink, "auto"))
+    return g_strdup ("videoconvert ! autovideosink name=sink sync=false");
+  return g_strdup_printf ("videoconvert ! %s name=sink sync=false", sink);
+}
+
+/* make each element of the receive chain once, at start: the first Connect
+ * would otherwise pay for loading the plugins (libav is large), ~100 ms */
+void
+gc_receiver_pipeline_warm_up (void)
+{
+  static const gchar *const inner[] = { "rtpbin", "rtpsession", "rtpjitterbuffer",
+                                        "rtpssrcdemux", "rtpptdemux", "udpsrc", "udpsink" };
+  g_autofree gchar *desc = g_strdup_printf ("rtspsrc ! rtph264depay ! h264parse ! %s ! fakesink",
+                                            pick_decoder ());
+  g_autoptr (GstElement) chain = gst_parse_launch (desc, NULL);
+
+  if (chain != NULL)
+    gst_object_ref_sink (chain);
+  for (gsize i = 0; i < G_N_ELEMENTS (inner); i++)
+    {
+      g_autoptr (GstElement) e = gst_element_factory_make (inner[i], NULL);
+
+      if (e != NULL)
+        gst_object_ref_sink (e);
+    }
+}
+
+/* ---- probes (streaming threads) ----------------------------------------- */
+
+static GstPadProbeReturn
+on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  STORE (self->last_packet, g_get_monotonic_time ());
+  mark_once (&self->timing.first_rtp);
+  return GST_PAD_PROBE_OK;
+}
+
+/* the wait for a decodable frame is a step of its own in the switch time:
+ * h264parse passes nothing on before it has the SPS and PPS, which come
+ * with the key frame. (the first such frame after a join can carry the
+ * delta flag, so the flag is not looked at.) */
+static GstPadProbeReturn
+on_decoder_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  mark_once (&self->timing.decoder_in);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static GstPadProbeReturn
+on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+  g_autoptr (GstObject) udpsrc = gst_pad_get_parent (pad);
+  gint port = 0;
+
+  /* the RTP socket, not the RTCP one */
+  if (udpsrc != NULL)
+    g_object_get (udpsrc, "port", &port, NULL);
+  if (port % 2 == 0)
+    mark_once (&self->timing.first_udp);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static GstPadProbeReturn
+on_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstReferenceTimestampMeta *meta;
+  gint64 now = g_get_monotonic_time ();
+  gboolean have = FALSE;
+  gdouble ms = 0;
+
+  mark_once (&self->timing.first_frame);
+  /* capture-to-decode latency from the source's NTP-64 capture stamp */
+  meta = gst_buffer_get_reference_timestamp_meta (buf, gc_ntp_reference_caps ());
+  if (meta != NULL && meta->timestamp > 0)
+    {
+      ms = ((gint64) gc_ntp_now_ns () - (gint64) meta->timestamp) / 1e6;
+      have = ms > -1000 && ms < 10000;
+      /* opt-in per-frame sample for bench/ (G_MESSAGES_DEBUG=GcReceiver);
+       * checked first so a normal run formats nothing */
+      if (have && !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        g_debug ("frame latency %.3f ms", ms);
+    }
+  gc_receiver_stats_add_frame (self->stats, have, ms, now);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+emit_first_frame (gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  if (!self->stopped)
+    g_signal_emit (self, signals[SIGNAL_FIRST_FRAME], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* the first decoded frame is noticed in the streaming thread; hop to the
+ * main loop at once, so a switch is answered at the first frame */
+static GstPadProbeReturn
+on_first_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  STORE (self->last_packet, g_get_monotonic_time ());
+  g_idle_add_full (G_PRIORITY_HIGH, emit_first_frame, g_object_ref (self), g_object_unref);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* the PLAY answer's RTP-Info gives the sequence number the server was at;
+ * a receiver joining a running multicast stream gets its first packet a
+ * few numbers later, and the jitter buffer would wait its whole latency
+ * for the ones in between, which were never meant for it */
+static GstPadProbeReturn
+on_jitterbuffer_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps = NULL;
+  GstCaps *fixed;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps); /* transfer none */
+  if (gst_caps_get_size (caps) == 0
+      || !gst_structure_has_field (gst_caps_get_structure (caps, 0), "seqnum-base"))
+    return GST_PAD_PROBE_OK;
+  fixed = gst_caps_copy (caps);
+  gst_structure_remove_field (gst_caps_get_structure (fixed, 0), "seqnum-base");
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (fixed);
+  gst_event_unref (event);
+  gst_caps_unref (fixed);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_jitterbuffer_started (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  g_autoptr (GstObject) jitterbuffer = gst_pad_get_parent (pad);
+
+  if (jitterbuffer != NULL)
+    g_object_set (jitterbuffer, "latency", GPOINTER_TO_UINT (data), NULL);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* ---- elements as rtspsrc makes them --------------------------------------- */
+
+/* the jitter buffer holds the first packet for its whole latency (it
+ * cannot know that no older one is on the way): a switch would wait that
+ * long for nothing. it starts with none and gets its latency back once the
+ * first packet is through. (faststart-min-packets does not help: the
+ * stream's first events sit at the head of its queue, so its check finds
+ * no packet there.) rtpbin has set the latency when it says so here. */
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer data)
+{
+  g_autoptr (GstPad) src = gst_element_get_static_pad (jitterbuffer, "src");
+  guint latency = 0;
+
+  g_object_get (jitterbuffer, "latency", &latency, NULL);
+  g_object_set (jitterbuffer, "latency", 0u, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_jitterbuffer_started, GUINT_TO_POINTER (latency), NULL);
+}
+
+static void
+on_new_manager (GstElement *rtspsrc, GstElement *manager, gpointer data)
+{
+  if (g_signal_lookup ("new-jitterbuffer", G_OBJECT_TYPE (manager)) != 0)
+    g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
+}
+
+static void
+on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipeline *self)
+{
+  GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
+  const gchar *name = f != NULL ? GST_OBJECT_NAME (f) : "";
+
+  /* receiver reports once a second (default 5 s), so the source's view of
+   * each member's loss and jitter is live */
+  if (g_str_equal (name, "rtpsession"))
+    g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
+  if (g_str_equal (name, "rtpjitterbuffer"))
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (element, "sink");
+
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_jitterbuffer_event, NULL,
+                         NULL);
+    }
+  if (g_str_equal (name, "udpsrc"))
+    {
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
+
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         on_udp, self, NULL);
+    }
+}
+
+static gboolean
+on_select_stream (GstElement *src, guint num, GstCaps *caps, gpointer data)
+{
+  g_autofree gchar *reason = NULL;
+  gboolean ok = gc_receiver_check_stream (gst_caps_get_size (caps) > 0
+                                          ? gst_caps_get_structure (caps, 0) : NULL,
+                                          &reason);
+
+  if (!ok)
+    g_message ("stream %u refused: %s", num, reason);
+  return ok;
+}
+
+static void
+on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiverPipeline *self)
+{
+  mark_once (&self->timing.described);
+}
+
+static void
+on_pad_added (GstElement *src, GstPad *pad, GstElement *depay)
+{
+  g_autoptr (GstPad) sinkpad = gst_element_get_static_pad (depay, "sink");
+
+  if (!gst_pad_is_linked (sinkpad))
+    gst_pad_link (pad, sinkpad);
+}
+
+/* ---- bus (main loop) ---------------------------------------------------- */
+
+static gboolean
+on_bus (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  if (self->stopped)
+    return G_SOURCE_CONTINUE;
+  switch (GST_MESSAGE_TYPE (msg))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr (GError) err = NULL;
+        g_autoptr (GError) werr = NULL;
+        g_autofree gchar *debug = NULL;
+        g_autofree gchar *text = NULL;
+
+        gst_message_parse_error (msg, &err, &debug);
+        text = gc_receiver_describe_error (self->url, err->message, debug);
+        g_message ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+                   err->message, debug ? debug : "");
+        werr = g_error_new_literal (GC_ERROR,
+                                    g_error_matches (err, GST_RESOURCE_ERROR,
+                                                     GST_RESOURCE_ERROR_OPEN_READ_WRITE)
+                                    ? GC_ERROR_UNREACHABLE : GC_ERROR_STREAM,
+                                    text);
+        /* this pipeline is done: only a new one's packets count as signal */
+        STORE (self->last_packet, 0);
+        g_signal_emit (self, signals[SIGNAL_FAILED], 0, werr);
+        break;
+      }
+    case GST_MESSAGE_EOS:
+      g_message ("end of stream from %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
+      STORE (self->last_packet, 0);
+      g_signal_emit (self, signals[SIGNAL_ENDED], 0);
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+static void
+add_probes (GcReceiverPipeline *self)
+{
+  g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
+  g_autoptr (GstElement) depay = gst_bin_get_by_name (GST_BIN (self->pipeline), "depay");
+  g_autoptr (GstElement) dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
+  g_autoptr (GstPad) depay_sink = gst_element_get_static_pad (depay, "sink");
+  g_autoptr (GstPad) dec_sink = gst_element_get_static_pad (dec, "sink");
+  g_autoptr (GstPad) dec_src = gst_element_get_static_pad (dec, "src");
+
+  g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
+  g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
+  g_signal_connect (src, "new-manager", G_CALLBACK (on_new_manager), NULL);
+  g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), NULL);
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), self);
+  gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_rtp, self, NULL);
+  gst_pad_add_probe (dec_sink, GST_PAD_PROBE_TYPE_BUFFER, on_decoder_input, self, NULL);
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, on_decoded, self, NULL);
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, on_first_decoded, self, NULL);
+}
+
+/* builds the pipeline for @url and sets it playing; errors from then on
+ * come as ::failed. @stats receives its frames and counters. */
+GcReceiverPipeline *
+gc_receiver_pipeline_new (const gchar *url, const gchar *interface, const gchar *sink,
+                          guint latency_ms, GcReceiverStats *stats, GError **error)
+{
+  g_autoptr (GcReceiverPipeline) self = NULL;
+  g_autofree gchar *sink_desc = sink_description (sink);
+  g_autofree gchar *iface = interface != NULL ? g_strdup_printf (" multicast-iface=%s", interface)
+                                              : g_strdup ("");
+  g_autofree gchar *desc = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GstBus) bus = NULL;
+
+  g_return_val_if_fail (url != NULL && sink != NULL, NULL);
+  g_return_val_if_fail (GC_IS_RECEIVER_STATS (stats), NULL);
+
+  self = g_object_new (GC_TYPE_RECEIVER_PIPELINE, NULL);
+  self->url = g_strdup (url);
+  self->stats = g_object_ref (stats);
+  /* udp-mcast only; short TCP timeout so a dead host is noticed quickly;
+   * a small jitter buffer: in-order packets pass at once, it only waits
+   * on a gap */
+  desc = g_strdup_printf ("rtspsrc name=src location=\"%s\" protocols=udp-mcast latency=%u "
+                          "do-rtsp-keep-alive=true tcp-timeout=2000000 teardown-timeout=100000000 "
+                          "drop-on-latency=true%s "
+                          "rtph264depay name=depay ! h264parse ! %s name=dec ! %s",
+                          url, latency_ms, iface, pick_decoder (), sink_desc);
+  self->pipeline = gst_parse_launch (desc, &local_error);
+  if (self->pipeline == NULL || local_error != NULL)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the receive pipeline: %s",
+                   local_error != NULL ? local_error->message : "unknown");
+      g_clear_object (&self->pipeline);
+      return NULL;
+    }
+  gst_object_ref_sink (self->pipeline);
+  add_probes (self);
+  self->timing.started = g_get_monotonic_time ();
+  bus = gst_element_get_bus (self->pipeline);
+  self->bus_watch = gst_bus_add_watch (bus, on_bus, self);
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    g_debug ("set_state PLAYING failed at once; the bus says why");
+  return g_steal_pointer (&self);
+}
+
+static void
+stop_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  GstElement *pipeline = data;
+
+  /* PAUSED -> READY sends TEARDOWN; closing udpsrc's socket leaves the group */
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+begin_stop (GcReceiverPipeline *self)
+{
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+}
+
+/* stops the pipeline in a worker thread (TEARDOWN and the group leave can
+ * take a moment); no signal comes after this call */
+void
+gc_receiver_pipeline_stop_async (GcReceiverPipeline *self, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
+
+  g_task_set_source_tag (task, gc_receiver_pipeline_stop_async);
+  begin_stop (self);
+  if (self->pipeline == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_set_task_data (task, g_steal_pointer (&self->pipeline), gst_object_unref);
+  g_task_run_in_thread (task, stop_thread);
+}
+
+gboolean
+gc_receiver_pipeline_stop_finish (GcReceiverPipeline *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* at exit: TEARDOWN sent and the group left before this returns */
+void
+gc_receiver_pipeline_stop_sync (GcReceiverPipeline *self)
+{
+  g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
+
+  begin_stop (self);
+  if (self->pipeline != NULL)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_clear_object (&self->pipeline);
+}
+
+/* ---- readings ------------------------------------------------------------ */
+
+void
+gc_receiver_pipeline_get_timing (GcReceiverPipeline *self, GcReceiverTiming *out)
+{
+  g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
+
+  out->started = self->timing.started;
+  out->described = LOAD (self->timing.described);
+  out->first_udp = LOAD (self->timing.first_udp);
+  out->first_rtp = LOAD (self->timing.first_rtp);
+  out->decoder_in = LOAD (self->timing.decoder_in);
+  out->first_frame = LOAD (self->timing.first_frame);
+}
+
+/* monotonic µs of the last RTP packet (or first frame); 0 if none or
+ * forgotten */
+gint64
+gc_receiver_pipeline_get_last_packet (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), 0);
+  return LOAD (self->last_packet);
+}
+
+void
+gc_receiver_pipeline_forget_signal (GcReceiverPipeline *self)
+{
+  g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
+  STORE (self->last_packet, 0);
+}
+
+/* checks the transport SETUP gave (see gc_receiver_check_transport): the
+ * UDP elements rtspsrc made are walked once a group is known. FALSE, with
+ * the pipeline left to be stopped, when the transport is refused. */
+gboolean
+gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
+{
+  g_autoptr (GstIterator) it = NULL;
+  g_autoptr (GArray) eps = g_array_new (FALSE, TRUE, sizeof (GcTransportEndpoint));
+  g_autoptr (GPtrArray) addrs = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *group = NULL;
+  guint16 port = 0;
+  GValue v = G_VALUE_INIT;
+
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), FALSE);
+  if (self->group != NULL || self->pipeline == NULL)
+    return TRUE;
+  it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&v);
+      GstElementFactory *f = gst_element_get_factory (e);
+      const gchar *fname = f != NULL ? GST_OBJECT_NAME (f) : "";
+      /* udpsrc listens on the group; rtspsrc's RTCP udpsink sends to it
+       * (with a unicast answer there is no udpsrc, only a udpsink) */
+      gboolean is_src = g_str_equal (fname, "udpsrc");
+
+      if (is_src || g_str_equal (fname, "udpsink"))
+        {
+          GcTransportEndpoint ep = { is_src, NULL, 0 };
+          gchar *addr = NULL;
+
+          g_object_get (e, is_src ? "address" : "host", &addr, "port", &ep.port, NULL);
+          g_ptr_array_add (addrs, addr);
+          ep.address = addr;
+          g_array_append_val (eps, ep);
+        }
+      g_value_reset (&v);
+    }
+  g_value_unset (&v);
+  if (!gc_receiver_check_transport ((GcTransportEndpoint *) eps->data, eps->len, self->url,
+                                    &group, &port, error))
+    return FALSE;
+  self->group = g_steal_pointer (&group);
+  self->rtp_port = port;
+  return TRUE;
+}
+
+const gchar *
+gc_receiver_pipeline_get_group (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), NULL);
+  return self->group;
+}
+
+guint16
+gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), 0);
+  return self->rtp_port;
+}
+
+/* the remote sender's entry of an rtpsession's statistics, if any */
+static gboolean
+read_session (GstElement *session_element, GcRtpSourceStats *sender)
+{
+  g_autoptr (GObject) session = NULL;
+  g_autoptr (GstStructure) stats = NULL;
+  g_autoptr (GArray) sources = NULL;
+
+  g_object_get (session_element, "internal-session", &session, NULL);
+  if (session != NULL)
+    g_object_get (session, "stats", &stats, NULL);
+  sources = gc_rtp_stats_read_session (stats, VIDEO_CLOCK_RATE);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      GcRtpSourceStats *s = &g_array_index (sources, GcRtpSourceStats, i);
+
+      if (s->internal || !s->is_sender)
+        continue;
+      gc_rtp_source_stats_clear (sender);
+      *sender = *s;
+      s->rtcp_from = NULL; /* moved */
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* reads the jitter buffer's and the session's statistics into the stats */
+void
+gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
+{
+  g_autoptr (GstIterator) it = NULL;
+  GValue v = G_VALUE_INIT;
+  GcJitterStats jb = { 0 };
+  GcRtpSourceStats sender = { 0 };
+  gboolean have_jb = FALSE, have_sender = FALSE;
+
+  g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
+  if (self->pipeline == NULL)
+    {
+      gc_receiver_stats_update (self->stats, NULL, NULL, now_us);
+      return;
+    }
+  it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&v);
+      GstElementFactory *f = gst_element_get_factory (e);
+      const gchar *fname = f != NULL ? GST_OBJECT_NAME (f) : "";
+
+      if (g_str_equal (fname, "rtpjitterbuffer"))
+        {
+          g_autoptr (GstStructure) s = NULL;
+
+          g_object_get (e, "stats", &s, NULL);
+          gc_rtp_stats_read_jitterbuffer (s, &jb);
+          have_jb = s != NULL;
+        }
+      else if (g_str_equal (fname, "rtpsession"))
+        have_sender |= read_session (e, &sender);
+      g_value_reset (&v);
+    }
+  g_value_unset (&v);
+  gc_receiver_stats_update (self->stats, have_jb ? &jb : NULL, have_sender ? &sender : NULL,
+                            now_us);
+  gc_rtp_source_stats_clear (&sender);
+}
+
+static void
+gc_receiver_pipeline_dispose (GObject *object)
+{
+  GcReceiverPipeline *self = GC_RECEIVER_PIPELINE (object);
+
+  if (self->pipeline != NULL)
+    gc_receiver_pipeline_stop_sync (self);
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  g_clear_object (&self->stats);
+  G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->dispose (object);
+}
+
+static void
+gc_receiver_pipeline_finalize (GObject *object)
+{
+  GcReceiverPipeline *self = GC_RECEIVER_PIPELINE (object);
+
+  g_free (self->url);
+  g_free (self->group);
+  G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->finalize (object);
+}
+
+static void
+gc_receiver_pipeline_class_init (GcReceiverPipelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_receiver_pipeline_dispose;
+  object_class->finalize = gc_receiver_pipeline_finalize;
+
+  /* the pipeline failed (a GC_ERROR in words a person can act on) */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* the stream ended */
+  signals[SIGNAL_ENDED] =
+    g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  /* the first frame is decoded */
+  signals[SIGNAL_FIRST_FRAME] =
+    g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+
+  GST_DEBUG_CATEGORY_INIT (gc_receiver_pipeline_debug, "gcreceiver", 0, "Groupcast receiver");
+}
+
+static void
+gc_receiver_pipeline_init (GcReceiverPipeline *self)
+{
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * one receive pipeline for one URL: rtspsrc over udp-mcast into a
+ * low-latency decode and display chain. it reports what happens on its
+ * bus and its pads as signals on the main loop; GcReceiver decides what
+ * they mean. a reconnect or switch makes a new one.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gc-receiver-stats.h"
+
+G_BEGIN_DECLS
+
+/* monotonic µs of the steps of one pipeline's start, 0 until reached */
+typedef struct
+{
+  gint64 started;
+  gint64 described;     /* DESCRIBE answered (the SDP is in) */
+  gint64 first_udp;     /* first RTP packet off the socket */
+  gint64 first_rtp;     /* first RTP packet out of the jitter buffer */
+  gint64 decoder_in;    /* first frame into the decoder */
+  gint64 first_frame;   /* first frame out of it */
+} GcReceiverTiming;
+
+#define GC_TYPE_RECEIVER_PIPELINE (gc_receiver_pipeline_get_type ())
+G_DECLARE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, GC, RECEIVER_PIPELINE, GObject)
+
+GcReceiverPipeline *gc_receiver_pipeline_new        (const gchar     *url,
+                                                     const gchar     *interface,
+                                                     const gchar     *sink,
+                                                     guint            latency_ms,
+                                                     GcReceiverStats *stats,
+                                                     GError         **error);
+void                gc_receiver_pipeline_stop_async  (GcReceiverPipeline  *self,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean            gc_receiver_pipeline_stop_finish (GcReceiverPipeline *self,
+                                                      GAsyncResult       *result,
+                                                      GError            **error);
+void                gc_receiver_pipeline_stop_sync   (GcReceiverPipeline *self);
+
+void                gc_receiver_pipeline_get_timing  (GcReceiverPipeline *self,
+                                                      GcReceiverTiming   *out);
+gint64              gc_receiver_pipeline_get_last_packet (GcReceiverPipeline *self);
+void                gc_receiver_pipeline_forget_signal (GcReceiverPipeline *self);
+gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *self,
+                                                          GError            **error);
+const gchar        *gc_receiver_pipeline_get_group   (GcReceiverPipeline *self);
+guint16             gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self);
+void                gc_receiver_pipeline_read_stats  (GcReceiverPipeline *self,
+                                                      gint64              now_us);
+
+void                gc_receiver_pipeline_warm_up     (void);
+
+G_END_DECLS

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcReceiver"
+
+#include "config.h"
+
+#include "gc-receiver-stats.h"
+#include "gc-rate.h"
+
+#include <string.h>
+
+/* capture-to-decode samples kept: two seconds of 30 fps */
+#define LATENCY_WINDOW 64
+
+struct _GcReceiverStats
+{
+  GObject parent_instance;
+
+  GcReceiverCounters counters;
+  GcReceiverCounters base;  /* totals of earlier pipelines for this URL */
+  GcReceiverCounters pipe;  /* the current pipeline's own */
+  GcRate octets;
+
+  guint64 frames;           /* atomic: written by the streaming thread */
+  GMutex lat_lock;          /* the ring, also written by the streaming thread */
+  gdouble latencies[LATENCY_WINDOW];
+  gint64 latency_times[LATENCY_WINDOW];
+  guint lat_next;
+};
+
+G_DEFINE_FINAL_TYPE (GcReceiverStats, gc_receiver_stats, G_TYPE_OBJECT)
+
+GcReceiverStats *
+gc_receiver_stats_new (void)
+{
+  return g_object_new (GC_TYPE_RECEIVER_STATS, NULL);
+}
+
+/* a new URL: everything from zero */
+void
+gc_receiver_stats_reset (GcReceiverStats *self)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+
+  memset (&self->counters, 0, sizeof self->counters);
+  memset (&self->base, 0, sizeof self->base);
+  memset (&self->pipe, 0, sizeof self->pipe);
+  self->counters.first_frame_ms = -1;
+  self->counters.latency_ms = -1;
+  gc_rate_reset (&self->octets);
+  __atomic_store_n (&self->frames, 0, __ATOMIC_RELAXED);
+  g_mutex_lock (&self->lat_lock);
+  memset (self->latency_times, 0, sizeof self->latency_times);
+  g_mutex_unlock (&self->lat_lock);
+}
+
+/* a pipeline ended: a reconnect keeps counting, so its counts go into the
+ * base the next pipeline's add to */
+void
+gc_receiver_stats_end_pipeline (GcReceiverStats *self)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+
+  self->base.packets_received += self->pipe.packets_received;
+  self->base.packets_lost += self->pipe.packets_lost;
+  self->base.packets_late += self->pipe.packets_late;
+  self->base.duplicates += self->pipe.duplicates;
+  memset (&self->pipe, 0, sizeof self->pipe);
+  gc_rate_reset (&self->octets);
+}
+
+/* one decoded frame; from the streaming thread */
+void
+gc_receiver_stats_add_frame (GcReceiverStats *self, gboolean have_latency, gdouble latency_ms,
+                             gint64 now_us)
+{
+  __atomic_add_fetch (&self->frames, 1, __ATOMIC_RELAXED);
+  if (!have_latency)
+    return;
+  g_mutex_lock (&self->lat_lock);
+  self->latencies[self->lat_next] = latency_ms;
+  self->latency_times[self->lat_next] = now_us;
+  self->lat_next = (self->lat_next + 1) % LATENCY_WINDOW;
+  g_mutex_unlock (&self->lat_lock);
+}
+
+void
+gc_receiver_stats_set_first_frame (GcReceiverStats *self, gdouble ms)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+
+  if (self->counters.first_frame_ms < 0)
+    self->counters.first_frame_ms = ms;
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* p50 of the capture-to-decode samples of the last second; -1 if none */
+static gdouble
+latency_p50 (GcReceiverStats *self, gint64 now_us)
+{
+  gdouble samples[LATENCY_WINDOW];
+  guint n = 0;
+
+  g_mutex_lock (&self->lat_lock);
+  for (guint i = 0; i < LATENCY_WINDOW; i++)
+    if (self->latency_times[i] > 0 && now_us - self->latency_times[i] < G_USEC_PER_SEC)
+      samples[n++] = self->latencies[i];
+  g_mutex_unlock (&self->lat_lock);
+  if (n == 0)
+    return -1;
+  qsort (samples, n, sizeof samples[0], compare_doubles);
+  return samples[n / 2];
+}
+
+/* a reading of the pipeline: its jitter buffer's stats and the session's
+ * entry for the remote sender (each NULL when the pipeline has none yet) */
+void
+gc_receiver_stats_update (GcReceiverStats *self, const GcJitterStats *jitterbuffer,
+                          const GcRtpSourceStats *sender, gint64 now_us)
+{
+  GcReceiverCounters *c = &self->counters;
+
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+
+  c->frames_decoded = __atomic_load_n (&self->frames, __ATOMIC_RELAXED);
+  c->latency_ms = latency_p50 (self, now_us);
+  if (jitterbuffer != NULL)
+    {
+      self->pipe.packets_late = jitterbuffer->late;
+      self->pipe.duplicates = jitterbuffer->duplicates;
+      c->packets_late = self->base.packets_late + jitterbuffer->late;
+      c->duplicates = self->base.duplicates + jitterbuffer->duplicates;
+    }
+  if (sender != NULL)
+    {
+      self->pipe.packets_received = sender->packets_received;
+      self->pipe.packets_lost = sender->packets_lost;
+      c->packets_received = self->base.packets_received + sender->packets_received;
+      c->packets_lost = self->base.packets_lost + sender->packets_lost;
+      c->jitter_ms = sender->jitter_ms;
+      if (gc_rate_update (&self->octets, sender->octets_received, now_us))
+        c->bitrate = (guint64) (self->octets.rate * 8);
+    }
+}
+
+void
+gc_receiver_stats_get (GcReceiverStats *self, GcReceiverCounters *out)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+  g_return_if_fail (out != NULL);
+  *out = self->counters;
+}
+
+static void
+gc_receiver_stats_finalize (GObject *object)
+{
+  GcReceiverStats *self = GC_RECEIVER_STATS (object);
+
+  g_mutex_clear (&self->lat_lock);
+  G_OBJECT_CLASS (gc_receiver_stats_parent_class)->finalize (object);
+}
+
+static void
+gc_receiver_stats_class_init (GcReceiverStatsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gc_receiver_stats_finalize;
+}
+
+static void
+gc_receiver_stats_init (GcReceiverStats *self)
+{
+  g_mutex_init (&self->lat_lock);
+  gc_receiver_stats_reset (self);
+}

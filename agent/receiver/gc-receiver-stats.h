@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * a receiver's counters for the URL it shows: RTP statistics read from the
+ * pipeline's rtpsession and jitter buffer, decoded frames and their
+ * capture-to-decode latency (written from the streaming thread), summed
+ * over the pipelines a reconnect makes
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "gc-rtp-stats.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint64 packets_received;
+  guint64 packets_lost;
+  guint64 packets_late;
+  guint64 duplicates;
+  gdouble jitter_ms;
+  guint64 bitrate;
+  guint64 frames_decoded;
+  gdouble first_frame_ms;   /* -1 until the first frame */
+  gdouble latency_ms;       /* -1 when unknown */
+} GcReceiverCounters;
+
+#define GC_TYPE_RECEIVER_STATS (gc_receiver_stats_get_type ())
+G_DECLARE_FINAL_TYPE (GcReceiverStats, gc_receiver_stats, GC, RECEIVER_STATS, GObject)
+
+GcReceiverStats *gc_receiver_stats_new            (void);
+void             gc_receiver_stats_reset          (GcReceiverStats *self);
+void             gc_receiver_stats_end_pipeline   (GcReceiverStats *self);
+void             gc_receiver_stats_add_frame      (GcReceiverStats *self,
+                                                   gboolean         have_latency,
+                                                   gdouble          latency_ms,
+                                                   gint64           now_us);
+void             gc_receiver_stats_set_first_frame (GcReceiverStats *self,
+                                                    gdouble          ms);
+void             gc_receiver_stats_update         (GcReceiverStats        *self,
+                                                   const GcJitterStats    *jitterbuffer,
+                                                   const GcRtpSourceStats *sender,
+                                                   gint64                  now_us);
+void             gc_receiver_stats_get            (GcReceiverStats    *self,
+                                                   GcReceiverCounters *out);
+
+G_END_DECLS
