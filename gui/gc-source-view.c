@@ -19,7 +19,7 @@ struct _GcSourceView
   GtkWidget parent_instance;
 
   GcDBusSource1 *source;
-  GcMemberListModel *members;
+  GcMemberList *members;
   GcHistory *bitrate_history;
   GcHistory *packets_history;
   guint64 last_packets;
@@ -114,10 +114,10 @@ update_members (GcSourceView *self)
   guint n;
   g_autofree gchar *count = NULL;
 
-  gc_member_list_model_set_members (self->members,
+  gc_member_list_set_members (self->members,
                                     self->source != NULL
                                     ? gc_dbus_source1_get_members (self->source) : NULL);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  n = g_list_model_get_n_items (gc_member_list_get_model (self->members));
   count = g_strdup_printf (ngettext ("%u receiver", "%u receivers", n), n);
   gtk_label_set_label (self->members_count_label, count);
   gtk_stack_set_visible_child_name (self->members_stack, n > 0 ? "list" : "empty");
@@ -149,7 +149,7 @@ tick (gpointer user_data)
     gc_history_push (self->packets_history, packets - self->last_packets);
   self->last_packets = packets;
   self->have_last_packets = TRUE;
-  gc_member_list_model_sample (self->members);
+  gc_member_list_sample (self->members);
   update_properties (self);
   return G_SOURCE_CONTINUE;
 }
@@ -161,7 +161,7 @@ gc_source_view_get_source (GcSourceView *self)
   return self->source;
 }
 
-GcMemberListModel *
+GcMemberList *
 gc_source_view_get_members (GcSourceView *self)
 {
   g_return_val_if_fail (GC_IS_SOURCE_VIEW (self), NULL);
@@ -301,7 +301,7 @@ gc_source_view_init (GcSourceView *self)
 {
   g_autoptr (GtkNoSelection) selection = NULL;
 
-  self->members = gc_member_list_model_new ();
+  self->members = gc_member_list_new ();
   self->bitrate_history = gc_history_new ();
   self->packets_history = gc_history_new ();
 
@@ -309,7 +309,7 @@ gc_source_view_init (GcSourceView *self)
 
   gc_sparkline_set_history (self->bitrate_plot, self->bitrate_history);
   gc_sparkline_set_history (self->packets_plot, self->packets_history);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->members)));
+  selection = gtk_no_selection_new (g_object_ref (gc_member_list_get_model (self->members)));
   gtk_list_view_set_model (self->members_list, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->stack, "none");
   update_members (self);

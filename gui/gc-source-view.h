@@ -4,7 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "gc-dbus-generated.h"
-#include "gc-member-list-model.h"
+#include "gc-member-list.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +14,6 @@ G_DECLARE_FINAL_TYPE (GcSourceView, gc_source_view, GC, SOURCE_VIEW, GtkWidget)
 GcDBusSource1     *gc_source_view_get_source  (GcSourceView  *self);
 void               gc_source_view_set_source  (GcSourceView  *self,
                                                GcDBusSource1 *source);
-GcMemberListModel *gc_source_view_get_members (GcSourceView  *self);
+GcMemberList      *gc_source_view_get_members (GcSourceView  *self);
 
 G_END_DECLS

@@ -18,8 +18,9 @@ struct _GcWindow
   AdwApplicationWindow parent_instance;
 
   GcAgentClient *client;
-  GcPeerListModel *receivers;
-  GcPeerListModel *sources;
+  GcPeerList *peers;
+  GListModel *receivers; /* the peers with the receiver role */
+  GListModel *sources;   /* and those with the source role */
   GtkCustomFilter *filter;
   GtkMultiSelection *selection;
   GcDBusSource1 *source; /* the one whose SwitchFinished we follow */
@@ -106,7 +107,7 @@ static void
 update_list_stack (GcWindow *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0;
-  gboolean none = g_list_model_get_n_items (G_LIST_MODEL (self->receivers)) == 0;
+  gboolean none = g_list_model_get_n_items (self->receivers) == 0;
 
   if (!empty)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
@@ -209,7 +210,7 @@ on_switch_done (GObject      *object,
         GcPeerItem *peer = find_peer (call->peers, id);
 
         if (peer == NULL)
-          peer = gc_peer_list_model_find (call->window->receivers, id);
+          peer = gc_peer_list_find (call->window->peers, id);
         if (peer != NULL)
           apply_result (peer, call->release, row_ok, message, ms);
       }
@@ -292,7 +293,7 @@ on_switch_finished (GcDBusSource1 *source,
                     gdouble        ms,
                     GcWindow      *self)
 {
-  GcPeerItem *peer = gc_peer_list_model_find (self->receivers, id);
+  GcPeerItem *peer = gc_peer_list_find (self->peers, id);
 
   if (peer != NULL)
     gc_peer_item_set_switch_result (peer, ok, message, ms);
@@ -391,8 +392,7 @@ update_objects (GcWindow *self)
       receiver = gc_agent_client_get_receiver (self->client);
     }
 
-  gc_peer_list_model_set_manager (self->receivers, manager);
-  gc_peer_list_model_set_manager (self->sources, manager);
+  gc_peer_list_set_manager (self->peers, manager);
 
   if (self->source != source)
     {
@@ -440,7 +440,15 @@ gc_window_set_client (GcWindow      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
-GcPeerListModel *
+GcPeerList *
+gc_window_get_peers (GcWindow *self)
+{
+  g_return_val_if_fail (GC_IS_WINDOW (self), NULL);
+  return self->peers;
+}
+
+/* the receivers, before the search and the sorting */
+GListModel *
 gc_window_get_receivers (GcWindow *self)
 {
   g_return_val_if_fail (GC_IS_WINDOW (self), NULL);
@@ -499,10 +507,8 @@ gc_window_dispose (GObject *object)
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_func (self->source, on_switch_finished, self);
   g_clear_object (&self->source);
-  if (self->receivers != NULL)
-    gc_peer_list_model_set_manager (self->receivers, NULL);
-  if (self->sources != NULL)
-    gc_peer_list_model_set_manager (self->sources, NULL);
+  if (self->peers != NULL)
+    gc_peer_list_set_manager (self->peers, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_WINDOW);
   G_OBJECT_CLASS (gc_window_parent_class)->dispose (object);
 }
@@ -516,6 +522,7 @@ gc_window_finalize (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->receivers);
   g_clear_object (&self->sources);
+  g_clear_object (&self->peers);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (gc_window_parent_class)->finalize (object);
 }
@@ -615,14 +622,15 @@ gc_window_init (GcWindow *self)
   GtkStringSorter *sorter;
 
   self->cancellable = g_cancellable_new ();
-  self->receivers = gc_peer_list_model_new ("receiver");
-  self->sources = gc_peer_list_model_new ("source");
+  self->peers = gc_peer_list_new ();
+  self->receivers = gc_peer_list_new_role_model (self->peers, "receiver");
+  self->sources = gc_peer_list_new_role_model (self->peers, "source");
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* receivers → search filter → sorted by name → multi-selection */
   self->filter = gtk_custom_filter_new (filter_peer, self, NULL);
-  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->receivers)),
+  filtered = gtk_filter_list_model_new (g_object_ref (self->receivers),
                                         g_object_ref (GTK_FILTER (self->filter)));
   sorter = gtk_string_sorter_new (gtk_property_expression_new (GC_TYPE_PEER_ITEM, NULL, "name"));
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_steal_pointer (&filtered)),
@@ -638,7 +646,7 @@ gc_window_init (GcWindow *self)
   g_signal_connect_swapped (self->receivers, "items-changed",
                             G_CALLBACK (update_list_stack), self);
 
-  gc_receiver_view_set_sources (self->receiver_view, G_LIST_MODEL (self->sources));
+  gc_receiver_view_set_sources (self->receiver_view, self->sources);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   update_state (self);

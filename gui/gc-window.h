@@ -4,7 +4,7 @@
 #include <adwaita.h>
 
 #include "gc-agent-client.h"
-#include "gc-peer-list-model.h"
+#include "gc-peer-list.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,8 @@ GcWindow          *gc_window_new              (GtkApplication *application,
 GcAgentClient     *gc_window_get_client       (GcWindow       *self);
 void               gc_window_set_client       (GcWindow       *self,
                                                GcAgentClient  *client);
-GcPeerListModel   *gc_window_get_receivers    (GcWindow       *self);
+GcPeerList        *gc_window_get_peers        (GcWindow       *self);
+GListModel        *gc_window_get_receivers    (GcWindow       *self);
 GtkSelectionModel *gc_window_get_selection    (GcWindow       *self);
 const gchar       *gc_window_get_visible_page (GcWindow       *self);
 void               gc_window_show_page        (GcWindow       *self,

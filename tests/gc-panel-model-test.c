@@ -4,18 +4,215 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/socket.h>
 
 #include "gc-application.h"
 #include "gc-history.h"
-#include "gc-member-list-model.h"
+#include "gc-member-list.h"
+#include "gc-peer-list.h"
 
-/* the panel's models, which need neither a display nor an agent */
+/* the panel's models, which need neither a display nor an agent: where
+ * they read D-Bus objects, skeletons exported on one end of a socket pair
+ * stand in for the agent, and the panel's end holds the usual proxies */
+
+/* ---- helpers ---- */
+
+typedef gboolean (*Predicate) (gpointer user_data);
+
+static gboolean
+wait_until (Predicate pred,
+            gpointer  user_data)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!pred (user_data))
+    {
+      if (g_get_monotonic_time () >= end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* run the main loop until nothing is left to do, so what the agent's end
+ * sent has reached the panel's end */
+static void
+settle (void)
+{
+  for (guint i = 0; i < 20; i++)
+    {
+      g_usleep (2000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
 
 static void
 count_changed (guint *count)
 {
   (*count)++;
 }
+
+typedef struct
+{
+  guint count;
+  guint position;
+  guint removed;
+  guint added;
+} ItemsChanged;
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *seen)
+{
+  seen->count++;
+  seen->position = position;
+  seen->removed = removed;
+  seen->added = added;
+}
+
+/* ---- a private bus: agent's end and panel's end of a socket pair ---- */
+
+typedef struct
+{
+  GDBusConnection *agent_end;
+  GDBusConnection *panel_end;
+  GDBusObjectManagerServer *server;
+  GDBusObjectManager *manager; /* the panel's client */
+} Bus;
+
+static void
+on_connection (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GDBusConnection **slot = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *slot = g_dbus_connection_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_manager (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GDBusObjectManager **slot = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *slot = gc_dbus_object_manager_client_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+both_set (gpointer user_data)
+{
+  gpointer *slots = user_data;
+
+  return slots[0] != NULL && slots[1] != NULL;
+}
+
+static gboolean
+is_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static GIOStream *
+stream_for_fd (int fd)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = g_socket_new_from_fd (fd, &error);
+
+  g_assert_no_error (error);
+  return G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
+}
+
+static Bus *
+bus_new (void)
+{
+  Bus *bus = g_new0 (Bus, 1);
+  g_autofree gchar *guid = g_dbus_generate_guid ();
+  g_autoptr (GIOStream) agent_stream = NULL;
+  g_autoptr (GIOStream) panel_stream = NULL;
+  gpointer ends[2] = { NULL, NULL };
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  agent_stream = stream_for_fd (fds[0]);
+  panel_stream = stream_for_fd (fds[1]);
+  /* both ends authenticate at once, so neither may block */
+  g_dbus_connection_new (agent_stream, guid,
+                         G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_SERVER
+                         | G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_ALLOW_ANONYMOUS,
+                         NULL, NULL, on_connection, &ends[0]);
+  g_dbus_connection_new (panel_stream, NULL, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                         NULL, NULL, on_connection, &ends[1]);
+  g_assert_true (wait_until (both_set, ends));
+  bus->agent_end = ends[0];
+  bus->panel_end = ends[1];
+
+  bus->server = g_dbus_object_manager_server_new (GC_DBUS_PATH);
+  g_dbus_object_manager_server_set_connection (bus->server, bus->agent_end);
+  /* no bus daemon: the manager's owner is nobody in particular */
+  gc_dbus_object_manager_client_new (bus->panel_end, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+                                     NULL, GC_DBUS_PATH, NULL, on_manager, &bus->manager);
+  g_assert_true (wait_until (is_set, &bus->manager));
+  return bus;
+}
+
+static void
+bus_free (Bus *bus)
+{
+  g_clear_object (&bus->manager);
+  g_clear_object (&bus->server);
+  g_dbus_connection_close_sync (bus->panel_end, NULL, NULL);
+  g_clear_object (&bus->panel_end);
+  g_clear_object (&bus->agent_end);
+  settle ();
+  g_free (bus);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Bus, bus_free)
+
+/* a Peer1 object at GC_DBUS_PATH/peers/ID, as the agent's peer table
+ * exports one */
+static GcDBusPeer1 *
+export_peer (Bus         *bus,
+             const gchar *id,
+             const gchar *name,
+             const gchar *address,
+             const gchar *roles)
+{
+  g_autofree gchar *path = g_strdup_printf (GC_DBUS_PATH "/peers/%s", id);
+  g_autoptr (GcDBusObjectSkeleton) object = gc_dbus_object_skeleton_new (path);
+  g_auto (GStrv) role_list = g_strsplit (roles, ",", -1);
+  GcDBusPeer1 *peer = gc_dbus_peer1_skeleton_new ();
+
+  gc_dbus_peer1_set_id (peer, id);
+  gc_dbus_peer1_set_name (peer, name);
+  gc_dbus_peer1_set_address (peer, address);
+  gc_dbus_peer1_set_roles (peer, (const gchar * const *) role_list);
+  gc_dbus_object_skeleton_set_peer1 (object, peer);
+  g_dbus_object_manager_server_export (bus->server, G_DBUS_OBJECT_SKELETON (object));
+  return peer;
+}
+
+static void
+unexport_peer (Bus         *bus,
+               const gchar *id)
+{
+  g_autofree gchar *path = g_strdup_printf (GC_DBUS_PATH "/peers/%s", id);
+
+  g_assert_true (g_dbus_object_manager_server_unexport (bus->server, path));
+}
+
+/* ---- history ---- */
 
 static void
 test_history (void)
@@ -38,6 +235,111 @@ test_history (void)
   gc_history_clear (history);
   g_assert_cmpuint (gc_history_get_length (history), ==, 0);
 }
+
+/* ---- the peer list: a GListStore following the ObjectManager ---- */
+
+static gboolean
+peer_count_is_3 (gpointer user_data)
+{
+  return g_list_model_get_n_items (gc_peer_list_get_model (user_data)) == 3;
+}
+
+static gboolean
+peer_count_is_2 (gpointer user_data)
+{
+  return g_list_model_get_n_items (gc_peer_list_get_model (user_data)) == 2;
+}
+
+static gboolean
+name_is_renamed (gpointer user_data)
+{
+  return g_strcmp0 (gc_peer_item_get_name (user_data), "Lobby, East Wall") == 0;
+}
+
+static gboolean
+has_source_role (gpointer user_data)
+{
+  return gc_peer_item_has_role (user_data, "source");
+}
+
+static void
+test_peer_list (void)
+{
+  g_autoptr (Bus) bus = bus_new ();
+  g_autoptr (GcPeerList) list = gc_peer_list_new ();
+  g_autoptr (GcDBusPeer1) lobby = export_peer (bus, "a1", "Lobby", "10.0.0.2", "receiver");
+  g_autoptr (GcDBusPeer1) hall = export_peer (bus, "b2", "Hall", "10.0.0.3", "source");
+  g_autoptr (GcDBusPeer1) room = NULL;
+  g_autoptr (GListModel) receivers = gc_peer_list_new_role_model (list, "receiver");
+  g_autoptr (GListModel) sources = gc_peer_list_new_role_model (list, "source");
+  g_autoptr (GcPeerItem) first = NULL;
+  ItemsChanged seen = { 0 };
+  guint renamed = 0;
+  guint first_position;
+  guint position;
+
+  settle ();
+  gc_peer_list_set_manager (list, bus->manager);
+  g_assert_true (gc_peer_list_get_manager (list) == bus->manager);
+  g_assert_cmpuint (g_list_model_get_n_items (gc_peer_list_get_model (list)), ==, 2);
+  g_assert_true (g_list_model_get_item_type (gc_peer_list_get_model (list)) == GC_TYPE_PEER_ITEM);
+  g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (sources), ==, 1);
+  first = g_list_model_get_item (receivers, 0);
+  g_assert_cmpstr (gc_peer_item_get_name (first), ==, "Lobby");
+  g_assert_true (gc_peer_list_find (list, "a1") == first);
+  g_assert_true (gc_peer_list_find (list, "10.0.0.2") == first);
+  g_assert_null (gc_peer_list_find (list, "10.0.0.9"));
+  g_assert_true (g_list_store_find (G_LIST_STORE (gc_peer_list_get_model (list)), first,
+                                    &first_position));
+  g_signal_connect (gc_peer_list_get_model (list), "items-changed",
+                    G_CALLBACK (on_items_changed), &seen);
+
+  /* added: a peer the agent finds appears at the end */
+  room = export_peer (bus, "c3", "Meeting Room", "10.0.0.4", "receiver");
+  g_assert_true (wait_until (peer_count_is_3, list));
+  g_assert_cmpuint (seen.count, ==, 1);
+  g_assert_cmpuint (seen.position, ==, 2);
+  g_assert_cmpuint (seen.removed, ==, 0);
+  g_assert_cmpuint (seen.added, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 2);
+
+  /* changed in place: the same item notifies, the store does not change */
+  seen.count = 0;
+  g_signal_connect_swapped (first, "notify::name", G_CALLBACK (count_changed), &renamed);
+  gc_dbus_peer1_set_name (lobby, "Lobby, East Wall");
+  g_assert_true (wait_until (name_is_renamed, first));
+  g_assert_cmpuint (renamed, >=, 1);
+  g_assert_cmpuint (seen.count, ==, 0);
+  g_assert_true (g_list_store_find (G_LIST_STORE (gc_peer_list_get_model (list)), first,
+                                    &position));
+  g_assert_cmpuint (position, ==, first_position);
+
+  /* a peer that takes a role joins that role's list, and stays in the store */
+  gc_dbus_peer1_set_roles (lobby, (const gchar *[]) { "receiver", "source", NULL });
+  g_assert_true (wait_until (has_source_role, first));
+  g_assert_cmpuint (g_list_model_get_n_items (sources), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 2);
+  g_assert_cmpuint (seen.count, ==, 0);
+
+  /* removed: the agent forgets it, its row goes */
+  unexport_peer (bus, "a1");
+  g_assert_true (wait_until (peer_count_is_2, list));
+  g_assert_cmpuint (seen.count, ==, 1);
+  g_assert_cmpuint (seen.position, ==, first_position);
+  g_assert_cmpuint (seen.removed, ==, 1);
+  g_assert_cmpuint (seen.added, ==, 0);
+  g_assert_null (gc_peer_list_find (list, "a1"));
+  g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (sources), ==, 1);
+
+  /* no manager (the agent went away): nothing is listed */
+  gc_peer_list_set_manager (list, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (gc_peer_list_get_model (list)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 0);
+}
+
+/* ---- the member list: a GListStore fed from Source1.Members ---- */
 
 static GVariant *
 members_variant (const gchar *first_address,
@@ -70,59 +372,69 @@ members_variant (const gchar *first_address,
 }
 
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *count)
+test_member_list (void)
 {
-  (*count)++;
-}
-
-static void
-test_members_model (void)
-{
-  g_autoptr (GcMemberListModel) model = gc_member_list_model_new ();
+  g_autoptr (GcMemberList) list = gc_member_list_new ();
+  GListModel *model = gc_member_list_get_model (list);
   g_autoptr (GVariant) two = members_variant ("10.0.0.2", 0.0, 1.0, "10.0.0.3", 0.5, 2.0, NULL);
   g_autoptr (GVariant) two_later = members_variant ("10.0.0.2", 0.25, 3.0, "10.0.0.3", 0.5, 2.0, NULL);
   g_autoptr (GVariant) one = members_variant ("10.0.0.3", 0.5, 2.0, NULL);
+  g_autoptr (GVariant) three = members_variant ("10.0.0.3", 0.5, 2.0, "10.0.0.4", 0.0, 0.5, NULL);
   g_autoptr (GcMemberItem) first = NULL;
-  guint changes = 0;
+  ItemsChanged seen = { 0 };
+  guint jitter_notes = 0;
 
-  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &seen);
 
-  gc_member_list_model_set_members (model, two);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
-  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  gc_member_list_set_members (list, two);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (g_list_model_get_item_type (model) == GC_TYPE_MEMBER_ITEM);
+  first = g_list_model_get_item (model, 0);
   g_assert_cmpstr (gc_member_item_get_address (first), ==, "10.0.0.2");
   g_assert_cmpstr (gc_member_item_get_name (first), ==, "room");
   g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 1.0);
   g_assert_cmpint (gc_member_item_get_packets_lost (first), ==, 7);
   g_assert_cmpint (gc_member_item_get_report_age_ms (first), ==, 300);
+  g_assert_true (gc_member_list_find (list, "10.0.0.2") == first);
 
   /* new figures update the same object in place: no rows come or go */
-  changes = 0;
-  gc_member_list_model_set_members (model, two_later);
-  g_assert_cmpuint (changes, ==, 0);
+  seen.count = 0;
+  g_signal_connect_swapped (first, "notify::jitter-ms", G_CALLBACK (count_changed), &jitter_notes);
+  gc_member_list_set_members (list, two_later);
+  g_assert_cmpuint (seen.count, ==, 0);
+  g_assert_cmpuint (jitter_notes, ==, 1);
   g_assert_cmpfloat (gc_member_item_get_fraction_lost (first), ==, 0.25);
   g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 3.0);
 
   /* sampling feeds the plots: loss in percent */
-  gc_member_list_model_sample (model);
+  gc_member_list_sample (list);
   g_assert_cmpuint (gc_history_get_length (gc_member_item_get_loss_history (first)), ==, 1);
   g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_loss_history (first)), ==, 25.0);
   g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_jitter_history (first)), ==, 3.0);
 
   /* a member that left is removed; the other stays */
-  gc_member_list_model_set_members (model, one);
-  g_assert_cmpuint (changes, ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
-  g_assert_null (gc_member_list_model_find (model, "10.0.0.2"));
-  g_assert_nonnull (gc_member_list_model_find (model, "10.0.0.3"));
+  gc_member_list_set_members (list, one);
+  g_assert_cmpuint (seen.count, ==, 1);
+  g_assert_cmpuint (seen.position, ==, 0);
+  g_assert_cmpuint (seen.removed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_null (gc_member_list_find (list, "10.0.0.2"));
+  g_assert_nonnull (gc_member_list_find (list, "10.0.0.3"));
 
-  gc_member_list_model_set_members (model, NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  /* a member that joins is added at the end */
+  seen.count = 0;
+  gc_member_list_set_members (list, three);
+  g_assert_cmpuint (seen.count, ==, 1);
+  g_assert_cmpuint (seen.position, ==, 1);
+  g_assert_cmpuint (seen.added, ==, 1);
+  g_assert_nonnull (gc_member_list_find (list, "10.0.0.4"));
+
+  gc_member_list_set_members (list, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_null (gc_member_list_find (list, "10.0.0.3"));
 }
+
+/* ---- settings ---- */
 
 static void
 test_bus_setting (void)
@@ -158,9 +470,10 @@ main (int   argc,
   g_assert_no_error (error);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 
-  g_test_add_func ("/groupcast/panel/history", test_history);
-  g_test_add_func ("/groupcast/panel/members-model", test_members_model);
-  g_test_add_func ("/groupcast/panel/bus-setting", test_bus_setting);
+  g_test_add_func ("/groupcast/panel-model/history", test_history);
+  g_test_add_func ("/groupcast/panel-model/peer-list", test_peer_list);
+  g_test_add_func ("/groupcast/panel-model/member-list", test_member_list);
+  g_test_add_func ("/groupcast/panel-model/bus-setting", test_bus_setting);
   ret = g_test_run ();
 
   {

@@ -354,7 +354,7 @@ switch_done (gpointer user_data)
 
 typedef struct
 {
-  GcMemberListModel *members;
+  GcMemberList *members;
   GPtrArray *before; /* of gchar*: "loss jitter rtt age" per member */
 } CounterWait;
 
@@ -373,7 +373,7 @@ counters_moved (gpointer user_data)
 
   for (guint i = 0; i < w->before->len; i++)
     {
-      g_autoptr (GcMemberItem) m = g_list_model_get_item (G_LIST_MODEL (w->members), i);
+      g_autoptr (GcMemberItem) m = g_list_model_get_item (gc_member_list_get_model (w->members), i);
       g_autofree gchar *now = NULL;
 
       if (m == NULL)
@@ -470,7 +470,7 @@ test_lab_switch (void)
   g_autoptr (GPtrArray) peers = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
   GtkSelectionModel *selection;
-  GcMemberListModel *members;
+  GcMemberList *members;
   GcWindow *window;
   CountWait cw;
   CounterWait mw;
@@ -495,7 +495,7 @@ test_lab_switch (void)
 
   /* the receivers show up by themselves */
   t0 = g_get_monotonic_time ();
-  cw = (CountWait) { G_LIST_MODEL (gc_window_get_receivers (window)), 2 };
+  cw = (CountWait) { gc_window_get_receivers (window), 2 };
   g_assert_true (gc_test_wait_until (count_reached, &cw, 5000));
   g_test_message ("receivers listed %.1f s after the agent appeared",
                   (g_get_monotonic_time () - t0) / 1e6);
@@ -525,13 +525,13 @@ test_lab_switch (void)
 
   /* the group lists them, and their counters move */
   members = gc_source_view_get_members (template_child (window, "source_view"));
-  cw = (CountWait) { G_LIST_MODEL (members), 2 };
+  cw = (CountWait) { gc_member_list_get_model (members), 2 };
   g_assert_true (gc_test_wait_until (count_reached, &cw, 10000));
-  g_assert_nonnull (gc_member_list_model_find (members, "10.99.0.2"));
-  g_assert_nonnull (gc_member_list_model_find (members, "10.99.0.3"));
+  g_assert_nonnull (gc_member_list_find (members, "10.99.0.2"));
+  g_assert_nonnull (gc_member_list_find (members, "10.99.0.3"));
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr (GcMemberItem) m = g_list_model_get_item (G_LIST_MODEL (members), i);
+      g_autoptr (GcMemberItem) m = g_list_model_get_item (gc_member_list_get_model (members), i);
 
       g_ptr_array_add (before, member_counters (m));
     }
@@ -597,9 +597,9 @@ test_lab_switch (void)
 
   /* a receiver that shuts down says goodbye, and its row goes by itself */
   process_stop (rx3);
-  cw = (CountWait) { G_LIST_MODEL (gc_window_get_receivers (window)), 1 };
+  cw = (CountWait) { gc_window_get_receivers (window), 1 };
   g_assert_true (gc_test_wait_until (count_is, &cw, 5000));
-  g_assert_null (gc_peer_list_model_find (gc_window_get_receivers (window), "10.99.0.3"));
+  g_assert_null (gc_peer_list_find (gc_window_get_peers (window), "10.99.0.3"));
 
   window_destroy (window);
   process_stop (source);

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcPeerList"
+
+#include "config.h"
+
+#include "gc-peer-list.h"
+
+#include <gtk/gtk.h>
+
+/* the peers an agent knows, as a GListStore of GcPeerItem kept in step
+ * with the agent's ObjectManager: peers appear and vanish by themselves,
+ * and change in place (the item notifies) when their properties change.
+ * the lists of one role are GtkFilterListModels over the store, refiltered
+ * when a peer's Roles change */
+struct _GcPeerList
+{
+  GObject parent_instance;
+
+  GDBusObjectManager *manager;
+  GListStore *store;   /* of GcPeerItem, in the order they came */
+  GHashTable *peers;   /* object path → GcPeerItem, the same items */
+  GPtrArray *filters;  /* of GtkFilter: the role models' filters */
+};
+
+G_DEFINE_FINAL_TYPE (GcPeerList, gc_peer_list, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_MANAGER,
+  PROP_MODEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+on_peer_roles (GcPeerItem *peer,
+               GParamSpec *pspec,
+               GcPeerList *self)
+{
+  /* the filters read Roles, which the filter models do not watch */
+  for (guint i = 0; i < self->filters->len; i++)
+    gtk_filter_changed (g_ptr_array_index (self->filters, i), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+add_object (GcPeerList  *self,
+            GDBusObject *object)
+{
+  const gchar *path = g_dbus_object_get_object_path (object);
+  GcDBusPeer1 *proxy;
+  g_autoptr (GcPeerItem) peer = NULL;
+
+  if (!GC_DBUS_IS_OBJECT (object))
+    return;
+  proxy = gc_dbus_object_peek_peer1 (GC_DBUS_OBJECT (object));
+  if (proxy == NULL || g_hash_table_contains (self->peers, path))
+    return;
+
+  peer = gc_peer_item_new (proxy);
+  g_signal_connect_object (peer, "notify::roles", G_CALLBACK (on_peer_roles), self, 0);
+  g_hash_table_insert (self->peers, g_strdup (path), g_object_ref (peer));
+  g_list_store_append (self->store, peer);
+}
+
+static void
+remove_path (GcPeerList  *self,
+             const gchar *path)
+{
+  GcPeerItem *peer = g_hash_table_lookup (self->peers, path);
+  guint position;
+
+  if (peer == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (peer, on_peer_roles, self);
+  if (g_list_store_find (self->store, peer, &position))
+    g_list_store_remove (self->store, position);
+  g_hash_table_remove (self->peers, path);
+}
+
+static void
+on_object_added (GDBusObjectManager *manager,
+                 GDBusObject        *object,
+                 GcPeerList         *self)
+{
+  add_object (self, object);
+}
+
+static void
+on_object_removed (GDBusObjectManager *manager,
+                   GDBusObject        *object,
+                   GcPeerList         *self)
+{
+  remove_path (self, g_dbus_object_get_object_path (object));
+}
+
+static void
+on_interface_added (GDBusObjectManager *manager,
+                    GDBusObject        *object,
+                    GDBusInterface     *interface,
+                    GcPeerList         *self)
+{
+  add_object (self, object);
+}
+
+static void
+on_interface_removed (GDBusObjectManager *manager,
+                      GDBusObject        *object,
+                      GDBusInterface     *interface,
+                      GcPeerList         *self)
+{
+  if (GC_DBUS_IS_PEER1 (interface))
+    remove_path (self, g_dbus_object_get_object_path (object));
+}
+
+static void
+clear (GcPeerList *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_signal_handlers_disconnect_by_func (value, on_peer_roles, self);
+  g_hash_table_remove_all (self->peers);
+  g_list_store_remove_all (self->store);
+}
+
+GcPeerList *
+gc_peer_list_new (void)
+{
+  return g_object_new (GC_TYPE_PEER_LIST, NULL);
+}
+
+GDBusObjectManager *
+gc_peer_list_get_manager (GcPeerList *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_LIST (self), NULL);
+
+  return self->manager;
+}
+
+/* follow this manager's objects; NULL empties the list */
+void
+gc_peer_list_set_manager (GcPeerList         *self,
+                          GDBusObjectManager *manager)
+{
+  g_autolist (GDBusObject) objects = NULL;
+
+  g_return_if_fail (GC_IS_PEER_LIST (self));
+  g_return_if_fail (manager == NULL || G_IS_DBUS_OBJECT_MANAGER (manager));
+
+  if (self->manager == manager)
+    return;
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
+  clear (self);
+  g_set_object (&self->manager, manager);
+
+  if (manager != NULL)
+    {
+      g_signal_connect (manager, "object-added", G_CALLBACK (on_object_added), self);
+      g_signal_connect (manager, "object-removed", G_CALLBACK (on_object_removed), self);
+      g_signal_connect (manager, "interface-added", G_CALLBACK (on_interface_added), self);
+      g_signal_connect (manager, "interface-removed", G_CALLBACK (on_interface_removed), self);
+      objects = g_dbus_object_manager_get_objects (manager);
+      for (GList *l = objects; l != NULL; l = l->next)
+        add_object (self, l->data);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
+}
+
+/* every peer, whatever its roles; owned by the list */
+GListModel *
+gc_peer_list_get_model (GcPeerList *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_LIST (self), NULL);
+
+  return G_LIST_MODEL (self->store);
+}
+
+static gboolean
+has_role (gpointer item,
+          gpointer user_data)
+{
+  return gc_peer_item_has_role (GC_PEER_ITEM (item), user_data);
+}
+
+/* the peers that announce role ("receiver", "source"), as a new
+ * GtkFilterListModel over the list; a peer moves in or out of it when its
+ * Roles change */
+GListModel *
+gc_peer_list_new_role_model (GcPeerList  *self,
+                             const gchar *role)
+{
+  GtkCustomFilter *filter;
+
+  g_return_val_if_fail (GC_IS_PEER_LIST (self), NULL);
+  g_return_val_if_fail (role != NULL, NULL);
+
+  filter = gtk_custom_filter_new (has_role, g_strdup (role), g_free);
+  g_ptr_array_add (self->filters, g_object_ref (filter));
+  return G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+                                                  GTK_FILTER (filter)));
+}
+
+/* the peer with this id or address, whatever its roles; NULL when none */
+GcPeerItem *
+gc_peer_list_find (GcPeerList  *self,
+                   const gchar *id_or_address)
+{
+  guint n;
+
+  g_return_val_if_fail (GC_IS_PEER_LIST (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GcPeerItem) peer = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      /* the store keeps its own reference */
+      if (gc_peer_item_matches (peer, id_or_address))
+        return peer;
+    }
+  return NULL;
+}
+
+static void
+gc_peer_list_dispose (GObject *object)
+{
+  GcPeerList *self = GC_PEER_LIST (object);
+
+  if (self->manager != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_clear_object (&self->manager);
+    }
+  if (self->peers != NULL)
+    clear (self);
+  G_OBJECT_CLASS (gc_peer_list_parent_class)->dispose (object);
+}
+
+static void
+gc_peer_list_finalize (GObject *object)
+{
+  GcPeerList *self = GC_PEER_LIST (object);
+
+  g_clear_pointer (&self->peers, g_hash_table_unref);
+  g_clear_pointer (&self->filters, g_ptr_array_unref);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (gc_peer_list_parent_class)->finalize (object);
+}
+
+static void
+gc_peer_list_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GcPeerList *self = GC_PEER_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    case PROP_MODEL:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_peer_list_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  GcPeerList *self = GC_PEER_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      gc_peer_list_set_manager (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gc_peer_list_class_init (GcPeerListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_peer_list_dispose;
+  object_class->finalize = gc_peer_list_finalize;
+  object_class->get_property = gc_peer_list_get_property;
+  object_class->set_property = gc_peer_list_set_property;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, G_TYPE_DBUS_OBJECT_MANAGER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                         | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gc_peer_list_init (GcPeerList *self)
+{
+  self->store = g_list_store_new (GC_TYPE_PEER_ITEM);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->filters = g_ptr_array_new_with_free_func (g_object_unref);
+}
