@@ -10,6 +10,7 @@
 
 #include "gc-peer-item.h"
 #include "gc-sparkline.h"
+#include "gc-util.h"
 
 /* this agent's own receiver role: what it shows, how well, and a way to
  * point it at any source the agent has found */
@@ -48,17 +49,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-toast (GcReceiverView *self,
-       const gchar    *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  g_message ("%s", message);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
 
 static const gchar *
 state_in_words (const gchar *state)
@@ -108,7 +98,6 @@ update (GcReceiverView *self)
   g_autofree gchar *bitrate = NULL;
   g_autofree gchar *first = NULL;
   g_autofree gchar *latency = NULL;
-  guint64 bps;
 
   if (r == NULL)
     return;
@@ -140,11 +129,7 @@ update (GcReceiverView *self)
   set_number (self->frames_label, gc_dbus_receiver1_get_frames_decoded (r));
   jitter = g_strdup_printf (_("%.1f ms"), gc_dbus_receiver1_get_jitter_ms (r));
   gtk_label_set_label (self->jitter_label, jitter);
-  bps = gc_dbus_receiver1_get_bitrate (r);
-  if (bps >= 1000000)
-    bitrate = g_strdup_printf (_("%.2f Mbit/s"), bps / 1e6);
-  else
-    bitrate = g_strdup_printf (_("%.0f kbit/s"), bps / 1e3);
+  bitrate = gc_util_format_bitrate (gc_dbus_receiver1_get_bitrate (r));
   gtk_label_set_label (self->bitrate_label, bitrate);
   first = format_ms (gc_dbus_receiver1_get_first_frame_ms (r));
   gtk_label_set_label (self->first_frame_label, first);
@@ -162,25 +147,44 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Connect and Disconnect return once the agent took the request; what
+ * happens then shows in State */
 static void
-on_call_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+show_refusal (GcReceiverView *self,
+              GError         *error)
+{
+  g_autofree gchar *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_dbus_error_strip_remote_error (error);
+  /* TRANSLATORS: %s says why the agent refused */
+  message = g_strdup_printf (_("The receiver could not do that: %s"), error->message);
+  gc_util_toast (GTK_WIDGET (self), message);
+}
+
+static void
+on_connect_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr (GcReceiverView) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
 
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
-  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree gchar *message = NULL;
+  if (!gc_dbus_receiver1_call_connect_finish (GC_DBUS_RECEIVER1 (object), result, &error))
+    show_refusal (self, error);
+}
 
-      g_dbus_error_strip_remote_error (error);
-      /* TRANSLATORS: %s says why the agent refused */
-      message = g_strdup_printf (_("The receiver could not do that: %s"), error->message);
-      toast (self, message);
-    }
+static void
+on_disconnect_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (GcReceiverView) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_dbus_receiver1_call_disconnect_finish (GC_DBUS_RECEIVER1 (object), result, &error))
+    show_refusal (self, error);
 }
 
 static void
@@ -195,14 +199,11 @@ connect_activated (GtkWidget   *widget,
     return;
   if (peer == NULL || *gc_peer_item_get_url (peer) == '\0')
     {
-      toast (self, _("Choose a source first."));
+      gc_util_toast (GTK_WIDGET (self), _("Choose a source first."));
       return;
     }
-  /* through the generic proxy call, so both buttons share one reply path */
-  g_dbus_proxy_call (G_DBUS_PROXY (self->receiver), "Connect",
-                     g_variant_new ("(s)", gc_peer_item_get_url (peer)),
-                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
-                     on_call_done, g_object_ref (self));
+  gc_dbus_receiver1_call_connect (self->receiver, gc_peer_item_get_url (peer),
+                                  self->cancellable, on_connect_done, g_object_ref (self));
 }
 
 static void
@@ -214,9 +215,8 @@ disconnect_activated (GtkWidget   *widget,
 
   if (self->receiver == NULL)
     return;
-  g_dbus_proxy_call (G_DBUS_PROXY (self->receiver), "Disconnect", NULL,
-                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
-                     on_call_done, g_object_ref (self));
+  gc_dbus_receiver1_call_disconnect (self->receiver, self->cancellable,
+                                     on_disconnect_done, g_object_ref (self));
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "gc-member-row.h"
 #include "gc-sparkline.h"
+#include "gc-util.h"
 
 /* the source's group: where it sends, how much, and who is in it.
  * counters are sampled once a second into the plots, whatever the rate at
@@ -65,15 +66,6 @@ state_in_words (const gchar *state)
   return state != NULL ? state : "";
 }
 
-/* bits per second in words, e.g. "2.41 Mbit/s" */
-static gchar *
-format_bitrate (guint64 bps)
-{
-  if (bps >= 1000000)
-    return g_strdup_printf (_("%.2f Mbit/s"), bps / 1e6);
-  return g_strdup_printf (_("%.0f kbit/s"), bps / 1e3);
-}
-
 static void
 update_properties (GcSourceView *self)
 {
@@ -100,7 +92,7 @@ update_properties (GcSourceView *self)
   gtk_label_set_label (self->url_label, gc_dbus_source1_get_url (s));
   gtk_label_set_label (self->encoder_label, gc_dbus_source1_get_encoder (s));
 
-  bitrate = format_bitrate (gc_dbus_source1_get_bitrate (s));
+  bitrate = gc_util_format_bitrate (gc_dbus_source1_get_bitrate (s));
   gtk_label_set_label (self->bitrate_label, bitrate);
   count = g_strdup_printf ("%" G_GUINT64_FORMAT, gc_dbus_source1_get_packets_sent (s));
   /* TRANSLATORS: %s is the number of RTP packets sent so far */

@@ -10,6 +10,8 @@
 #include "gc-peer-row.h"
 #include "gc-receiver-view.h"
 #include "gc-source-view.h"
+#include "gc-switcher.h"
+#include "gc-util.h"
 
 /* the main window: the agent's state, and when it runs, its receivers
  * (to switch), its group (as a source) and its own receiver */
@@ -23,7 +25,7 @@ struct _GcWindow
   GListModel *sources;   /* and those with the source role */
   GtkCustomFilter *filter;
   GtkMultiSelection *selection;
-  GcDBusSource1 *source; /* the one whose SwitchFinished we follow */
+  GcSwitcher *switcher;  /* for the source role, when the agent has it */
   GCancellable *cancellable;
 
   AdwToastOverlay *toast_overlay;
@@ -55,14 +57,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-toast (GcWindow    *self,
-       const gchar *message)
-{
-  g_message ("%s", message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
-}
-
 /* the selected receivers, in list order */
 static GPtrArray *
 selected_peers (GcWindow *self)
@@ -88,13 +82,13 @@ update_actions (GcWindow *self)
 {
   g_autoptr (GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   guint n = (guint) gtk_bitset_get_size (set);
-  gboolean can = n > 0 && self->source != NULL;
+  gboolean can = n > 0 && self->switcher != NULL;
   g_autofree gchar *text = NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can);
 
-  if (self->source == NULL)
+  if (self->switcher == NULL)
     text = g_strdup (_("This agent is not a source"));
   else if (n == 0)
     text = g_strdup (_("Select receivers to switch"));
@@ -117,111 +111,19 @@ update_list_stack (GcWindow *self)
 
 /* ---- switch and release ---- */
 
-typedef struct
-{
-  GcWindow *window;
-  GPtrArray *peers;
-  gboolean release;
-} SwitchCall;
-
 static void
-switch_call_free (SwitchCall *call)
+on_run_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_object_unref (call->window);
-  g_ptr_array_unref (call->peers);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwitchCall, switch_call_free)
-
-static GcPeerItem *
-find_peer (GPtrArray   *peers,
-           const gchar *id)
-{
-  for (guint i = 0; i < peers->len; i++)
-    if (gc_peer_item_matches (g_ptr_array_index (peers, i), id))
-      return g_ptr_array_index (peers, i);
-  return NULL;
-}
-
-static void
-apply_result (GcPeerItem  *peer,
-              gboolean     release,
-              gboolean     ok,
-              const gchar *message,
-              gdouble      ms)
-{
-  if (release && ok)
-    gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_OK, _("Released"));
-  else
-    gc_peer_item_set_switch_result (peer, ok, message, ms);
-}
-
-static void
-on_switch_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr (SwitchCall) call = user_data;
+  g_autoptr (GcWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) results = NULL;
-  gboolean ok;
 
-  if (call->release)
-    ok = gc_dbus_source1_call_release_finish (GC_DBUS_SOURCE1 (object), &results,
-                                              result, &error);
-  else
-    ok = gc_dbus_source1_call_switch_finish (GC_DBUS_SOURCE1 (object), &results,
-                                             result, &error);
-  if (!ok)
-    {
-      g_autofree gchar *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_dbus_error_strip_remote_error (error);
-      message = g_strdup_printf (call->release
-                                 /* TRANSLATORS: %s says why the agent could not do it */
-                                 ? _("Release failed: %s") : _("Switch failed: %s"),
-                                 error->message);
-      toast (call->window, message);
-      for (guint i = 0; i < call->peers->len; i++)
-        {
-          GcPeerItem *peer = g_ptr_array_index (call->peers, i);
-
-          if (gc_peer_item_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
-            gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_FAILED, error->message);
-        }
-      return;
-    }
-
-  /* each receiver has its own row in the reply: one failure leaves the
-   * others' results alone */
-  {
-    GVariantIter iter;
-    const gchar *id;
-    const gchar *message;
-    gboolean row_ok;
-    gdouble ms;
-
-    g_variant_iter_init (&iter, results);
-    while (g_variant_iter_next (&iter, "(&sb&sd)", &id, &row_ok, &message, &ms))
-      {
-        GcPeerItem *peer = find_peer (call->peers, id);
-
-        if (peer == NULL)
-          peer = gc_peer_list_find (call->window->peers, id);
-        if (peer != NULL)
-          apply_result (peer, call->release, row_ok, message, ms);
-      }
-  }
-  for (guint i = 0; i < call->peers->len; i++)
-    {
-      GcPeerItem *peer = g_ptr_array_index (call->peers, i);
-
-      if (gc_peer_item_get_switch_state (peer) == GC_SWITCH_STATE_RUNNING)
-        gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_FAILED, _("No answer from the receiver"));
-    }
+  /* the rows show their own results; the window only says when the call
+   * as a whole failed */
+  if (!gc_switcher_run_finish (GC_SWITCHER (object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gc_util_toast (GTK_WIDGET (self->toast_overlay), error->message);
 }
 
 static void
@@ -229,31 +131,11 @@ start_switch (GcWindow *self,
               gboolean  release)
 {
   g_autoptr (GPtrArray) peers = selected_peers (self);
-  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-  SwitchCall *call;
 
-  if (self->source == NULL || peers->len == 0)
+  if (self->switcher == NULL || peers->len == 0)
     return;
-
-  for (guint i = 0; i < peers->len; i++)
-    {
-      GcPeerItem *peer = g_ptr_array_index (peers, i);
-
-      g_ptr_array_add (ids, (gpointer) gc_peer_item_get_id (peer));
-      gc_peer_item_set_switch_state (peer, GC_SWITCH_STATE_RUNNING, NULL);
-    }
-  g_ptr_array_add (ids, NULL);
-
-  call = g_new0 (SwitchCall, 1);
-  call->window = g_object_ref (self);
-  call->peers = g_steal_pointer (&peers);
-  call->release = release;
-  if (release)
-    gc_dbus_source1_call_release (self->source, (const gchar * const *) ids->pdata,
-                                  self->cancellable, on_switch_done, call);
-  else
-    gc_dbus_source1_call_switch (self->source, (const gchar * const *) ids->pdata,
-                                 self->cancellable, on_switch_done, call);
+  gc_switcher_run_async (self->switcher, peers, release, self->cancellable,
+                         on_run_done, g_object_ref (self));
 }
 
 static void
@@ -282,21 +164,6 @@ search_activated (GtkWidget   *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, "receivers");
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-/* results arrive one by one as SwitchFinished, before the reply */
-static void
-on_switch_finished (GcDBusSource1 *source,
-                    const gchar   *id,
-                    gboolean       ok,
-                    const gchar   *message,
-                    gdouble        ms,
-                    GcWindow      *self)
-{
-  GcPeerItem *peer = gc_peer_list_find (self->peers, id);
-
-  if (peer != NULL)
-    gc_peer_item_set_switch_result (peer, ok, message, ms);
 }
 
 /* ---- search ---- */
@@ -394,13 +261,13 @@ update_objects (GcWindow *self)
 
   gc_peer_list_set_manager (self->peers, manager);
 
-  if (self->source != source)
+  /* a run under way keeps its own switcher, and its source, to the end */
+  if (source == NULL)
+    g_clear_object (&self->switcher);
+  else if (self->switcher == NULL || gc_switcher_get_source (self->switcher) != source)
     {
-      if (self->source != NULL)
-        g_signal_handlers_disconnect_by_func (self->source, on_switch_finished, self);
-      g_set_object (&self->source, source);
-      if (source != NULL)
-        g_signal_connect (source, "switch-finished", G_CALLBACK (on_switch_finished), self);
+      g_clear_object (&self->switcher);
+      self->switcher = gc_switcher_new (source);
     }
   gc_source_view_set_source (self->source_view, source);
   gc_receiver_view_set_receiver (self->receiver_view, receiver);
@@ -504,9 +371,7 @@ gc_window_dispose (GObject *object)
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
-  if (self->source != NULL)
-    g_signal_handlers_disconnect_by_func (self->source, on_switch_finished, self);
-  g_clear_object (&self->source);
+  g_clear_object (&self->switcher);
   if (self->peers != NULL)
     gc_peer_list_set_manager (self->peers, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_WINDOW);

@@ -10,6 +10,7 @@
 #include "gc-history.h"
 #include "gc-member-list.h"
 #include "gc-peer-list.h"
+#include "gc-switcher.h"
 
 /* the panel's models, which need neither a display nor an agent: where
  * they read D-Bus objects, skeletons exported on one end of a socket pair
@@ -434,6 +435,261 @@ test_member_list (void)
   g_assert_null (gc_member_list_find (list, "10.0.0.3"));
 }
 
+/* ---- the switcher: a switch's bookkeeping, without widgets ---- */
+
+/* the agent's end of Source1: the test answers each call when it likes */
+typedef struct
+{
+  Bus *bus;
+  GcDBusSource1 *skeleton;
+  GcDBusSource1 *proxy;           /* the panel's */
+  GDBusMethodInvocation *pending; /* the call not answered yet */
+  gchar **asked;                  /* the receivers it named */
+  gboolean release;
+} FakeSource;
+
+static gboolean
+on_handle_call (GcDBusSource1         *skeleton,
+                GDBusMethodInvocation *invocation,
+                const gchar * const   *receivers,
+                FakeSource            *fake)
+{
+  g_assert_null (fake->pending);
+  fake->pending = g_object_ref (invocation);
+  g_strfreev (fake->asked);
+  fake->asked = g_strdupv ((gchar **) receivers);
+  fake->release = g_str_equal (g_dbus_method_invocation_get_method_name (invocation), "Release");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+call_pending (gpointer user_data)
+{
+  return ((FakeSource *) user_data)->pending != NULL;
+}
+
+static FakeSource *
+fake_source_new (void)
+{
+  FakeSource *fake = g_new0 (FakeSource, 1);
+  g_autoptr (GcDBusObjectSkeleton) object = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/source");
+
+  fake->bus = bus_new ();
+  fake->skeleton = gc_dbus_source1_skeleton_new ();
+  g_signal_connect (fake->skeleton, "handle-switch", G_CALLBACK (on_handle_call), fake);
+  g_signal_connect (fake->skeleton, "handle-release", G_CALLBACK (on_handle_call), fake);
+  gc_dbus_object_skeleton_set_source1 (object, fake->skeleton);
+  g_dbus_object_manager_server_export (fake->bus->server, G_DBUS_OBJECT_SKELETON (object));
+  settle ();
+  fake->proxy = GC_DBUS_SOURCE1 (g_dbus_object_manager_get_interface (fake->bus->manager,
+                                                                      GC_DBUS_PATH "/source",
+                                                                      "io.github.Groupcast.Source1"));
+  g_assert_nonnull (fake->proxy);
+  return fake;
+}
+
+static void
+fake_source_free (FakeSource *fake)
+{
+  g_assert_null (fake->pending);
+  g_clear_object (&fake->proxy);
+  g_clear_object (&fake->skeleton);
+  g_strfreev (fake->asked);
+  bus_free (fake->bus);
+  g_free (fake);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeSource, fake_source_free)
+
+/* answer the pending call with rows of (id, ok, message, ms) */
+static void
+fake_source_reply (FakeSource *fake,
+                   GVariant   *rows)
+{
+  GDBusMethodInvocation *invocation = g_steal_pointer (&fake->pending);
+
+  if (fake->release)
+    gc_dbus_source1_complete_release (fake->skeleton, invocation, rows);
+  else
+    gc_dbus_source1_complete_switch (fake->skeleton, invocation, rows);
+  g_object_unref (invocation);
+}
+
+/* three receivers, as the peer table would hold them */
+static GPtrArray *
+items_new (void)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  const gchar *peers[][2] = {
+    { "a1", "10.0.0.2" }, { "b2", "10.0.0.3" }, { "c3", "10.0.0.4" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (peers); i++)
+    {
+      g_autoptr (GcDBusPeer1) peer = gc_dbus_peer1_skeleton_new ();
+
+      gc_dbus_peer1_set_id (peer, peers[i][0]);
+      gc_dbus_peer1_set_address (peer, peers[i][1]);
+      gc_dbus_peer1_set_roles (peer, (const gchar *[]) { "receiver", NULL });
+      g_ptr_array_add (items, gc_peer_item_new (peer));
+    }
+  return items;
+}
+
+static GcPeerItem *
+item (GPtrArray *items,
+      guint      i)
+{
+  return g_ptr_array_index (items, i);
+}
+
+static void
+on_run_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+first_finished (gpointer user_data)
+{
+  return gc_peer_item_get_switch_state (item (user_data, 0)) != GC_SWITCH_STATE_RUNNING;
+}
+
+static void
+test_switcher_rows (void)
+{
+  g_autoptr (FakeSource) fake = fake_source_new ();
+  g_autoptr (GcSwitcher) switcher = gc_switcher_new (fake->proxy);
+  g_autoptr (GPtrArray) items = items_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sbsd)"));
+
+  g_assert_true (gc_switcher_get_source (switcher) == fake->proxy);
+  gc_switcher_run_async (switcher, items, FALSE, NULL, on_run_done, &result);
+  /* every row shows that it runs, at once */
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpint (gc_peer_item_get_switch_state (item (items, i)), ==, GC_SWITCH_STATE_RUNNING);
+  g_assert_true (wait_until (call_pending, fake));
+  g_assert_false (fake->release);
+  g_assert_cmpstrv (fake->asked, ((const gchar *[]) { "a1", "b2", "c3", NULL }));
+
+  /* SwitchFinished before the reply: that row has its result already */
+  gc_dbus_source1_emit_switch_finished (fake->skeleton, "a1", TRUE, "ok", 42);
+  g_assert_true (wait_until (first_finished, items));
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 0)), ==, "First frame in 42 ms");
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 1)), ==, GC_SWITCH_STATE_RUNNING);
+  g_assert_null (result);
+
+  /* the reply: one row per receiver (by id, or by address); c3 has none */
+  g_variant_builder_add (&rows, "(sbsd)", "a1", TRUE, "ok", 42.0);
+  g_variant_builder_add (&rows, "(sbsd)", "10.0.0.3", FALSE, "refused: bad signature", 0.0);
+  fake_source_reply (fake, g_variant_builder_end (&rows));
+  g_assert_true (wait_until (is_set, &result));
+  g_assert_true (gc_switcher_run_finish (switcher, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 0)), ==, "First frame in 42 ms");
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 1)), ==, GC_SWITCH_STATE_FAILED);
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 1)), ==, "refused: bad signature");
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 2)), ==, GC_SWITCH_STATE_FAILED);
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 2)), ==, "No answer from the receiver");
+
+  /* the run is over: a later SwitchFinished is not followed */
+  gc_dbus_source1_emit_switch_finished (fake->skeleton, "c3", TRUE, "ok", 5);
+  settle ();
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 2)), ==, GC_SWITCH_STATE_FAILED);
+}
+
+static void
+test_switcher_failed_call (void)
+{
+  g_autoptr (FakeSource) fake = fake_source_new ();
+  g_autoptr (GcSwitcher) switcher = gc_switcher_new (fake->proxy);
+  g_autoptr (GPtrArray) items = items_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GDBusMethodInvocation *invocation;
+
+  gc_switcher_run_async (switcher, items, FALSE, NULL, on_run_done, &result);
+  g_assert_true (wait_until (call_pending, fake));
+  gc_dbus_source1_emit_switch_finished (fake->skeleton, "a1", TRUE, "ok", 0);
+  g_assert_true (wait_until (first_finished, items));
+
+  /* the call as a whole fails: the rows still running fail with it */
+  invocation = g_steal_pointer (&fake->pending);
+  g_dbus_method_invocation_return_dbus_error (invocation, "io.github.Groupcast.Error.NotReady",
+                                              "the source is not serving");
+  g_object_unref (invocation);
+  g_assert_true (wait_until (is_set, &result));
+  g_assert_false (gc_switcher_run_finish (switcher, result, &error));
+  g_assert_nonnull (error);
+  /* the message says what failed, without the D-Bus error name */
+  g_assert_cmpstr (error->message, ==, "Switch failed: the source is not serving");
+
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 0)), ==, "Done");
+  for (guint i = 1; i < items->len; i++)
+    {
+      g_assert_cmpint (gc_peer_item_get_switch_state (item (items, i)), ==, GC_SWITCH_STATE_FAILED);
+      g_assert_cmpstr (gc_peer_item_get_result (item (items, i)), ==, "the source is not serving");
+    }
+}
+
+static void
+test_switcher_release (void)
+{
+  g_autoptr (FakeSource) fake = fake_source_new ();
+  g_autoptr (GcSwitcher) switcher = gc_switcher_new (fake->proxy);
+  g_autoptr (GPtrArray) items = items_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sbsd)"));
+
+  g_ptr_array_set_size (items, 1);
+  gc_switcher_run_async (switcher, items, TRUE, NULL, on_run_done, &result);
+  g_assert_true (wait_until (call_pending, fake));
+  g_assert_true (fake->release);
+  g_assert_cmpstrv (fake->asked, ((const gchar *[]) { "a1", NULL }));
+  g_variant_builder_add (&rows, "(sbsd)", "a1", TRUE, "released", 0.0);
+  fake_source_reply (fake, g_variant_builder_end (&rows));
+  g_assert_true (wait_until (is_set, &result));
+  g_assert_true (gc_switcher_run_finish (switcher, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 0)), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 0)), ==, "Released");
+}
+
+static void
+test_switcher_cancelled (void)
+{
+  g_autoptr (FakeSource) fake = fake_source_new ();
+  g_autoptr (GcSwitcher) switcher = gc_switcher_new (fake->proxy);
+  g_autoptr (GPtrArray) items = items_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sbsd)"));
+
+  gc_switcher_run_async (switcher, items, FALSE, cancellable, on_run_done, &result);
+  g_assert_true (wait_until (call_pending, fake));
+  /* the window closes: no spinner is left running, and no result comes */
+  g_cancellable_cancel (cancellable);
+  g_assert_true (wait_until (is_set, &result));
+  g_assert_false (gc_switcher_run_finish (switcher, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpint (gc_peer_item_get_switch_state (item (items, i)), ==, GC_SWITCH_STATE_NONE);
+  fake_source_reply (fake, g_variant_builder_end (&rows));
+  settle ();
+}
+
 /* ---- settings ---- */
 
 static void
@@ -473,6 +729,10 @@ main (int   argc,
   g_test_add_func ("/groupcast/panel-model/history", test_history);
   g_test_add_func ("/groupcast/panel-model/peer-list", test_peer_list);
   g_test_add_func ("/groupcast/panel-model/member-list", test_member_list);
+  g_test_add_func ("/groupcast/panel-model/switcher/rows", test_switcher_rows);
+  g_test_add_func ("/groupcast/panel-model/switcher/failed-call", test_switcher_failed_call);
+  g_test_add_func ("/groupcast/panel-model/switcher/release", test_switcher_release);
+  g_test_add_func ("/groupcast/panel-model/switcher/cancelled", test_switcher_cancelled);
   g_test_add_func ("/groupcast/panel-model/bus-setting", test_bus_setting);
   ret = g_test_run ();
 

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void   gc_util_toast          (GtkWidget   *within,
+                               const gchar *message);
+gchar *gc_util_format_bitrate (guint64      bps);
+
+G_END_DECLS
