@@ -4,39 +4,35 @@
 #include <gio/gio.h>
 
 #include "gc-config.h"
+#include "gc-peer-table.h"
 #include "gc-receiver.h"
 #include "gc-source.h"
-#include "gc-peer-table.h"
+#include "gc-switch.h"
 
 G_BEGIN_DECLS
 
 #define GC_TYPE_AGENT (gc_agent_get_type ())
 G_DECLARE_FINAL_TYPE (GcAgent, gc_agent, GC, AGENT, GObject)
 
-GcAgent        *gc_agent_new              (GcConfig *config);
-gboolean        gc_agent_start            (GcAgent *self,
-                                           GError **error);
-void            gc_agent_stop             (GcAgent *self);
-const GcConfig *gc_agent_get_config       (GcAgent *self);
-const gchar    *gc_agent_get_id           (GcAgent *self);
-gchar         **gc_agent_dup_roles        (GcAgent *self);
-GcSource       *gc_agent_get_source       (GcAgent *self);
-GcReceiver     *gc_agent_get_receiver     (GcAgent *self);
-GcPeerTable    *gc_agent_get_peer_table   (GcAgent *self);
-gboolean        gc_agent_connect          (GcAgent *self,
-                                           const gchar *url,
-                                           GError **error);
-
-/* push the source's picture to receivers (or release them); the result is
- * a(sbsd): one (id, ok, message, ms) row per receiver, in request order */
-void            gc_agent_switch_async     (GcAgent *self,
-                                           const gchar * const *receivers,
-                                           gboolean release,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback,
-                                           gpointer user_data);
-GVariant       *gc_agent_switch_finish    (GcAgent *self,
-                                           GAsyncResult *result,
-                                           GError **error);
+GcAgent        *gc_agent_new               (GcConfig *config);
+void            gc_agent_start_async       (GcAgent *self,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+gboolean        gc_agent_start_finish      (GcAgent *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+void            gc_agent_stop              (GcAgent *self);
+const GcConfig *gc_agent_get_config        (GcAgent *self);
+const gchar    *gc_agent_get_id            (GcAgent *self);
+gchar         **gc_agent_dup_roles         (GcAgent *self);
+gboolean        gc_agent_is_authenticated  (GcAgent *self);
+GcSource       *gc_agent_get_source        (GcAgent *self);
+GcReceiver     *gc_agent_get_receiver      (GcAgent *self);
+GcPeerTable    *gc_agent_get_peer_table    (GcAgent *self);
+GcSwitch       *gc_agent_get_switch        (GcAgent *self);
+gboolean        gc_agent_connect           (GcAgent *self,
+                                            const gchar *url,
+                                            GError **error);
 
 G_END_DECLS

@@ -8,30 +8,39 @@
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "gc-agent.h"
 #include "gc-dbus-export.h"
 
-static gboolean verbose;
+typedef struct
+{
+  GMainLoop *loop;
+  GcAgent *agent;
+  GcDBusExport *dbus;
+  gboolean verbose;
+  gint status;
+} Main;
 
-/* service-log style: messages and warnings always; info with --verbose;
- * debug only when G_MESSAGES_DEBUG asks for it */
+/* service-log levels through GLib's own writers: messages and warnings
+ * always; info with --verbose; debug when G_MESSAGES_DEBUG asks for it.
+ * on the journal the structured fields (priority, domain, code location)
+ * go with each line */
 static GLogWriterOutput
 log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
-  if ((level & G_LOG_LEVEL_INFO) && !verbose && g_getenv ("G_MESSAGES_DEBUG") == NULL)
-    return G_LOG_WRITER_HANDLED;
-  if ((level & G_LOG_LEVEL_INFO) && verbose)
-    {
-      const gchar *msg = NULL;
+  const Main *m = data;
 
-      for (gsize i = 0; i < n_fields; i++)
-        if (g_str_equal (fields[i].key, "MESSAGE"))
-          msg = fields[i].value;
-      fprintf (stderr, "groupcast-agent: %s\n", msg ? msg : "");
-      return G_LOG_WRITER_HANDLED;
+  if ((level & G_LOG_LEVEL_INFO) && m->verbose && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    {
+      /* the default writer drops info unless G_MESSAGES_DEBUG names the
+       * domain; --verbose keeps it for every domain */
+      if (g_log_writer_is_journald (fileno (stderr))
+          && g_log_writer_journald (level, fields, n_fields, NULL) == G_LOG_WRITER_HANDLED)
+        return G_LOG_WRITER_HANDLED;
+      return g_log_writer_standard_streams (level, fields, n_fields, NULL);
     }
-  return g_log_writer_default (level, fields, n_fields, data);
+  return g_log_writer_default (level, fields, n_fields, NULL);
 }
 
 static gboolean
@@ -41,16 +50,16 @@ on_quit_signal (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-print_counters (gpointer data)
+static void
+log_counters (GcAgent *agent)
 {
-  GcAgent *agent = data;
   GcReceiver *r = gc_agent_get_receiver (agent);
   GcSource *s = gc_agent_get_source (agent);
 
   if (s != NULL)
-    g_info ("source %s: %u members, %" G_GUINT64_FORMAT " packets sent, %" G_GUINT64_FORMAT " kbit/s",
-            gc_source_get_state (s), gc_source_get_n_members (s), gc_source_get_packets_sent (s),
+    g_info ("source %s: %u members, %" G_GUINT64_FORMAT " packets sent, %" G_GUINT64_FORMAT
+            " kbit/s", gc_source_state_to_string (gc_source_get_state (s)),
+            gc_member_table_get_size (gc_source_get_members (s)), gc_source_get_packets_sent (s),
             gc_source_get_bitrate (s) / 1000);
   if (r != NULL)
     {
@@ -60,10 +69,53 @@ print_counters (gpointer data)
       g_info ("receiver %s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, %"
               G_GUINT64_FORMAT " frames, jitter %.2f ms, %" G_GUINT64_FORMAT " kbit/s, "
               "first frame %.0f ms, latency %.1f ms",
-              gc_receiver_state_to_string (gc_receiver_get_state (r)), c.packets_received, c.packets_lost, c.frames_decoded,
-              c.jitter_ms, c.bitrate / 1000, c.first_frame_ms, c.latency_ms);
+              gc_receiver_state_to_string (gc_receiver_get_state (r)), c.packets_received,
+              c.packets_lost, c.frames_decoded, c.jitter_ms, c.bitrate / 1000, c.first_frame_ms,
+              c.latency_ms);
     }
-  return G_SOURCE_CONTINUE;
+}
+
+/* --verbose: the counters once a second, on the source's clock when there
+ * is a source (two ticks a second), else on the receiver's */
+static void
+on_counters (GObject *role, Main *m)
+{
+  static guint ticks;
+
+  if (++ticks % 2 == 0)
+    log_counters (m->agent);
+}
+
+static void
+started (GObject *object, GAsyncResult *res, gpointer data)
+{
+  Main *m = data;
+  g_autoptr (GError) error = NULL;
+  const GcConfig *c = gc_agent_get_config (m->agent);
+
+  if (!gc_agent_start_finish (m->agent, res, &error))
+    {
+      g_printerr ("groupcast-agent: %s\n", error->message);
+      m->status = 1;
+      g_main_loop_quit (m->loop);
+      return;
+    }
+  if (c->bus != GC_BUS_NONE || c->bus_address != NULL)
+    {
+      m->dbus = gc_dbus_export_new (m->agent);
+      gc_dbus_export_start (m->dbus, c->bus == GC_BUS_SYSTEM ? G_BUS_TYPE_SYSTEM
+                                                             : G_BUS_TYPE_SESSION,
+                            c->bus_address);
+    }
+  if (m->verbose)
+    {
+      GObject *clock = gc_agent_get_source (m->agent) != NULL
+                       ? G_OBJECT (gc_agent_get_source (m->agent))
+                       : G_OBJECT (gc_agent_get_receiver (m->agent));
+
+      if (clock != NULL)
+        g_signal_connect (clock, "counters-changed", G_CALLBACK (on_counters), m);
+    }
 }
 
 int
@@ -74,6 +126,7 @@ main (int argc, char **argv)
   g_autoptr (GcAgent) agent = NULL;
   g_autoptr (GcDBusExport) dbus = NULL;
   g_autoptr (GMainLoop) loop = NULL;
+  Main m = { 0 };
 
   setlocale (LC_ALL, "");
 #ifdef M_ARENA_MAX
@@ -82,45 +135,33 @@ main (int argc, char **argv)
    * crept up by ~200 kB a switch. two arenas keep it flat (soak test) */
   mallopt (M_ARENA_MAX, 2);
 #endif
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_writer_func (log_writer, &m, NULL);
   gst_init (NULL, NULL);
 
   /* a bad option or value stops the agent with one line naming it */
   if (!gc_config_parse_args (config, &argc, &argv, &error)
       || !gc_config_validate (config, &error))
     {
-      fprintf (stderr, "groupcast-agent: %s\n", error->message);
+      g_printerr ("groupcast-agent: %s\n", error->message);
       return 2;
     }
-  verbose = config->verbose;
+  m.verbose = config->verbose;
 
   loop = g_main_loop_new (NULL, FALSE);
   agent = gc_agent_new (g_steal_pointer (&config));
-  if (!gc_agent_start (agent, &error))
-    {
-      fprintf (stderr, "groupcast-agent: %s\n", error->message);
-      gc_agent_stop (agent);
-      return 1;
-    }
-  if (gc_agent_get_config (agent)->bus != GC_BUS_NONE
-      || gc_agent_get_config (agent)->bus_address != NULL)
-    {
-      dbus = gc_dbus_export_new (agent);
-      gc_dbus_export_start (dbus, gc_agent_get_config (agent)->bus == GC_BUS_SYSTEM
-                                  ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION,
-                            gc_agent_get_config (agent)->bus_address);
-    }
-  if (verbose)
-    g_timeout_add_seconds (1, print_counters, agent);
-
+  m.loop = loop;
+  m.agent = agent;
   g_unix_signal_add (SIGINT, on_quit_signal, loop);
   g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+  gc_agent_start_async (agent, NULL, started, &m);
   g_main_loop_run (loop);
+  dbus = g_steal_pointer (&m.dbus);
 
   /* clean shutdown: TEARDOWN sent, groups left, name released */
-  g_message ("shutting down");
+  if (m.status == 0)
+    g_message ("shutting down");
   if (dbus != NULL)
     gc_dbus_export_stop (dbus);
   gc_agent_stop (agent);
-  return 0;
+  return m.status;
 }

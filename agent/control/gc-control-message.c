@@ -188,6 +188,13 @@ gc_control_response_clear (GcControlResponse *resp)
   resp->first_frame_ms = 0;
 }
 
+void
+gc_control_response_free (GcControlResponse *resp)
+{
+  gc_control_response_clear (resp);
+  g_free (resp);
+}
+
 /* makes @resp a failure with @code and @message (nullable: the code's
  * words are used) */
 void

@@ -76,6 +76,7 @@ gboolean        gc_control_request_from_message (GstRTSPMessage   *msg,
                                                  GError          **error);
 
 void            gc_control_response_clear     (GcControlResponse *resp);
+void            gc_control_response_free      (GcControlResponse *resp);
 void            gc_control_response_set_error (GcControlResponse *resp,
                                                GcError            code,
                                                const gchar       *message);

@@ -12,7 +12,6 @@
 #include "gc-error.h"
 #include "gc-peer.h"
 
-#define COUNTER_INTERVAL_MS 500
 #define RECONNECT_MS 1000
 
 struct _GcDBusExport
@@ -27,7 +26,6 @@ struct _GcDBusExport
   gulong closed_id;
   guint owner_id;
   guint reconnect_id;
-  guint counters_id;
   gboolean stopped;
 
   GDBusObjectManagerServer *manager;
@@ -121,62 +119,113 @@ on_peer_removed (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
 
 /* ---- source ------------------------------------------------------------ */
 
+static GVariant *
+member_to_variant (const GcMemberInfo *m)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "address", g_variant_new_string (m->address));
+  g_variant_builder_add (&b, "{sv}", "name", g_variant_new_string (m->name));
+  g_variant_builder_add (&b, "{sv}", "state",
+                         g_variant_new_string (gc_member_state_to_string (m->state)));
+  g_variant_builder_add (&b, "{sv}", "session", g_variant_new_string (m->session));
+  g_variant_builder_add (&b, "{sv}", "fraction-lost", g_variant_new_double (m->fraction_lost));
+  g_variant_builder_add (&b, "{sv}", "packets-lost", g_variant_new_int64 (m->packets_lost));
+  g_variant_builder_add (&b, "{sv}", "jitter-ms", g_variant_new_double (m->jitter_ms));
+  g_variant_builder_add (&b, "{sv}", "rtt-ms", g_variant_new_double (m->rtt_ms));
+  g_variant_builder_add (&b, "{sv}", "report-age-ms", g_variant_new_int64 (m->report_age_ms));
+  return g_variant_builder_end (&b);
+}
+
+static GVariant *
+members_to_variant (GcMemberTable *table)
+{
+  g_autoptr (GPtrArray) infos = gc_member_table_dup_infos (table);
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sa{sv}}"));
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const GcMemberInfo *m = g_ptr_array_index (infos, i);
+
+      g_variant_builder_add (&b, "{s@a{sv}}", m->address, member_to_variant (m));
+    }
+  return g_variant_builder_end (&b);
+}
+
+/* what changes only with the state */
 static void
-source_to_iface (GcDBusExport *self)
+source_state_to_iface (GcDBusExport *self)
 {
   GcSource *s = gc_agent_get_source (self->agent);
-  g_autoptr (GVariant) members = NULL;
 
   if (s == NULL || self->source_iface == NULL)
     return;
-  members = gc_source_dup_members (s);
-  gc_dbus_source1_set_state (self->source_iface, gc_source_get_state (s));
+  gc_dbus_source1_set_state (self->source_iface, gc_source_state_to_string (gc_source_get_state (s)));
   gc_dbus_source1_set_url (self->source_iface, gc_source_get_url (s));
   gc_dbus_source1_set_group (self->source_iface, gc_source_get_group (s));
   gc_dbus_source1_set_rtp_port (self->source_iface, gc_source_get_rtp_port (s));
-  gc_dbus_source1_set_rtcp_port (self->source_iface, gc_source_get_rtp_port (s) + 1);
+  gc_dbus_source1_set_rtcp_port (self->source_iface, gc_source_get_rtcp_port (s));
   gc_dbus_source1_set_ttl (self->source_iface, gc_source_get_ttl (s));
   gc_dbus_source1_set_capture (self->source_iface, gc_source_get_capture (s));
   gc_dbus_source1_set_encoder (self->source_iface, gc_source_get_encoder (s));
+}
+
+static void
+source_counters_to_iface (GcDBusExport *self)
+{
+  GcSource *s = gc_agent_get_source (self->agent);
+
+  if (s == NULL || self->source_iface == NULL)
+    return;
   gc_dbus_source1_set_packets_sent (self->source_iface, gc_source_get_packets_sent (s));
   gc_dbus_source1_set_bytes_sent (self->source_iface, gc_source_get_bytes_sent (s));
   gc_dbus_source1_set_bitrate (self->source_iface, gc_source_get_bitrate (s));
   gc_dbus_source1_set_packet_rate (self->source_iface, gc_source_get_packet_rate (s));
-  gc_dbus_source1_set_members (self->source_iface, members);
+  gc_dbus_source1_set_members (self->source_iface, members_to_variant (gc_source_get_members (s)));
 }
 
 static void
 on_source_state (GcSource *s, GParamSpec *pspec, GcDBusExport *self)
 {
-  /* states go out at once; counters wait for the next half second */
-  if (self->source_iface != NULL)
-    gc_dbus_source1_set_state (self->source_iface, gc_source_get_state (s));
+  /* states go out at once; counters with the model's next tick */
+  source_state_to_iface (self);
 }
 
 static void
-on_member_joined (GcSource *s, const gchar *address, GVariant *info, GcDBusExport *self)
+on_source_counters (GcSource *s, GcDBusExport *self)
 {
-  if (self->source_iface == NULL)
+  source_counters_to_iface (self);
+}
+
+static void
+on_member_joined (GcMemberTable *table, const gchar *address, GcDBusExport *self)
+{
+  g_autoptr (GcMemberInfo) info = gc_member_table_dup_info (table, address);
+
+  if (self->source_iface == NULL || info == NULL)
     return;
-  source_to_iface (self);
+  source_counters_to_iface (self);
   /* Members goes out before the signal, so a client that reads its cache
    * on MemberJoined finds the new member there */
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->source_iface));
-  gc_dbus_source1_emit_member_joined (self->source_iface, address, info);
+  gc_dbus_source1_emit_member_joined (self->source_iface, address, member_to_variant (info));
 }
 
 static void
-on_member_left (GcSource *s, const gchar *address, const gchar *reason, GcDBusExport *self)
+on_member_left (GcMemberTable *table, const gchar *address, const gchar *reason,
+                GcDBusExport *self)
 {
   if (self->source_iface == NULL)
     return;
-  source_to_iface (self);
+  source_counters_to_iface (self);
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->source_iface));
   gc_dbus_source1_emit_member_left (self->source_iface, address, reason);
 }
 
 static void
-on_switch_finished (GcAgent *agent, const gchar *id, gboolean ok, const gchar *message,
+on_target_finished (GcSwitch *sw, const gchar *id, gboolean ok, const gchar *message,
                     gdouble ms, GcDBusExport *self)
 {
   if (self->source_iface != NULL)
@@ -185,66 +234,96 @@ on_switch_finished (GcAgent *agent, const gchar *id, gboolean ok, const gchar *m
 
 typedef struct
 {
-  GcDBusSource1 *iface;   /* held: the bus may go (and the export with it) mid-switch */
+  GcDBusSource1 *iface;   /* held: the bus may go (and the export with it) mid-call */
   GDBusMethodInvocation *invocation;
   gboolean release;
-} SwitchCall;
+} SourceCall;
 
-static void
-switch_done (GObject *source, GAsyncResult *res, gpointer data)
+static SourceCall *
+source_call_new (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, gboolean release)
 {
-  SwitchCall *sc = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) rows = gc_agent_switch_finish (GC_AGENT (source), res, &error);
-
-  if (rows == NULL)
-    g_dbus_method_invocation_return_gerror (sc->invocation, error);
-  else if (sc->release)
-    gc_dbus_source1_complete_release (sc->iface, sc->invocation, rows);
-  else
-    gc_dbus_source1_complete_switch (sc->iface, sc->invocation, rows);
-  g_object_unref (sc->iface);
-  g_free (sc);
-}
-
-static gboolean
-handle_switch_common (GcDBusExport *self, GcDBusSource1 *iface,
-                      GDBusMethodInvocation *invocation, const gchar * const *receivers,
-                      gboolean release)
-{
-  SwitchCall *sc = g_new0 (SwitchCall, 1);
+  SourceCall *sc = g_new0 (SourceCall, 1);
 
   sc->iface = g_object_ref (iface);
   sc->invocation = invocation;
   sc->release = release;
-  gc_agent_switch_async (self->agent, receivers, release, NULL, switch_done, sc);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  return sc;
+}
+
+static void
+source_call_free (SourceCall *sc)
+{
+  g_object_unref (sc->iface);
+  g_free (sc);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SourceCall, source_call_free)
+
+static GVariant *
+results_to_variant (GPtrArray *results)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sbsd)"));
+  for (guint i = 0; i < results->len; i++)
+    {
+      const GcSwitchResult *r = g_ptr_array_index (results, i);
+
+      g_variant_builder_add (&b, "(sbsd)", r->id, r->ok, r->message, r->ms);
+    }
+  return g_variant_builder_end (&b);
+}
+
+static void
+switch_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (SourceCall) sc = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) results = gc_switch_run_finish (GC_SWITCH (source), res, &error);
+
+  if (results == NULL)
+    g_dbus_method_invocation_return_gerror (sc->invocation, error);
+  else if (sc->release)
+    gc_dbus_source1_complete_release (sc->iface, sc->invocation, results_to_variant (results));
+  else
+    gc_dbus_source1_complete_switch (sc->iface, sc->invocation, results_to_variant (results));
 }
 
 static gboolean
 handle_switch (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                const gchar * const *receivers, GcDBusExport *self)
 {
-  return handle_switch_common (self, iface, invocation, receivers, FALSE);
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, FALSE, NULL, switch_done,
+                       source_call_new (iface, invocation, FALSE));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
 handle_release (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                 const gchar * const *receivers, GcDBusExport *self)
 {
-  return handle_switch_common (self, iface, invocation, receivers, TRUE);
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, TRUE, NULL, switch_done,
+                       source_call_new (iface, invocation, TRUE));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+start_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (SourceCall) sc = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_source_start_finish (GC_SOURCE (source), res, &error))
+    g_dbus_method_invocation_return_gerror (sc->invocation, error);
+  else
+    gc_dbus_source1_complete_start (sc->iface, sc->invocation);
 }
 
 static gboolean
 handle_start (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExport *self)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (!gc_source_start (gc_agent_get_source (self->agent), &error))
-    g_dbus_method_invocation_return_gerror (invocation, error);
-  else
-    gc_dbus_source1_complete_start (iface, invocation);
-  source_to_iface (self);
+  gc_source_start_async (gc_agent_get_source (self->agent), NULL, start_done,
+                         source_call_new (iface, invocation, FALSE));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -252,7 +331,6 @@ static gboolean
 handle_stop (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExport *self)
 {
   gc_source_stop (gc_agent_get_source (self->agent));
-  source_to_iface (self);
   gc_dbus_source1_complete_stop (iface, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -261,26 +339,22 @@ static gboolean
 handle_force_key_frame (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                         GcDBusExport *self)
 {
-  GcSource *s = gc_agent_get_source (self->agent);
+  g_autoptr (GError) error = NULL;
 
-  if (g_str_equal (gc_source_get_state (s), "stopped"))
-    {
-      g_dbus_method_invocation_return_error (invocation, GC_ERROR, GC_ERROR_FAILED,
-                                             "the source is stopped; call Start first");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  gc_source_force_key_frame (s);
-  gc_dbus_source1_complete_force_key_frame (iface, invocation);
+  if (!gc_source_force_key_frame (gc_agent_get_source (self->agent), &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    gc_dbus_source1_complete_force_key_frame (iface, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* ---- receiver ---------------------------------------------------------- */
+/* ---- receiver ------------------------------------------------------------ */
 
+/* what changes with the state (and goes out at once) */
 static void
-receiver_to_iface (GcDBusExport *self, gboolean counters)
+receiver_state_to_iface (GcDBusExport *self)
 {
   GcReceiver *r = gc_agent_get_receiver (self->agent);
-  GcReceiverCounters c;
 
   if (r == NULL || self->receiver_iface == NULL)
     return;
@@ -290,12 +364,22 @@ receiver_to_iface (GcDBusExport *self, gboolean counters)
   gc_dbus_receiver1_set_source_url (self->receiver_iface, gc_receiver_get_source_url (r));
   gc_dbus_receiver1_set_source_name (self->receiver_iface, gc_receiver_get_source_name (r));
   /* the group is known by the time the state says "playing": it goes out
-   * with the state, not half a second later with the counters */
+   * with the state, not with the next counters */
   gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
   gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
-  if (!counters)
+}
+
+static void
+receiver_counters_to_iface (GcDBusExport *self)
+{
+  GcReceiver *r = gc_agent_get_receiver (self->agent);
+  GcReceiverCounters c;
+
+  if (r == NULL || self->receiver_iface == NULL)
     return;
   gc_receiver_get_counters (r, &c);
+  gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
+  gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
   gc_dbus_receiver1_set_packets_received (self->receiver_iface, c.packets_received);
   gc_dbus_receiver1_set_packets_lost (self->receiver_iface, c.packets_lost);
   gc_dbus_receiver1_set_packets_late (self->receiver_iface, c.packets_late);
@@ -311,7 +395,13 @@ receiver_to_iface (GcDBusExport *self, gboolean counters)
 static void
 on_receiver_state (GcReceiver *r, GParamSpec *pspec, GcDBusExport *self)
 {
-  receiver_to_iface (self, FALSE);
+  receiver_state_to_iface (self);
+}
+
+static void
+on_receiver_counters (GcReceiver *r, GcDBusExport *self)
+{
+  receiver_counters_to_iface (self);
 }
 
 static gboolean
@@ -336,24 +426,12 @@ handle_disconnect (GcDBusReceiver1 *iface, GDBusMethodInvocation *invocation,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean
-counters_tick (gpointer data)
-{
-  GcDBusExport *self = data;
-
-  /* one PropertiesChanged per object per tick: at most two a second */
-  source_to_iface (self);
-  receiver_to_iface (self, TRUE);
-  return G_SOURCE_CONTINUE;
-}
-
 /* ---- bus --------------------------------------------------------------- */
 
 static void
 unexport_all (GcDBusExport *self)
 {
   g_clear_handle_id (&self->owner_id, g_bus_unown_name);
-  g_clear_handle_id (&self->counters_id, g_source_remove);
   if (self->agent_iface != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->agent_iface));
   g_clear_object (&self->agent_iface);
@@ -384,8 +462,7 @@ export_all (GcDBusExport *self, GError **error)
   gc_dbus_agent1_set_interface (self->agent_iface, c->interface ? c->interface : "");
   gc_dbus_agent1_set_address (self->agent_iface, c->bind_address ? c->bind_address : "");
   gc_dbus_agent1_set_control_port (self->agent_iface, c->control_port);
-  gc_dbus_agent1_set_authenticated (self->agent_iface,
-                                    c->key_file != NULL || c->key_string != NULL);
+  gc_dbus_agent1_set_authenticated (self->agent_iface, gc_agent_is_authenticated (self->agent));
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->agent_iface),
                                          self->connection, GC_DBUS_PATH, error))
     return;
@@ -395,7 +472,8 @@ export_all (GcDBusExport *self, GError **error)
       g_autoptr (GcDBusObjectSkeleton) obj = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/source");
 
       self->source_iface = gc_dbus_source1_skeleton_new ();
-      source_to_iface (self);
+      source_state_to_iface (self);
+      source_counters_to_iface (self);
       g_signal_connect_object (self->source_iface, "handle-switch", G_CALLBACK (handle_switch), self, 0);
       g_signal_connect_object (self->source_iface, "handle-release", G_CALLBACK (handle_release), self, 0);
       g_signal_connect_object (self->source_iface, "handle-start", G_CALLBACK (handle_start), self, 0);
@@ -410,7 +488,8 @@ export_all (GcDBusExport *self, GError **error)
       g_autoptr (GcDBusObjectSkeleton) obj = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/receiver");
 
       self->receiver_iface = gc_dbus_receiver1_skeleton_new ();
-      receiver_to_iface (self, TRUE);
+      receiver_state_to_iface (self);
+      receiver_counters_to_iface (self);
       g_signal_connect_object (self->receiver_iface, "handle-connect", G_CALLBACK (handle_connect), self, 0);
       g_signal_connect_object (self->receiver_iface, "handle-disconnect",
                                G_CALLBACK (handle_disconnect), self, 0);
@@ -421,7 +500,6 @@ export_all (GcDBusExport *self, GError **error)
   for (guint i = 0; i < list->len; i++)
     on_peer_added (peers, g_ptr_array_index (list, i), self);
   g_dbus_object_manager_server_set_connection (self->manager, self->connection);
-  self->counters_id = g_timeout_add (COUNTER_INTERVAL_MS, counters_tick, self);
 }
 
 static void
@@ -559,14 +637,22 @@ gc_dbus_export_new (GcAgent *agent)
     {
       GcSource *s = gc_agent_get_source (agent);
 
+      GcMemberTable *members = gc_source_get_members (s);
+
       g_signal_connect_object (s, "notify::state", G_CALLBACK (on_source_state), self, 0);
-      g_signal_connect_object (s, "member-joined", G_CALLBACK (on_member_joined), self, 0);
-      g_signal_connect_object (s, "member-left", G_CALLBACK (on_member_left), self, 0);
+      g_signal_connect_object (s, "counters-changed", G_CALLBACK (on_source_counters), self, 0);
+      g_signal_connect_object (members, "member-joined", G_CALLBACK (on_member_joined), self, 0);
+      g_signal_connect_object (members, "member-left", G_CALLBACK (on_member_left), self, 0);
     }
   if (gc_agent_get_receiver (agent) != NULL)
-    g_signal_connect_object (gc_agent_get_receiver (agent), "notify::state",
-                             G_CALLBACK (on_receiver_state), self, 0);
-  g_signal_connect_object (agent, "switch-finished", G_CALLBACK (on_switch_finished), self, 0);
+    {
+      GcReceiver *r = gc_agent_get_receiver (agent);
+
+      g_signal_connect_object (r, "notify::state", G_CALLBACK (on_receiver_state), self, 0);
+      g_signal_connect_object (r, "counters-changed", G_CALLBACK (on_receiver_counters), self, 0);
+    }
+  g_signal_connect_object (gc_agent_get_switch (agent), "target-finished",
+                           G_CALLBACK (on_target_finished), self, 0);
   return self;
 }
 
