@@ -186,14 +186,16 @@ gc_member_item_update (GcMemberItem *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* called once a second: the plots move even when the numbers do not */
+/* called when Source1.Members changes, with the time it arrived; the
+ * plots hold each value until the next */
 void
-gc_member_item_sample (GcMemberItem *self)
+gc_member_item_sample (GcMemberItem *self,
+                       gint64        time)
 {
   g_return_if_fail (GC_IS_MEMBER_ITEM (self));
 
-  gc_history_push (self->loss_history, self->fraction_lost * 100.0);
-  gc_history_push (self->jitter_history, self->jitter_ms);
+  gc_history_push_at (self->loss_history, time, self->fraction_lost * 100.0);
+  gc_history_push_at (self->jitter_history, time, self->jitter_ms);
 }
 
 static void

@@ -23,6 +23,7 @@ GcHistory    *gc_member_item_get_loss_history   (GcMemberItem *self);
 GcHistory    *gc_member_item_get_jitter_history (GcMemberItem *self);
 void          gc_member_item_update             (GcMemberItem *self,
                                                  GVariant     *info);
-void          gc_member_item_sample             (GcMemberItem *self);
+void          gc_member_item_sample             (GcMemberItem *self,
+                                                 gint64        time);
 
 G_END_DECLS

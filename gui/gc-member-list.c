@@ -99,9 +99,11 @@ gc_member_list_set_members (GcMemberList *self,
     }
 }
 
+/* one sample of every member's plots, all of the same time */
 void
 gc_member_list_sample (GcMemberList *self)
 {
+  gint64 now = g_get_monotonic_time ();
   GHashTableIter iter;
   gpointer value;
 
@@ -109,7 +111,7 @@ gc_member_list_sample (GcMemberList *self)
 
   g_hash_table_iter_init (&iter, self->members);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    gc_member_item_sample (value);
+    gc_member_item_sample (value, now);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "gc-peer-item.h"
+#include "gc-receiver-monitor.h"
 #include "gc-sparkline.h"
 #include "gc-util.h"
 
@@ -19,9 +20,8 @@ struct _GcReceiverView
   GtkWidget parent_instance;
 
   GcDBusReceiver1 *receiver;
-  GcHistory *bitrate_history;
+  GcReceiverMonitor *monitor; /* the bitrate plot's samples */
   GCancellable *cancellable;
-  guint tick_id;
 
   GtkStack *stack;
   GtkLabel *state_label;
@@ -137,16 +137,6 @@ update (GcReceiverView *self)
   gtk_label_set_label (self->latency_label, latency);
 }
 
-static gboolean
-tick (gpointer user_data)
-{
-  GcReceiverView *self = user_data;
-
-  if (self->receiver != NULL)
-    gc_history_push (self->bitrate_history, gc_dbus_receiver1_get_bitrate (self->receiver) / 1e6);
-  return G_SOURCE_CONTINUE;
-}
-
 /* Connect and Disconnect return once the agent took the request; what
  * happens then shows in State */
 static void
@@ -249,12 +239,10 @@ gc_receiver_view_set_receiver (GcReceiverView  *self,
   if (self->receiver != NULL)
     g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_set_object (&self->receiver, receiver);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  gc_history_clear (self->bitrate_history);
+  gc_receiver_monitor_set_receiver (self->monitor, receiver);
   if (receiver != NULL)
     {
       g_signal_connect_swapped (receiver, "notify", G_CALLBACK (update), self);
-      self->tick_id = g_timeout_add_seconds (1, tick, self);
       update (self);
     }
   gtk_stack_set_visible_child_name (self->stack, receiver != NULL ? "receiver" : "none");
@@ -286,10 +274,11 @@ gc_receiver_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->receiver != NULL)
     g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_clear_object (&self->receiver);
+  if (self->monitor != NULL)
+    gc_receiver_monitor_set_receiver (self->monitor, NULL);
   if (self->sources_row != NULL)
     gc_receiver_view_set_sources (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_RECEIVER_VIEW);
@@ -305,7 +294,7 @@ gc_receiver_view_finalize (GObject *object)
   GcReceiverView *self = GC_RECEIVER_VIEW (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->bitrate_history);
+  g_clear_object (&self->monitor);
   G_OBJECT_CLASS (gc_receiver_view_parent_class)->finalize (object);
 }
 
@@ -392,9 +381,10 @@ static void
 gc_receiver_view_init (GcReceiverView *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->bitrate_history = gc_history_new ();
+  self->monitor = gc_receiver_monitor_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  gc_sparkline_set_history (self->bitrate_plot, self->bitrate_history);
+  gc_sparkline_set_history (self->bitrate_plot,
+                            gc_receiver_monitor_get_bitrate_history (self->monitor));
   gtk_stack_set_visible_child_name (self->stack, "none");
   update_actions (self);
 }

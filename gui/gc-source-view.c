@@ -9,23 +9,19 @@
 #include <glib/gi18n.h>
 
 #include "gc-member-row.h"
+#include "gc-source-monitor.h"
 #include "gc-sparkline.h"
 #include "gc-util.h"
 
-/* the source's group: where it sends, how much, and who is in it.
- * counters are sampled once a second into the plots, whatever the rate at
- * which the agent updates them */
+/* the source's group: where it sends, how much, and who is in it. the
+ * labels follow the proxy's properties; the plots and the member list are
+ * the monitor's, which samples what the agent sends */
 struct _GcSourceView
 {
   GtkWidget parent_instance;
 
   GcDBusSource1 *source;
-  GcMemberList *members;
-  GcHistory *bitrate_history;
-  GcHistory *packets_history;
-  guint64 last_packets;
-  gboolean have_last_packets;
-  guint tick_id;
+  GcSourceMonitor *monitor;
 
   GtkStack *stack;
   GtkLabel *state_label;
@@ -103,48 +99,15 @@ update_properties (GcSourceView *self)
 static void
 update_members (GcSourceView *self)
 {
-  guint n;
+  GcMemberList *members = gc_source_monitor_get_members (self->monitor);
+  guint n = g_list_model_get_n_items (gc_member_list_get_model (members));
   g_autofree gchar *count = NULL;
 
-  gc_member_list_set_members (self->members,
-                                    self->source != NULL
-                                    ? gc_dbus_source1_get_members (self->source) : NULL);
-  n = g_list_model_get_n_items (gc_member_list_get_model (self->members));
   count = g_strdup_printf (ngettext ("%u receiver", "%u receivers", n), n);
   gtk_label_set_label (self->members_count_label, count);
   gtk_stack_set_visible_child_name (self->members_stack, n > 0 ? "list" : "empty");
 }
 
-static void
-on_source_notify (GcSourceView *self,
-                  GParamSpec   *pspec)
-{
-  if (g_str_equal (pspec->name, "members"))
-    update_members (self);
-  else
-    update_properties (self);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  GcSourceView *self = user_data;
-  guint64 packets;
-
-  if (self->source == NULL)
-    return G_SOURCE_CONTINUE;
-
-  gc_history_push (self->bitrate_history, gc_dbus_source1_get_bitrate (self->source) / 1e6);
-  /* the plot shows packets a second; the label shows the running total */
-  packets = gc_dbus_source1_get_packets_sent (self->source);
-  if (self->have_last_packets && packets >= self->last_packets)
-    gc_history_push (self->packets_history, packets - self->last_packets);
-  self->last_packets = packets;
-  self->have_last_packets = TRUE;
-  gc_member_list_sample (self->members);
-  update_properties (self);
-  return G_SOURCE_CONTINUE;
-}
 
 GcDBusSource1 *
 gc_source_view_get_source (GcSourceView *self)
@@ -157,7 +120,7 @@ GcMemberList *
 gc_source_view_get_members (GcSourceView *self)
 {
   g_return_val_if_fail (GC_IS_SOURCE_VIEW (self), NULL);
-  return self->members;
+  return gc_source_monitor_get_members (self->monitor);
 }
 
 void
@@ -171,18 +134,14 @@ gc_source_view_set_source (GcSourceView  *self,
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_set_object (&self->source, source);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  gc_history_clear (self->bitrate_history);
-  gc_history_clear (self->packets_history);
-  self->have_last_packets = FALSE;
+  /* the member list follows the monitor, and the count label the list */
+  gc_source_monitor_set_source (self->monitor, source);
 
   if (source != NULL)
     {
-      g_signal_connect_swapped (source, "notify", G_CALLBACK (on_source_notify), self);
-      self->tick_id = g_timeout_add_seconds (1, tick, self);
+      g_signal_connect_swapped (source, "notify", G_CALLBACK (update_properties), self);
       update_properties (self);
     }
-  update_members (self);
   gtk_stack_set_visible_child_name (self->stack, source != NULL ? "source" : "none");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
 }
@@ -193,10 +152,16 @@ gc_source_view_dispose (GObject *object)
   GcSourceView *self = GC_SOURCE_VIEW (object);
   GtkWidget *child;
 
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
+  if (self->monitor != NULL)
+    {
+      GcMemberList *members = gc_source_monitor_get_members (self->monitor);
+
+      g_signal_handlers_disconnect_by_data (gc_member_list_get_model (members), self);
+      gc_source_monitor_set_source (self->monitor, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_SOURCE_VIEW);
   /* the template's top widget has no id, so dispose_template leaves it */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -209,9 +174,7 @@ gc_source_view_finalize (GObject *object)
 {
   GcSourceView *self = GC_SOURCE_VIEW (object);
 
-  g_clear_object (&self->members);
-  g_clear_object (&self->bitrate_history);
-  g_clear_object (&self->packets_history);
+  g_clear_object (&self->monitor);
   G_OBJECT_CLASS (gc_source_view_parent_class)->finalize (object);
 }
 
@@ -291,18 +254,21 @@ gc_source_view_class_init (GcSourceViewClass *klass)
 static void
 gc_source_view_init (GcSourceView *self)
 {
+  GListModel *members;
   g_autoptr (GtkNoSelection) selection = NULL;
 
-  self->members = gc_member_list_new ();
-  self->bitrate_history = gc_history_new ();
-  self->packets_history = gc_history_new ();
+  self->monitor = gc_source_monitor_new ();
+  members = gc_member_list_get_model (gc_source_monitor_get_members (self->monitor));
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gc_sparkline_set_history (self->bitrate_plot, self->bitrate_history);
-  gc_sparkline_set_history (self->packets_plot, self->packets_history);
-  selection = gtk_no_selection_new (g_object_ref (gc_member_list_get_model (self->members)));
+  gc_sparkline_set_history (self->bitrate_plot,
+                            gc_source_monitor_get_bitrate_history (self->monitor));
+  gc_sparkline_set_history (self->packets_plot,
+                            gc_source_monitor_get_packet_rate_history (self->monitor));
+  selection = gtk_no_selection_new (g_object_ref (members));
   gtk_list_view_set_model (self->members_list, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_swapped (members, "items-changed", G_CALLBACK (update_members), self);
   gtk_stack_set_visible_child_name (self->stack, "none");
   update_members (self);
 }

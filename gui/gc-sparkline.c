@@ -5,9 +5,11 @@
 
 #include "gc-sparkline.h"
 
-/* a small bar plot of the last minute of a GcHistory, one bar a sample,
+/* a small bar plot of the last minute of a GcHistory, one bar a second,
  * newest on the right; drawn with plain colour nodes so it stays cheap
- * when a list holds many of them */
+ * when a list holds many of them. a bar shows the highest value that held
+ * in its second, so the plot reads the same however often samples came
+ * in, and a short peak still shows */
 struct _GcSparkline
 {
   GtkWidget parent_instance;
@@ -18,6 +20,10 @@ struct _GcSparkline
 };
 
 G_DEFINE_FINAL_TYPE (GcSparkline, gc_sparkline, GTK_TYPE_WIDGET)
+
+/* one bar a second over the history's span */
+#define N_BARS 60
+#define BAR_SPAN (GC_HISTORY_SPAN / N_BARS)
 
 enum
 {
@@ -40,8 +46,8 @@ gc_sparkline_measure (GtkWidget      *widget,
 {
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = GC_HISTORY_LENGTH;
-      *natural = GC_HISTORY_LENGTH * 2;
+      *minimum = N_BARS;
+      *natural = N_BARS * 2;
     }
   else
     {
@@ -57,10 +63,10 @@ gc_sparkline_snapshot (GtkWidget   *widget,
   GcSparkline *self = GC_SPARKLINE (widget);
   float width = gtk_widget_get_width (widget);
   float height = gtk_widget_get_height (widget);
-  float slot = width / GC_HISTORY_LENGTH;
+  float slot = width / N_BARS;
   GdkRGBA color;
   GdkRGBA base;
-  guint n;
+  gint64 newest;
   gdouble max;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -75,18 +81,23 @@ gc_sparkline_snapshot (GtkWidget   *widget,
 
   if (self->history == NULL)
     return;
-  n = gc_history_get_length (self->history);
   max = MAX (gc_history_get_max (self->history), self->floor);
-  if (n == 0 || max <= 0)
+  if (gc_history_get_length (self->history) == 0 || max <= 0)
     return;
 
-  for (guint i = 0; i < n; i++)
+  /* the newest sample's second against the right edge */
+  newest = gc_history_get_last_time (self->history);
+  for (guint i = 0; i < N_BARS; i++)
     {
-      gdouble v = gc_history_get (self->history, i);
-      float h = (float) (CLAMP (v / max, 0, 1) * (height - 1));
-      /* newest sample against the right edge */
-      float x = width - (n - i) * slot;
+      gint64 end = newest - (gint64) (N_BARS - 1 - i) * BAR_SPAN;
+      float x = width - (N_BARS - i) * slot;
+      gdouble v;
+      float h;
 
+      /* no bar for the seconds before the first sample */
+      if (!gc_history_get_peak (self->history, end - BAR_SPAN, end, &v))
+        continue;
+      h = (float) (CLAMP (v / max, 0, 1) * (height - 1));
       if (h <= 0)
         continue;
       gtk_snapshot_append_color (snapshot, &color,

@@ -35,3 +35,22 @@ gc_util_format_bitrate (guint64 bps)
     return g_strdup_printf (_("%.2f Mbit/s"), bps / 1e6);
   return g_strdup_printf (_("%.0f kbit/s"), bps / 1e3);
 }
+
+/* whether a PropertiesChanged (its a{sv} of changed properties) names any
+ * of names, D-Bus property names such as "Bitrate" */
+gboolean
+gc_util_changed_any (GVariant            *changed_properties,
+                     const gchar * const *names)
+{
+  g_return_val_if_fail (changed_properties != NULL, FALSE);
+  g_return_val_if_fail (names != NULL, FALSE);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr (GVariant) value = g_variant_lookup_value (changed_properties, names[i], NULL);
+
+      if (value != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}

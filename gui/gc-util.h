@@ -5,8 +5,10 @@
 
 G_BEGIN_DECLS
 
-void   gc_util_toast          (GtkWidget   *within,
-                               const gchar *message);
-gchar *gc_util_format_bitrate (guint64      bps);
+void     gc_util_toast          (GtkWidget           *within,
+                                 const gchar         *message);
+gchar   *gc_util_format_bitrate (guint64              bps);
+gboolean gc_util_changed_any    (GVariant            *changed_properties,
+                                 const gchar * const *names);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include "gc-history.h"
 #include "gc-member-list.h"
 #include "gc-peer-list.h"
+#include "gc-receiver-monitor.h"
+#include "gc-source-monitor.h"
 #include "gc-switcher.h"
 
 /* the panel's models, which need neither a display nor an agent: where
@@ -215,26 +217,74 @@ unexport_peer (Bus         *bus,
 
 /* ---- history ---- */
 
+#define SECONDS(s) ((gint64) ((s) * G_USEC_PER_SEC))
+
 static void
 test_history (void)
 {
   g_autoptr (GcHistory) history = gc_history_new ();
   guint changed = 0;
+  gdouble peak = -1;
 
   g_signal_connect_swapped (history, "changed", G_CALLBACK (count_changed), &changed);
 
   g_assert_cmpuint (gc_history_get_length (history), ==, 0);
   g_assert_cmpfloat (gc_history_get_last (history), ==, 0);
-  for (guint i = 1; i <= GC_HISTORY_LENGTH + 5; i++)
-    gc_history_push (history, i);
-  /* the ring keeps the newest minute, oldest first */
-  g_assert_cmpuint (gc_history_get_length (history), ==, GC_HISTORY_LENGTH);
-  g_assert_cmpfloat (gc_history_get (history, 0), ==, 6);
-  g_assert_cmpfloat (gc_history_get_last (history), ==, GC_HISTORY_LENGTH + 5);
-  g_assert_cmpfloat (gc_history_get_max (history), ==, GC_HISTORY_LENGTH + 5);
-  g_assert_cmpuint (changed, ==, GC_HISTORY_LENGTH + 5);
+  g_assert_false (gc_history_get_peak (history, 0, SECONDS (1), &peak));
+
+  /* 70 s of samples, two a second as the agent sends them */
+  for (guint i = 0; i <= 140; i++)
+    gc_history_push_at (history, SECONDS (100 + i * 0.5), i);
+  g_assert_cmpuint (changed, ==, 141);
+  /* the newest minute is kept, and the one sample before it, whose value
+   * holds at the minute's start */
+  g_assert_cmpuint (gc_history_get_length (history), ==, 121);
+  g_assert_cmpint (gc_history_get_time (history, 0), ==, SECONDS (110));
+  g_assert_cmpfloat (gc_history_get (history, 0), ==, 20);
+  g_assert_cmpint (gc_history_get_last_time (history), ==, SECONDS (170));
+  g_assert_cmpfloat (gc_history_get_last (history), ==, 140);
+  g_assert_cmpfloat (gc_history_get_max (history), ==, 140);
+
+  /* a sample from before the newest is taken as of the newest's time */
+  gc_history_push_at (history, SECONDS (160), 7);
+  g_assert_cmpint (gc_history_get_last_time (history), ==, SECONDS (170));
+  g_assert_cmpfloat (gc_history_get_last (history), ==, 7);
+
   gc_history_clear (history);
   g_assert_cmpuint (gc_history_get_length (history), ==, 0);
+
+  /* a flood of updates stays bounded */
+  for (guint i = 0; i < 5000; i++)
+    gc_history_push_at (history, SECONDS (200), i);
+  g_assert_cmpuint (gc_history_get_length (history), <=, 1200);
+  g_assert_cmpfloat (gc_history_get_last (history), ==, 4999);
+}
+
+/* what a sparkline bar shows: the highest value that held in its second */
+static void
+test_history_peak (void)
+{
+  g_autoptr (GcHistory) history = gc_history_new ();
+  gdouble peak = -1;
+
+  gc_history_push_at (history, SECONDS (10), 1);
+  gc_history_push_at (history, SECONDS (10.5), 5);
+  gc_history_push_at (history, SECONDS (11), 2);
+  gc_history_push_at (history, SECONDS (14), 3);
+
+  /* nothing held before the first sample */
+  g_assert_false (gc_history_get_peak (history, SECONDS (8), SECONDS (9), &peak));
+  /* a short peak between two samples still counts */
+  g_assert_true (gc_history_get_peak (history, SECONDS (10), SECONDS (11), &peak));
+  g_assert_cmpfloat (peak, ==, 5);
+  /* a second without samples shows the value that held through it */
+  g_assert_true (gc_history_get_peak (history, SECONDS (12), SECONDS (13), &peak));
+  g_assert_cmpfloat (peak, ==, 2);
+  g_assert_true (gc_history_get_peak (history, SECONDS (13), SECONDS (14), &peak));
+  g_assert_cmpfloat (peak, ==, 3);
+  /* the first second in the history: what the samples in it said */
+  g_assert_true (gc_history_get_peak (history, SECONDS (9.5), SECONDS (10.5), &peak));
+  g_assert_cmpfloat (peak, ==, 5);
 }
 
 /* ---- the peer list: a GListStore following the ObjectManager ---- */
@@ -690,6 +740,142 @@ test_switcher_cancelled (void)
   settle ();
 }
 
+/* ---- histories fed from the agent's PropertiesChanged ---- */
+
+typedef struct
+{
+  GcHistory *history;
+  guint length;
+} LengthWait;
+
+static gboolean
+length_reached (gpointer user_data)
+{
+  LengthWait *w = user_data;
+
+  return gc_history_get_length (w->history) >= w->length;
+}
+
+static gboolean
+member_listed (gpointer user_data)
+{
+  return gc_member_list_find (user_data, "10.0.0.2") != NULL;
+}
+
+static void
+test_source_monitor (void)
+{
+  g_autoptr (FakeSource) fake = fake_source_new ();
+  g_autoptr (GcSourceMonitor) monitor = gc_source_monitor_new ();
+  g_autoptr (GVariant) one = members_variant ("10.0.0.2", 0.1, 2.0, NULL);
+  g_autoptr (GVariant) one_later = members_variant ("10.0.0.2", 0.2, 4.0, NULL);
+  GcHistory *bitrate = gc_source_monitor_get_bitrate_history (monitor);
+  GcHistory *rate = gc_source_monitor_get_packet_rate_history (monitor);
+  GcMemberList *members = gc_source_monitor_get_members (monitor);
+  GcMemberItem *member;
+  LengthWait w;
+
+  gc_source_monitor_set_source (monitor, fake->proxy);
+  g_assert_true (gc_source_monitor_get_source (monitor) == fake->proxy);
+  /* no clock of its own: nothing until the agent sends */
+  settle ();
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 0);
+
+  /* one tick of the agent's export: several counters in one
+   * PropertiesChanged make one sample */
+  gc_dbus_source1_set_bitrate (fake->skeleton, 4200000);
+  gc_dbus_source1_set_packet_rate (fake->skeleton, 350.5);
+  gc_dbus_source1_set_packets_sent (fake->skeleton, 1000);
+  w = (LengthWait) { bitrate, 1 };
+  g_assert_true (wait_until (length_reached, &w));
+  settle ();
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 1);
+  g_assert_cmpfloat (gc_history_get_last (bitrate), ==, 4.2);
+  g_assert_cmpuint (gc_history_get_length (rate), ==, 1);
+  g_assert_cmpfloat (gc_history_get_last (rate), ==, 350.5);
+
+  /* a property that is not a counter is no sample */
+  gc_dbus_source1_set_encoder (fake->skeleton, "x264enc");
+  settle ();
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 1);
+
+  /* the next tick: a packet rate that stayed the same is sampled too */
+  gc_dbus_source1_set_bitrate (fake->skeleton, 4000000);
+  gc_dbus_source1_set_packets_sent (fake->skeleton, 1350);
+  w = (LengthWait) { bitrate, 2 };
+  g_assert_true (wait_until (length_reached, &w));
+  g_assert_cmpfloat (gc_history_get_last (bitrate), ==, 4.0);
+  g_assert_cmpuint (gc_history_get_length (rate), ==, 2);
+  g_assert_cmpfloat (gc_history_get_last (rate), ==, 350.5);
+  g_assert_cmpint (gc_history_get_time (rate, 1), >, gc_history_get_time (rate, 0));
+
+  /* Members changes: the list follows, and each member's plots get a
+   * sample; the source's own plots do not */
+  gc_dbus_source1_set_members (fake->skeleton, one);
+  g_assert_true (wait_until (member_listed, members));
+  member = gc_member_list_find (members, "10.0.0.2");
+  g_assert_cmpuint (gc_history_get_length (gc_member_item_get_loss_history (member)), ==, 1);
+  g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_loss_history (member)), ==, 10.0);
+  g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_jitter_history (member)), ==, 2.0);
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 2);
+
+  gc_dbus_source1_set_members (fake->skeleton, one_later);
+  w = (LengthWait) { gc_member_item_get_loss_history (member), 2 };
+  g_assert_true (wait_until (length_reached, &w));
+  g_assert_true (gc_member_list_find (members, "10.0.0.2") == member);
+  g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_loss_history (member)), ==, 20.0);
+  g_assert_cmpfloat (gc_history_get_last (gc_member_item_get_jitter_history (member)), ==, 4.0);
+
+  /* the source goes: its plots start afresh, its members go */
+  gc_source_monitor_set_source (monitor, NULL);
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 0);
+  g_assert_cmpuint (gc_history_get_length (rate), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (gc_member_list_get_model (members)), ==, 0);
+}
+
+static void
+test_receiver_monitor (void)
+{
+  g_autoptr (Bus) bus = bus_new ();
+  g_autoptr (GcDBusObjectSkeleton) object = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/receiver");
+  g_autoptr (GcDBusReceiver1) skeleton = gc_dbus_receiver1_skeleton_new ();
+  g_autoptr (GcDBusReceiver1) proxy = NULL;
+  g_autoptr (GcReceiverMonitor) monitor = gc_receiver_monitor_new ();
+  GcHistory *bitrate = gc_receiver_monitor_get_bitrate_history (monitor);
+  LengthWait w = { bitrate, 1 };
+
+  gc_dbus_object_skeleton_set_receiver1 (object, skeleton);
+  g_dbus_object_manager_server_export (bus->server, G_DBUS_OBJECT_SKELETON (object));
+  settle ();
+  proxy = GC_DBUS_RECEIVER1 (g_dbus_object_manager_get_interface (bus->manager,
+                                                                  GC_DBUS_PATH "/receiver",
+                                                                  "io.github.Groupcast.Receiver1"));
+  g_assert_nonnull (proxy);
+  gc_receiver_monitor_set_receiver (monitor, proxy);
+  g_assert_true (gc_receiver_monitor_get_receiver (monitor) == proxy);
+
+  /* a state change alone is no sample */
+  gc_dbus_receiver1_set_state (skeleton, "playing");
+  settle ();
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 0);
+
+  gc_dbus_receiver1_set_bitrate (skeleton, 2500000);
+  gc_dbus_receiver1_set_packets_received (skeleton, 800);
+  g_assert_true (wait_until (length_reached, &w));
+  settle ();
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 1);
+  g_assert_cmpfloat (gc_history_get_last (bitrate), ==, 2.5);
+
+  /* counters that move while the bitrate stays: a sample all the same */
+  gc_dbus_receiver1_set_packets_received (skeleton, 1200);
+  w.length = 2;
+  g_assert_true (wait_until (length_reached, &w));
+  g_assert_cmpfloat (gc_history_get_last (bitrate), ==, 2.5);
+
+  gc_receiver_monitor_set_receiver (monitor, NULL);
+  g_assert_cmpuint (gc_history_get_length (bitrate), ==, 0);
+}
+
 /* ---- settings ---- */
 
 static void
@@ -727,12 +913,15 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 
   g_test_add_func ("/groupcast/panel-model/history", test_history);
+  g_test_add_func ("/groupcast/panel-model/history/peak", test_history_peak);
   g_test_add_func ("/groupcast/panel-model/peer-list", test_peer_list);
   g_test_add_func ("/groupcast/panel-model/member-list", test_member_list);
   g_test_add_func ("/groupcast/panel-model/switcher/rows", test_switcher_rows);
   g_test_add_func ("/groupcast/panel-model/switcher/failed-call", test_switcher_failed_call);
   g_test_add_func ("/groupcast/panel-model/switcher/release", test_switcher_release);
   g_test_add_func ("/groupcast/panel-model/switcher/cancelled", test_switcher_cancelled);
+  g_test_add_func ("/groupcast/panel-model/source-monitor", test_source_monitor);
+  g_test_add_func ("/groupcast/panel-model/receiver-monitor", test_receiver_monitor);
   g_test_add_func ("/groupcast/panel-model/bus-setting", test_bus_setting);
   ret = g_test_run ();
 
