@@ -5,8 +5,181 @@
 
 #include "gc-test-agent.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- agents' logs when the test process dies ---------------------------- */
+
+/* a failed g_assert*() aborts the test process (g_error() and fatal
+ * criticals trap), so no teardown runs and the agents' logs, ASan reports
+ * included, would go down with the lab. every started agent's log is
+ * registered here; a handler for the fatal signals (and for SIGTERM, which
+ * meson sends on a timeout) writes the end of each to stderr with
+ * async-signal-safe calls only, then lets the signal end the process. the
+ * lab's reaper tears the lab down once the process is gone. */
+#define MAX_LOGS 64
+#define LOG_TAIL (64 * 1024)
+
+typedef struct
+{
+  volatile sig_atomic_t used;
+  guint host;
+  gchar path[512];
+} LogSlot;
+
+static LogSlot log_slots[MAX_LOGS];
+
+static void
+write_all (const gchar *buf, gsize len)
+{
+  while (len > 0)
+    {
+      gssize n = write (STDERR_FILENO, buf, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      buf += n;
+      len -= n;
+    }
+}
+
+static void
+write_str (const gchar *s)
+{
+  write_all (s, strlen (s));
+}
+
+static void
+write_uint (guint64 v)
+{
+  gchar buf[24];
+  gsize i = sizeof buf;
+
+  do
+    buf[--i] = '0' + v % 10;
+  while ((v /= 10) > 0 && i > 0);
+  write_all (buf + i, sizeof buf - i);
+}
+
+static const gchar *
+signal_name (gint sig)
+{
+  switch (sig)
+    {
+    case SIGABRT: return "SIGABRT (a failed assertion, or an abort)";
+    case SIGTRAP: return "SIGTRAP (g_error() or a fatal critical)";
+    case SIGTERM: return "SIGTERM (a timeout?)";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    default: return "a signal";
+    }
+}
+
+static void
+dump_log (const LogSlot *slot, gint sig)
+{
+  static gchar buf[4096];
+  struct stat st;
+  gssize n;
+  gint fd;
+
+  write_str ("\n--- host ");
+  write_uint (slot->host);
+  write_str (" agent log (");
+  write_str (slot->path);
+  write_str ("), as the test dies of ");
+  write_str (signal_name (sig));
+  write_str (" ---\n");
+  fd = open (slot->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      write_str ("(cannot open it)\n");
+      return;
+    }
+  if (fstat (fd, &st) == 0 && st.st_size > LOG_TAIL)
+    {
+      write_str ("(its last ");
+      write_uint (LOG_TAIL);
+      write_str (" of ");
+      write_uint (st.st_size);
+      write_str (" bytes)\n");
+      lseek (fd, st.st_size - LOG_TAIL, SEEK_SET);
+    }
+  while ((n = read (fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      write_all (buf, n);
+  close (fd);
+  write_str ("--- end of host ");
+  write_uint (slot->host);
+  write_str (" agent log ---\n");
+}
+
+static void
+on_fatal_signal (gint sig)
+{
+  gint saved = errno;
+
+  for (guint i = 0; i < MAX_LOGS; i++)
+    if (log_slots[i].used)
+      dump_log (&log_slots[i], sig);
+  errno = saved;
+  /* the handler was reset on entry (SA_RESETHAND): the signal, pending
+   * until we return, ends the process as it would have */
+  raise (sig);
+}
+
+static void
+install_handlers (void)
+{
+  static gboolean done;
+  const gint sigs[] = { SIGABRT, SIGTRAP, SIGTERM, SIGSEGV, SIGBUS };
+
+  if (done)
+    return;
+  done = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (sigs); i++)
+    {
+      struct sigaction sa = { 0 }, old;
+
+      /* leave a handler someone else installed alone (ASan's for SIGSEGV) */
+      if (sigaction (sigs[i], NULL, &old) < 0 || old.sa_handler != SIG_DFL
+          || (old.sa_flags & SA_SIGINFO))
+        continue;
+      sa.sa_handler = on_fatal_signal;
+      sa.sa_flags = SA_RESETHAND;
+      sigemptyset (&sa.sa_mask);
+      sigaction (sigs[i], &sa, NULL);
+    }
+}
+
+static void
+register_log (GcTestAgent *a)
+{
+  install_handlers ();
+  for (guint i = 0; i < MAX_LOGS; i++)
+    if (!log_slots[i].used)
+      {
+        log_slots[i].host = a->host;
+        g_strlcpy (log_slots[i].path, a->log_path, sizeof log_slots[i].path);
+        log_slots[i].used = 1;
+        a->log_slot = i + 1;
+        return;
+      }
+}
+
+static void
+unregister_log (GcTestAgent *a)
+{
+  if (a->log_slot > 0)
+    log_slots[a->log_slot - 1].used = 0;
+  a->log_slot = 0;
+}
 
 const gchar *
 gc_test_agent_binary (void)
@@ -45,6 +218,7 @@ gc_test_agent_start (GcLab *lab, guint host, GError **error, const gchar *first_
   a->host = host;
   a->argv = g_ptr_array_new_with_free_func (g_free);
   a->log_path = g_build_filename (gc_lab_host_dir (lab, host), "agent.log", NULL);
+  register_log (a);
   a->bus_address = gc_lab_start_bus (lab, host, error);
   if (a->bus_address == NULL)
     return NULL;
@@ -125,6 +299,7 @@ gc_test_agent_free (GcTestAgent *a)
   if (a == NULL)
     return;
   gc_test_agent_kill (a);
+  unregister_log (a);
   g_clear_object (&a->bus);
   g_clear_pointer (&a->argv, g_ptr_array_unref);
   g_free (a->bus_address);

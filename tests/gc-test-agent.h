@@ -15,6 +15,7 @@ typedef struct
   GSubprocess *proc;
   GPtrArray *argv;      /* for restarts */
   gchar *log_path;
+  guint log_slot;       /* its log is printed if the test process dies */
 } GcTestAgent;
 
 GcTestAgent *gc_test_agent_start       (GcLab *lab, guint host, GError **error,
@@ -40,7 +41,9 @@ gboolean     gc_test_agent_wait_string (GcTestAgent *a, const gchar *path,
 gchar       *gc_test_agent_get_log     (GcTestAgent *a);
 const gchar *gc_test_agent_binary      (void);
 gboolean     gc_test_agent_wait_playing (GcTestAgent *a, guint timeout_ms);
-/* after a failed assertion, put the agents' logs in the test output */
+/* after g_test_fail(), put the agents' logs in the test output; when a
+ * g_assert*() aborts the test (or a timeout ends it), every live agent's
+ * log is written to stderr on the way down without being asked */
 void         gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n);
 /* the agent's own pid (ip netns exec may fork it) and /proc readings */
 gint         gc_test_agent_pid         (GcTestAgent *a);
