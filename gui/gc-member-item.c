@@ -13,7 +13,7 @@ struct _GcMemberItem
 
   gchar *address;
   gchar *name;
-  gchar *state;
+  GcMemberState state;
   gdouble fraction_lost;
   gint64 packets_lost;
   gdouble jitter_ms;
@@ -63,11 +63,11 @@ gc_member_item_get_name (GcMemberItem *self)
   return self->name != NULL && *self->name != '\0' ? self->name : self->address;
 }
 
-const gchar *
+GcMemberState
 gc_member_item_get_state (GcMemberItem *self)
 {
-  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), NULL);
-  return self->state != NULL ? self->state : "";
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), GC_MEMBER_STATE_SETUP);
+  return self->state;
 }
 
 gdouble
@@ -165,6 +165,28 @@ take_int64 (GcMemberItem *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+/* the member's state from its D-Bus word; a word this panel does not know
+ * (a newer agent's) leaves the state as it was */
+static void
+take_state (GcMemberItem *self,
+            GVariantDict *dict)
+{
+  const gchar *word;
+  GcMemberState state;
+
+  if (!g_variant_dict_lookup (dict, "state", "&s", &word))
+    return;
+  if (!gc_member_state_from_string (word, &state))
+    {
+      g_debug ("member %s: unknown state “%s”", self->address, word);
+      return;
+    }
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
 /* info is the a{sv} of one member; keys that are missing or of another
  * type leave the old value alone */
 void
@@ -177,7 +199,7 @@ gc_member_item_update (GcMemberItem *self,
 
   g_object_freeze_notify (G_OBJECT (self));
   take_string (self, &dict, "name", &self->name, PROP_NAME);
-  take_string (self, &dict, "state", &self->state, PROP_STATE);
+  take_state (self, &dict);
   take_double (self, &dict, "fraction-lost", &self->fraction_lost, PROP_FRACTION_LOST);
   take_int64 (self, &dict, "packets-lost", &self->packets_lost, PROP_PACKETS_LOST);
   take_double (self, &dict, "jitter-ms", &self->jitter_ms, PROP_JITTER_MS);
@@ -215,7 +237,7 @@ gc_member_item_get_property (GObject    *object,
       g_value_set_string (value, gc_member_item_get_name (self));
       break;
     case PROP_STATE:
-      g_value_set_string (value, gc_member_item_get_state (self));
+      g_value_set_enum (value, self->state);
       break;
     case PROP_FRACTION_LOST:
       g_value_set_double (value, self->fraction_lost);
@@ -268,7 +290,6 @@ gc_member_item_finalize (GObject *object)
 
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->name, g_free);
-  g_clear_pointer (&self->state, g_free);
   g_clear_object (&self->loss_history);
   g_clear_object (&self->jitter_history);
   G_OBJECT_CLASS (gc_member_item_parent_class)->finalize (object);
@@ -289,7 +310,8 @@ gc_member_item_class_init (GcMemberItemClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
                          | G_PARAM_STATIC_STRINGS);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
-  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, GC_TYPE_MEMBER_STATE, GC_MEMBER_STATE_SETUP, ro);
   properties[PROP_FRACTION_LOST] =
     g_param_spec_double ("fraction-lost", NULL, NULL, 0, 1, 0, ro);
   properties[PROP_PACKETS_LOST] =

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "gc-history.h"
+#include "gc-state.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +14,7 @@ G_DECLARE_FINAL_TYPE (GcMemberItem, gc_member_item, GC, MEMBER_ITEM, GObject)
 GcMemberItem *gc_member_item_new                (const gchar  *address);
 const gchar  *gc_member_item_get_address        (GcMemberItem *self);
 const gchar  *gc_member_item_get_name           (GcMemberItem *self);
-const gchar  *gc_member_item_get_state          (GcMemberItem *self);
+GcMemberState gc_member_item_get_state          (GcMemberItem *self);
 gdouble       gc_member_item_get_fraction_lost  (GcMemberItem *self);
 gint64        gc_member_item_get_packets_lost   (GcMemberItem *self);
 gdouble       gc_member_item_get_jitter_ms      (GcMemberItem *self);

@@ -39,17 +39,18 @@ static GParamSpec *properties[N_PROPS];
 
 /* the agent's member states in words */
 static const gchar *
-state_in_words (const gchar *state)
+state_in_words (GcMemberState state)
 {
-  if (g_str_equal (state, "playing"))
-    return _("Playing");
-  if (g_str_equal (state, "joining"))
-    return _("Joining");
-  if (g_str_equal (state, "ready"))
-    return _("Ready");
-  if (g_str_equal (state, "timeout"))
-    return _("Not reporting");
-  return state;
+  switch (state)
+    {
+    case GC_MEMBER_STATE_SETUP:
+      /* TRANSLATORS: the receiver set the stream up and has not played it yet */
+      return _("Joining");
+    case GC_MEMBER_STATE_PLAYING:
+      return _("Playing");
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static void
@@ -66,11 +67,8 @@ update (GcMemberRow *self)
     return;
 
   gtk_label_set_label (self->name_label, gc_member_item_get_name (m));
-  if (*gc_member_item_get_state (m) != '\0')
-    detail = g_strdup_printf ("%s · %s", gc_member_item_get_address (m),
-                              state_in_words (gc_member_item_get_state (m)));
-  else
-    detail = g_strdup (gc_member_item_get_address (m));
+  detail = g_strdup_printf ("%s · %s", gc_member_item_get_address (m),
+                            state_in_words (gc_member_item_get_state (m)));
   gtk_label_set_label (self->detail_label, detail);
 
   /* a negative count means the reports have not said yet */

@@ -11,6 +11,7 @@
 #include "gc-peer-item.h"
 #include "gc-receiver-monitor.h"
 #include "gc-sparkline.h"
+#include "gc-state.h"
 #include "gc-util.h"
 
 /* this agent's own receiver role: what it shows, how well, and a way to
@@ -50,21 +51,30 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* Receiver1.State in words; a word a newer agent may have, as it is */
 static const gchar *
-state_in_words (const gchar *state)
+state_in_words (const gchar *word)
 {
-  if (g_strcmp0 (state, "idle") == 0)
-    return _("Idle");
-  if (g_strcmp0 (state, "connecting") == 0)
-    return _("Connecting");
-  if (g_strcmp0 (state, "playing") == 0)
-    return _("Playing");
-  if (g_strcmp0 (state, "no-signal") == 0)
-    /* TRANSLATORS: the receiver joined the group but no packets arrive */
-    return _("No signal");
-  if (g_strcmp0 (state, "error") == 0)
-    return _("Error");
-  return state != NULL ? state : "";
+  GcReceiverState state;
+
+  if (!gc_receiver_state_from_string (word, &state))
+    return word != NULL ? word : "";
+  switch (state)
+    {
+    case GC_RECEIVER_STATE_IDLE:
+      return _("Idle");
+    case GC_RECEIVER_STATE_CONNECTING:
+      return _("Connecting");
+    case GC_RECEIVER_STATE_PLAYING:
+      return _("Playing");
+    case GC_RECEIVER_STATE_NO_SIGNAL:
+      /* TRANSLATORS: the receiver joined the group but no packets arrive */
+      return _("No signal");
+    case GC_RECEIVER_STATE_ERROR:
+      return _("Error");
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static gchar *

@@ -11,6 +11,7 @@
 #include "gc-member-row.h"
 #include "gc-source-monitor.h"
 #include "gc-sparkline.h"
+#include "gc-state.h"
 #include "gc-util.h"
 
 /* the source's group: where it sends, how much, and who is in it. the
@@ -49,17 +50,26 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* Source1.State in words; a word a newer agent may have, as it is */
 static const gchar *
-state_in_words (const gchar *state)
+state_in_words (const gchar *word)
 {
-  if (g_strcmp0 (state, "stopped") == 0)
-    return _("Stopped");
-  if (g_strcmp0 (state, "ready") == 0)
-    /* TRANSLATORS: the source serves, but no receiver is in its group */
-    return _("Ready, no receivers");
-  if (g_strcmp0 (state, "streaming") == 0)
-    return _("Streaming");
-  return state != NULL ? state : "";
+  GcSourceState state;
+
+  if (!gc_source_state_from_string (word, &state))
+    return word != NULL ? word : "";
+  switch (state)
+    {
+    case GC_SOURCE_STATE_STOPPED:
+      return _("Stopped");
+    case GC_SOURCE_STATE_READY:
+      /* TRANSLATORS: the source serves, but no receiver is in its group */
+      return _("Ready, no receivers");
+    case GC_SOURCE_STATE_STREAMING:
+      return _("Streaming");
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static void

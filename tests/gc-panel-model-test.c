@@ -446,6 +446,7 @@ test_member_list (void)
   g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 1.0);
   g_assert_cmpint (gc_member_item_get_packets_lost (first), ==, 7);
   g_assert_cmpint (gc_member_item_get_report_age_ms (first), ==, 300);
+  g_assert_cmpint (gc_member_item_get_state (first), ==, GC_MEMBER_STATE_PLAYING);
   g_assert_true (gc_member_list_find (list, "10.0.0.2") == first);
 
   /* new figures update the same object in place: no rows come or go */
@@ -456,6 +457,20 @@ test_member_list (void)
   g_assert_cmpuint (jitter_notes, ==, 1);
   g_assert_cmpfloat (gc_member_item_get_fraction_lost (first), ==, 0.25);
   g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 3.0);
+
+  /* states are the shared enum; a word this panel does not know (a newer
+   * agent's) leaves the state as it was */
+  {
+    g_autoptr (GVariant) setup = g_variant_ref_sink (g_variant_new_parsed (
+      "{'10.0.0.2': {'state': <'setup'>}, '10.0.0.3': {'state': <'dancing'>}}"));
+    g_autoptr (GcMemberItem) second = g_list_model_get_item (model, 1);
+
+    gc_member_list_set_members (list, setup);
+    g_assert_cmpint (gc_member_item_get_state (first), ==, GC_MEMBER_STATE_SETUP);
+    g_assert_cmpint (gc_member_item_get_state (second), ==, GC_MEMBER_STATE_PLAYING);
+    /* figures the entry leaves out keep their values */
+    g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 3.0);
+  }
 
   /* sampling feeds the plots: loss in percent */
   gc_member_list_sample (list);
