@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include "gc-control-message.h"
+#include "gc-control-auth.h"
 #include "gc-test-agent.h"
 
 #include <glib/gstdio.h>
@@ -374,7 +374,9 @@ test_link_down (void)
     g_assert_true (ok);
     g_assert_cmpfloat (ms, ==, 0);
     g_test_message ("already on the source: answered in %.0f ms", call_ms);
-    g_assert_cmpfloat (call_ms, <, 500);
+    /* answered, well before the switch timeout (2 s); how fast is
+     * measured by gc-bench-switch ("Switch again") */
+    g_assert_cmpfloat (call_ms, <, 2000);
     g_assert_true (gc_test_agent_wait_string (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
                                               "State", "playing", 100));
     /* the same pipeline kept going: its frame count did not start over */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gc-control-client.h"
+#include "gc-control-auth.h"
 
 #include <string.h>
 
@@ -111,7 +112,7 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   r->len += n;
-  msg = gc_control_message_read (r->buf, r->len, &error);
+  msg = gc_control_frame_read (r->buf, r->len, NULL, &error);
   if (msg == NULL &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
     {

@@ -6,12 +6,8 @@
 #include "gc-control-message.h"
 
 #include <gst/gst.h>
-#include <gst/rtsp/gstrtspconnection.h>
 #include <string.h>
-#include <sys/random.h>
 
-#define MAC_CONTEXT   "groupcast-control-1"
-#define MAC_HEX_LEN   64
 #define NONCE_MIN_LEN 16
 #define NONCE_MAX_LEN 64
 #define CONTENT_TYPE  "text/parameters"
@@ -139,42 +135,6 @@ gc_control_request_copy (GcControlRequest *dest, const GcControlRequest *src)
   dest->nonce = g_strdup (src->nonce);
 }
 
-/* a nonce only has to be unique, but take it from the kernel's random pool
- * anyway so it cannot be predicted either */
-static void
-random_bytes (guint8 *buf, gsize len)
-{
-  gsize got = 0;
-
-  while (got < len)
-    {
-      gssize r = getrandom (buf + got, len - got, GRND_NONBLOCK);
-
-      if (r <= 0)
-        break;
-      got += r;
-    }
-  for (; got < len; got++)
-    buf[got] = g_random_int_range (0, 256);
-}
-
-void
-gc_control_request_stamp (GcControlRequest *req, gint64 now_us)
-{
-  guint8 raw[16];
-  GString *hex = g_string_sized_new (2 * sizeof raw + 1);
-
-  g_return_if_fail (req != NULL);
-
-  random_bytes (raw, sizeof raw);
-  for (gsize i = 0; i < sizeof raw; i++)
-    g_string_append_printf (hex, "%02x", raw[i]);
-
-  req->timestamp_us = now_us;
-  g_free (req->nonce);
-  req->nonce = g_string_free (hex, FALSE);
-}
-
 void
 gc_control_response_clear (GcControlResponse *resp)
 {
@@ -243,8 +203,8 @@ field_is_valid (const gchar *s, gsize max_len)
   return TRUE;
 }
 
-static gboolean
-nonce_is_valid (const gchar *s)
+gboolean
+gc_control_nonce_is_valid (const gchar *s)
 {
   gsize len = strlen (s);
 
@@ -285,51 +245,6 @@ sanitize (const gchar *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* the MAC */
-
-static gchar *
-compute_mac (GBytes                 *key,
-             const GcControlRequest *req,
-             const gchar            *address)
-{
-  g_autoptr (GHmac) hmac = NULL;
-  g_autofree gchar *canon = NULL;
-  gsize key_len;
-  const guchar *key_data = g_bytes_get_data (key, &key_len);
-
-  /* one field per line, in a fixed order; fields cannot hold a line break,
-   * so two different requests never give the same input. the receiver's
-   * address:port is part of it, so a request copied to another receiver is
-   * refused there */
-  canon = g_strdup_printf ("%s\n%s\n%s\n%s\n%s\n%" G_GINT64_FORMAT "\n%s\n%s\n",
-                           MAC_CONTEXT,
-                           gc_control_verb_to_string (req->verb),
-                           req->url != NULL ? req->url : "",
-                           req->source_name != NULL ? req->source_name : "",
-                           req->source_id != NULL ? req->source_id : "",
-                           req->timestamp_us,
-                           req->nonce != NULL ? req->nonce : "",
-                           address);
-
-  hmac = g_hmac_new (G_CHECKSUM_SHA256, key_data, key_len);
-  g_hmac_update (hmac, (const guchar *) canon, -1);
-  return g_strdup (g_hmac_get_string (hmac));
-}
-
-static gboolean
-mac_equal (const gchar *a, const gchar *b)
-{
-  guint diff = 0;
-
-  if (strlen (a) != MAC_HEX_LEN || strlen (b) != MAC_HEX_LEN)
-    return FALSE;
-  /* constant time, so the time to refuse says nothing about the MAC */
-  for (gsize i = 0; i < MAC_HEX_LEN; i++)
-    diff |= (guchar) g_ascii_tolower (a[i]) ^ (guchar) g_ascii_tolower (b[i]);
-  return diff == 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* building */
 
 static void
@@ -354,10 +269,10 @@ finish_message (GString *head, GString *body)
  * request must carry a timestamp and a nonce when @key is set: see
  * gc_control_request_stamp(). */
 GBytes *
-gc_control_request_build (const GcControlRequest *req,
-                          GBytes                 *key,
-                          const gchar            *remote_address,
-                          GError                **error)
+gc_control_request_serialize (const GcControlRequest *req,
+                              const gchar            *mac,
+                              const gchar            *remote_address,
+                              GError                **error)
 {
   const gchar *verb;
   g_autoptr (GString) body = NULL;
@@ -398,14 +313,14 @@ gc_control_request_build (const GcControlRequest *req,
                    "invalid receiver address");
       return NULL;
     }
-  if (req->nonce != NULL && !nonce_is_valid (req->nonce))
+  if (req->nonce != NULL && !gc_control_nonce_is_valid (req->nonce))
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "a nonce is %u to %u hex digits", NONCE_MIN_LEN,
                    NONCE_MAX_LEN);
       return NULL;
     }
-  if (key != NULL && (req->nonce == NULL || req->timestamp_us <= 0))
+  if (mac != NULL && (req->nonce == NULL || req->timestamp_us <= 0))
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "a signed request needs a timestamp and a nonce");
@@ -421,12 +336,7 @@ gc_control_request_build (const GcControlRequest *req,
     g_string_append_printf (body, P_TIMESTAMP ": %" G_GINT64_FORMAT "\r\n",
                             req->timestamp_us);
   append_param (body, P_NONCE, req->nonce);
-  if (key != NULL)
-    {
-      g_autofree gchar *mac = compute_mac (key, req, remote_address);
-
-      append_param (body, P_MAC, mac);
-    }
+  append_param (body, P_MAC, mac);
 
   /* one request per connection, so the sequence number is always 1 */
   head = g_string_new (NULL);
@@ -492,37 +402,12 @@ gc_control_response_build (const GcControlResponse *resp, guint cseq)
 /* ------------------------------------------------------------------ */
 /* parsing */
 
-static gsize
-init_gst (void)
-{
-  if (!gst_is_initialized ())
-    gst_init (NULL, NULL);
-  return 1;
-}
-
-/* parses one RTSP message from @data with the GStreamer RTSP library.
- * that library parses from a connection, so it is handed the bytes as the
- * connection's "already read" buffer, over a socket that was never
- * connected: parsing does no i/o, and a read past the end of @data fails at
- * once. fails with G_IO_ERROR_PARTIAL_INPUT when @data ends before the
- * message does, and GC_ERROR_INVALID_ARGS when it is malformed or too
- * large. */
+/* the one message @data holds, whole */
 GstRTSPMessage *
-gc_control_message_read (const guint8 *data, gsize len, GError **error)
+gc_control_message_read_complete (const guint8 *data, gsize len, GError **error)
 {
-  static gsize gst_ready = 0;
-  g_autoptr (GSocket) socket = NULL;
-  g_autofree gchar *text = NULL;
-  GstRTSPConnection *conn = NULL;
-  GstRTSPMessage *msg = NULL;
-  GstRTSPResult res;
   g_autoptr (GError) local_error = NULL;
-
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (g_once_init_enter (&gst_ready))
-    g_once_init_leave (&gst_ready, init_gst ());
+  GstRTSPMessage *msg = NULL;
 
   if (len > GC_CONTROL_MAX_MESSAGE_SIZE)
     {
@@ -531,82 +416,13 @@ gc_control_message_read (const guint8 *data, gsize len, GError **error)
                    len, GC_CONTROL_MAX_MESSAGE_SIZE);
       return NULL;
     }
-  if (len == 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                           "empty message");
-      return NULL;
-    }
-  /* control messages are text; the library's buffer is a C string */
-  if (memchr (data, '\0', len) != NULL)
+  if (data != NULL && memchr (data, '\0', len) != NULL)
     {
       g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                            "malformed message: it holds a NUL byte");
       return NULL;
     }
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &local_error);
-  if (socket == NULL)
-    {
-      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
-                   "cannot parse message: %s", local_error->message);
-      return NULL;
-    }
-
-  text = g_strndup ((const gchar *) data, len);
-  res = gst_rtsp_connection_create_from_socket (socket, "0.0.0.0", 0, text,
-                                                &conn);
-  if (res != GST_RTSP_OK)
-    {
-      g_autofree gchar *why = gst_rtsp_strresult (res);
-
-      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
-                   "cannot parse message: %s", why);
-      return NULL;
-    }
-  /* no HTTP tunnel handling: it would answer on the socket */
-  gst_rtsp_connection_set_http_mode (conn, TRUE);
-  gst_rtsp_connection_set_content_length_limit (conn,
-                                                GC_CONTROL_MAX_MESSAGE_SIZE);
-
-  gst_rtsp_message_new (&msg);
-  res = gst_rtsp_connection_receive_usec (conn, msg, G_USEC_PER_SEC);
-  gst_rtsp_connection_free (conn);
-
-  if (res == GST_RTSP_ESYS || res == GST_RTSP_EEOF)
-    {
-      gst_rtsp_message_free (msg);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                           "message ends early");
-      return NULL;
-    }
-  if (res != GST_RTSP_OK)
-    {
-      g_autofree gchar *why = gst_rtsp_strresult (res);
-
-      gst_rtsp_message_free (msg);
-      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                   "malformed message: %s", why);
-      return NULL;
-    }
-  if (msg->type != GST_RTSP_MESSAGE_REQUEST &&
-      msg->type != GST_RTSP_MESSAGE_RESPONSE)
-    {
-      gst_rtsp_message_free (msg);
-      g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                           "malformed message: not an RTSP request or "
-                           "response");
-      return NULL;
-    }
-  return msg;
-}
-
-static GstRTSPMessage *
-read_complete (const guint8 *data, gsize len, GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  GstRTSPMessage *msg = gc_control_message_read (data, len, &local_error);
+  msg = gc_control_frame_read (data, len, NULL, &local_error);
 
   if (msg != NULL)
     return msg;
@@ -706,49 +522,25 @@ get_field (GHashTable *params, const gchar *name, GError **error)
   return value;
 }
 
-/* checks and decodes a request from @msg. with @key set, the request must
- * carry a valid MAC over its fields and @local_address (the "address:port"
- * it was received on), a timestamp within 30 s of @now_us, and a nonce not
- * seen in @cache (nullable); failures are GC_ERROR_NOT_AUTHORIZED. without
- * a key nothing is verified: the caller decides what unsigned requests may
- * do. malformed requests are GC_ERROR_INVALID_ARGS. */
-gboolean
-gc_control_request_from_message (GstRTSPMessage   *msg,
-                                 GBytes           *key,
-                                 GcReplayCache    *cache,
-                                 gint64            now_us,
-                                 const gchar      *local_address,
-                                 GcControlRequest *out,
-                                 GError          **error)
+/* a control request is SET_PARAMETER (or GET_PARAMETER for status) on
+ * rtsp://HOST:PORT/groupcast */
+static gboolean
+check_request_line (GstRTSPMessage *msg, GstRTSPMethod *method, GError **error)
 {
-  g_autoptr (GHashTable) params = NULL;
-  GstRTSPMethod method;
   const gchar *uri = NULL;
   GstRTSPVersion version;
-  GcControlVerb verb;
-  const gchar *url, *name = NULL, *id = NULL, *ts, *nonce, *mac;
-  gint64 timestamp = 0;
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (msg != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (key == NULL || local_address != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  memset (out, 0, sizeof *out);
 
   if (gst_rtsp_message_get_type (msg) != GST_RTSP_MESSAGE_REQUEST ||
-      gst_rtsp_message_parse_request (msg, &method, &uri, &version)
-      != GST_RTSP_OK)
+      gst_rtsp_message_parse_request (msg, method, &uri, &version) != GST_RTSP_OK)
     {
       g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                            "malformed message: not a request");
       return FALSE;
     }
-  if (method != GST_RTSP_SET_PARAMETER && method != GST_RTSP_GET_PARAMETER)
+  if (*method != GST_RTSP_SET_PARAMETER && *method != GST_RTSP_GET_PARAMETER)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                   "unexpected method %s", gst_rtsp_method_as_text (method));
+                   "unexpected method %s", gst_rtsp_method_as_text (*method));
       return FALSE;
     }
   if (uri == NULL || !g_str_has_prefix (uri, "rtsp://") ||
@@ -759,26 +551,35 @@ gc_control_request_from_message (GstRTSPMessage   *msg,
                    GC_CONTROL_PATH ")");
       return FALSE;
     }
+  return TRUE;
+}
 
-  params = parse_parameters (msg, error);
-  if (params == NULL)
-    return FALSE;
-
-  verb = gc_control_verb_from_string (g_hash_table_lookup (params, P_VERB));
-  if (verb == GC_CONTROL_VERB_INVALID)
+static gboolean
+read_verb (GHashTable *params, GstRTSPMethod method, GcControlVerb *verb, GError **error)
+{
+  *verb = gc_control_verb_from_string (g_hash_table_lookup (params, P_VERB));
+  if (*verb == GC_CONTROL_VERB_INVALID)
     {
       g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                            "missing or unknown " P_VERB);
       return FALSE;
     }
-  if ((verb == GC_CONTROL_VERB_STATUS) != (method == GST_RTSP_GET_PARAMETER))
+  if ((*verb == GC_CONTROL_VERB_STATUS) != (method == GST_RTSP_GET_PARAMETER))
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "verb %s does not go with method %s",
-                   gc_control_verb_to_string (verb),
-                   gst_rtsp_method_as_text (method));
+                   gc_control_verb_to_string (*verb), gst_rtsp_method_as_text (method));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* the signed fields, each checked for what a field may hold */
+static gboolean
+read_fields (GHashTable *params, GcControlRequest *out, GError **error)
+{
+  const gchar *url, *name = NULL, *id = NULL, *ts, *nonce;
+  GError *local_error = NULL;
 
   url = get_field (params, P_URL, &local_error);
   if (local_error == NULL)
@@ -790,18 +591,13 @@ gc_control_request_from_message (GstRTSPMessage   *msg,
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  ts = g_hash_table_lookup (params, P_TIMESTAMP);
-  nonce = g_hash_table_lookup (params, P_NONCE);
-  mac = g_hash_table_lookup (params, P_MAC);
-
-  if (verb != GC_CONTROL_VERB_STATUS &&
-      (url == NULL || !g_str_has_prefix (url, "rtsp://")))
+  if (out->verb != GC_CONTROL_VERB_STATUS && (url == NULL || !g_str_has_prefix (url, "rtsp://")))
     {
-      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                   "a %s request needs an rtsp:// URL",
-                   gc_control_verb_to_string (verb));
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "a %s request needs an rtsp:// URL",
+                   gc_control_verb_to_string (out->verb));
       return FALSE;
     }
+  ts = g_hash_table_lookup (params, P_TIMESTAMP);
   if (ts != NULL)
     {
       guint64 v = 0;
@@ -812,99 +608,55 @@ gc_control_request_from_message (GstRTSPMessage   *msg,
                                "malformed message: invalid " P_TIMESTAMP);
           return FALSE;
         }
-      timestamp = (gint64) v;
+      out->timestamp_us = (gint64) v;
     }
-  if (nonce != NULL && !nonce_is_valid (nonce))
+  nonce = g_hash_table_lookup (params, P_NONCE);
+  if (nonce != NULL && !gc_control_nonce_is_valid (nonce))
     {
       g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                            "malformed message: invalid " P_NONCE);
       return FALSE;
     }
-
-  out->verb = verb;
   out->url = g_strdup (url);
   out->source_name = g_strdup (name);
   out->source_id = g_strdup (id);
-  out->timestamp_us = timestamp;
   out->nonce = g_strdup (nonce);
-
-  if (key != NULL)
-    {
-      g_autofree gchar *expected = NULL;
-      gdouble skew;
-
-      if (mac == NULL)
-        {
-          g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
-                               "request is not signed (no " P_MAC ")");
-          gc_control_request_clear (out);
-          return FALSE;
-        }
-      if (ts == NULL || nonce == NULL)
-        {
-          g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
-                               "signed request without timestamp or nonce");
-          gc_control_request_clear (out);
-          return FALSE;
-        }
-      expected = compute_mac (key, out, local_address);
-      if (!mac_equal (mac, expected))
-        {
-          g_set_error (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
-                       "wrong MAC: signed with another key, altered, or "
-                       "meant for a receiver other than %s", local_address);
-          gc_control_request_clear (out);
-          return FALSE;
-        }
-      /* in floating point: @now_us comes from the caller, and a difference
-       * of two arbitrary 64-bit values may overflow */
-      skew = ((gdouble) timestamp - (gdouble) now_us) / G_USEC_PER_SEC;
-      if (skew > GC_CONTROL_MAX_SKEW_US / G_USEC_PER_SEC ||
-          skew < -(GC_CONTROL_MAX_SKEW_US / G_USEC_PER_SEC))
-        {
-          g_set_error (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
-                       "request timestamp is %.1f s %s this receiver's clock "
-                       "(at most %d s allowed): stale, replayed, or clocks "
-                       "out of step",
-                       skew < 0 ? -skew : skew,
-                       skew < 0 ? "behind" : "ahead of",
-                       (gint) (GC_CONTROL_MAX_SKEW_US / G_USEC_PER_SEC));
-          gc_control_request_clear (out);
-          return FALSE;
-        }
-      if (cache != NULL && !gc_replay_cache_add (cache, nonce, now_us, error))
-        {
-          gc_control_request_clear (out);
-          return FALSE;
-        }
-    }
-
   return TRUE;
 }
 
+/* decodes the fields of a request from @msg, and its MAC (NULL when it
+ * carries none) into @mac; nothing is verified here (gc-control-auth.c
+ * does that). malformed requests are GC_ERROR_INVALID_ARGS. */
 gboolean
-gc_control_request_parse (const guint8     *data,
-                          gsize             len,
-                          GBytes           *key,
-                          GcReplayCache    *cache,
-                          gint64            now_us,
-                          const gchar      *local_address,
-                          GcControlRequest *out,
-                          GError          **error)
+gc_control_request_from_message (GstRTSPMessage   *msg,
+                                 GcControlRequest *out,
+                                 gchar           **mac,
+                                 GError          **error)
 {
-  GstRTSPMessage *msg;
-  gboolean ok;
+  g_autoptr (GHashTable) params = NULL;
+  GstRTSPMethod method;
+  const gchar *m;
 
+  g_return_val_if_fail (msg != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
-  memset (out, 0, sizeof *out);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  msg = read_complete (data, len, error);
-  if (msg == NULL)
+  memset (out, 0, sizeof *out);
+  if (mac != NULL)
+    *mac = NULL;
+  if (!check_request_line (msg, &method, error))
     return FALSE;
-  ok = gc_control_request_from_message (msg, key, cache, now_us,
-                                        local_address, out, error);
-  gst_rtsp_message_free (msg);
-  return ok;
+  params = parse_parameters (msg, error);
+  if (params == NULL || !read_verb (params, method, &out->verb, error)
+      || !read_fields (params, out, error))
+    {
+      gc_control_request_clear (out);
+      return FALSE;
+    }
+  m = g_hash_table_lookup (params, P_MAC);
+  if (mac != NULL)
+    *mac = g_strdup (m);
+  return TRUE;
 }
 
 gboolean
@@ -1004,7 +756,7 @@ gc_control_response_parse (const guint8      *data,
   g_return_val_if_fail (out != NULL, FALSE);
   memset (out, 0, sizeof *out);
 
-  msg = read_complete (data, len, error);
+  msg = gc_control_message_read_complete (data, len, error);
   if (msg == NULL)
     return FALSE;
   ok = gc_control_response_from_message (msg, out, error);

@@ -4,16 +4,16 @@
 #include <gio/gio.h>
 #include <gst/rtsp/gstrtspmessage.h>
 
+#include "gc-control-frame.h"
 #include "gc-error.h"
-#include "gc-replay-cache.h"
 
 G_BEGIN_DECLS
 
-/* control messages are RTSP/1.0 requests and responses with a
- * text/parameters body, as Wi-Fi Display uses; docs/protocol.md has the
- * format. the GStreamer RTSP library does the framing. */
+/* the wire format of control messages: RTSP/1.0 requests and responses
+ * with a text/parameters body, as Wi-Fi Display uses; docs/protocol.md has
+ * the format. framing is in gc-control-frame.c, signing and checking in
+ * gc-control-auth.c. */
 
-#define GC_CONTROL_MAX_MESSAGE_SIZE 8192
 #define GC_CONTROL_MAX_FIELD_LENGTH 2048
 #define GC_CONTROL_MAX_SKEW_US      (30 * G_USEC_PER_SEC)
 #define GC_CONTROL_PATH             "/groupcast"
@@ -53,26 +53,13 @@ const gchar    *gc_control_error_to_token     (GcError code);
 void            gc_control_request_clear      (GcControlRequest *req);
 void            gc_control_request_copy       (GcControlRequest       *dest,
                                                const GcControlRequest *src);
-void            gc_control_request_stamp      (GcControlRequest *req,
-                                               gint64            now_us);
-GBytes         *gc_control_request_build      (const GcControlRequest *req,
-                                               GBytes                 *key,
+GBytes         *gc_control_request_serialize  (const GcControlRequest *req,
+                                               const gchar            *mac,
                                                const gchar            *remote_address,
                                                GError                **error);
-gboolean        gc_control_request_parse      (const guint8     *data,
-                                               gsize             len,
-                                               GBytes           *key,
-                                               GcReplayCache    *cache,
-                                               gint64            now_us,
-                                               const gchar      *local_address,
-                                               GcControlRequest *out,
-                                               GError          **error);
 gboolean        gc_control_request_from_message (GstRTSPMessage   *msg,
-                                                 GBytes           *key,
-                                                 GcReplayCache    *cache,
-                                                 gint64            now_us,
-                                                 const gchar      *local_address,
                                                  GcControlRequest *out,
+                                                 gchar           **mac,
                                                  GError          **error);
 
 void            gc_control_response_clear     (GcControlResponse *resp);
@@ -92,11 +79,13 @@ gboolean        gc_control_response_from_message (GstRTSPMessage    *msg,
 gboolean        gc_control_response_to_error  (const GcControlResponse *resp,
                                                GError                 **error);
 
-GstRTSPMessage *gc_control_message_read       (const guint8 *data,
-                                               gsize         len,
-                                               GError      **error);
+GstRTSPMessage *gc_control_message_read_complete (const guint8 *data,
+                                                 gsize         len,
+                                                 GError      **error);
 gchar          *gc_control_address_to_string  (GSocketAddress *address,
                                                gboolean        with_port);
+
+gboolean        gc_control_nonce_is_valid     (const gchar *nonce);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GcControlRequest, gc_control_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GcControlResponse, gc_control_response_clear)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gc-control-server.h"
+#include "gc-control-auth.h"
 
 #include <string.h>
 
@@ -345,9 +346,9 @@ handle_message (GcControlServer *self, Conn *conn, GstRTSPMessage *msg)
       return;
     }
 
-  if (!gc_control_request_from_message (msg, self->key, self->replay_cache,
-                                        g_get_real_time (), conn->local,
-                                        &req, &error))
+  if (!gc_control_request_check_message (msg, self->key, self->replay_cache,
+                                         g_get_real_time (), conn->local,
+                                         &req, &error))
     {
       conn_refuse (conn, error);
       return;
@@ -411,7 +412,7 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   conn->len += n;
-  msg = gc_control_message_read (conn->buf, conn->len, &error);
+  msg = gc_control_frame_read (conn->buf, conn->len, NULL, &error);
   if (msg == NULL &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
     {

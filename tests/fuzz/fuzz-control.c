@@ -10,7 +10,7 @@
 #include <gst/gst.h>
 #include <string.h>
 
-#include "gc-control-message.h"
+#include "gc-control-auth.h"
 
 /* the same parameters as the corpus test in gc-control-message-test.c */
 #define FUZZ_KEY     "groupcast-fuzz-site-key"
