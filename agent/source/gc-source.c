@@ -11,14 +11,11 @@
 
 #include "gc-source.h"
 #include "gc-error.h"
-#include "gc-ntp.h"
 #include "gc-rate.h"
+#include "gc-source-media.h"
 
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
-#include <gst/video/video.h>
-#include <gst/rtp/rtp.h>
-#include <sys/socket.h>
 
 GST_DEBUG_CATEGORY_STATIC (gc_source_debug);
 #define GST_CAT_DEFAULT gc_source_debug
@@ -39,13 +36,11 @@ struct _GcSource
 
   GstRTSPServer *server;
   GstRTSPMediaFactory *factory;
-  GstRTSPMedia *media;        /* kept prepared while serving */
+  GcSourceMedia *media;       /* kept prepared while serving */
   GTask *starting;            /* a start under way */
   guint server_source_id;
   guint pool_source_id;
   guint stats_id;
-  GstElement *mcast_rtp_sink;
-  GstElement *payloader;
 
   GcMemberTable *members;
 
@@ -89,125 +84,6 @@ update_state (GcSource *self)
   self->state = state;
   g_info ("source state: %s", gc_source_state_to_string (state));
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
-}
-
-/* ---- media hooks (streaming threads) ------------------------------------ */
-
-static GstPadProbeReturn
-stamp_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-
-  /* wall clock in NTP epoch: receivers on NTP-synced hosts compare it with
-   * their own clock when the frame is decoded */
-  buf = gst_buffer_make_writable (buf);
-  gst_buffer_add_reference_timestamp_meta (buf, gc_ntp_reference_caps (), gc_ntp_now_ns (),
-                                           GST_CLOCK_TIME_NONE);
-  GST_PAD_PROBE_INFO_DATA (info) = buf;
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-drop_own_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  /* a server in PLAY mode never needs RTP from the group: what arrives is
-   * its own stream, looped back */
-  return GST_PAD_PROBE_DROP;
-}
-
-static GstPadProbeReturn
-drop_sender_reports (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  guint8 head[2];
-
-  /* members send receiver reports; a sender report here is our own,
-   * looped back, and our session would take it for an SSRC collision */
-  if (gst_buffer_extract (buf, 0, head, 2) == 2 && head[1] == 200)
-    return GST_PAD_PROBE_DROP;
-  return GST_PAD_PROBE_OK;
-}
-
-/* gst-rtsp-server's multicast udpsrc gets the group's socket, not an
- * address: it is recognised by the socket's port */
-static void
-hook_udpsrc (GcSource *self, GstElement *element)
-{
-  g_autofree gchar *addr = NULL;
-  g_autoptr (GInetAddress) ia = NULL;
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
-  g_autoptr (GSocket) sock = NULL;
-  g_autoptr (GSocketAddress) local = NULL;
-  gint port = 0;
-
-  g_object_get (element, "address", &addr, "port", &port, "socket", &sock, NULL);
-  local = sock != NULL ? g_socket_get_local_address (sock, NULL) : NULL;
-  if (local != NULL)
-    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-  ia = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
-  if (pad == NULL || (port != self->config->rtp_port && port != self->config->rtp_port + 1)
-      || (sock == NULL && (ia == NULL || !g_inet_address_get_is_multicast (ia))))
-    return;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-                     port == self->config->rtp_port ? drop_own_rtp : drop_sender_reports,
-                     NULL, NULL);
-}
-
-static void
-on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSource *self)
-{
-  GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
-  const gchar *name = f != NULL ? GST_OBJECT_NAME (f) : "";
-  gboolean auto_mc = FALSE, sync = FALSE;
-
-  /* sender reports once a second too: receivers' jitter and RTT stay fresh */
-  if (g_str_equal (name, "rtpsession"))
-    g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
-  if (g_str_equal (name, "udpsrc"))
-    hook_udpsrc (self, element);
-  if (!g_str_equal (name, "multiudpsink"))
-    return;
-  g_object_get (element, "auto-multicast", &auto_mc, "sync", &sync, NULL);
-  if (!auto_mc)
-    return;
-  /* gst-rtsp-server 1.22 turns multicast loopback off; a receiver on this
-   * host needs it on. multiudpsink applies it when the group is added. what
-   * loops back to the server itself is dropped above */
-  g_object_set (element, "loop", TRUE, NULL);
-  if (self->config->interface != NULL)
-    g_object_set (element, "multicast-iface", self->config->interface, NULL);
-  if (sync && self->mcast_rtp_sink == NULL)
-    self->mcast_rtp_sink = gst_object_ref (element);
-}
-
-static void
-on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSource *self)
-{
-  g_autoptr (GstElement) top = gst_rtsp_media_get_element (media);
-  g_autoptr (GstElement) capture = gst_bin_get_by_name (GST_BIN (top), "gccapture");
-  g_autoptr (GstElement) pay = gst_bin_get_by_name (GST_BIN (top), "pay0");
-  g_autoptr (GstRTPHeaderExtension) ext = NULL;
-
-  GST_DEBUG_OBJECT (media, "configuring media");
-  /* stamp capture time on every frame for the NTP-64 header extension */
-  if (capture != NULL)
-    {
-      g_autoptr (GstPad) pad = gst_element_get_static_pad (capture, "src");
-
-      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_capture_time, NULL, NULL);
-    }
-  /* the payloader writes it as RFC 6051 ntp-64 and lists it in the SDP
-   * (extmap) */
-  ext = gst_rtp_header_extension_create_from_uri ("urn:ietf:params:rtp-hdrext:ntp-64");
-  if (ext != NULL && pay != NULL)
-    {
-      gst_rtp_header_extension_set_id (ext, 1);
-      /* h264 depayloaders read extensions from a frame's last packet, so
-       * every packet carries the stamp (12 bytes; about 1 % at 1400 MTU) */
-      g_object_set (ext, "every-packet", TRUE, NULL);
-      g_signal_emit_by_name (pay, "add-extension", ext);
-    }
-  g_set_object (&self->payloader, pay);
 }
 
 /* ---- RTSP clients (main loop) ------------------------------------------- */
@@ -284,14 +160,11 @@ on_ssrc_active (GObject *session, GObject *src, GcSource *self)
 static void
 read_member_reports (GcSource *self)
 {
-  GstRTSPStream *stream;
   g_autoptr (GObject) session = NULL;
   g_autoptr (GstStructure) stats = NULL;
 
-  if (self->media == NULL || gst_rtsp_media_n_streams (self->media) < 1)
-    return;
-  stream = gst_rtsp_media_get_stream (self->media, 0);
-  session = gst_rtsp_stream_get_rtpsession (stream);
+  if (self->media != NULL)
+    session = gc_source_media_dup_rtpsession (self->media);
   if (session == NULL)
     return;
   if (g_object_get_data (session, "gc-watched") == NULL)
@@ -306,15 +179,10 @@ read_member_reports (GcSource *self)
 static void
 read_send_counters (GcSource *self, gint64 now)
 {
-  GstStructure *s = NULL;
   guint64 p = 0, b = 0;
 
   /* what really went on the wire to the group */
-  if (self->mcast_rtp_sink != NULL && self->group != NULL)
-    g_signal_emit_by_name (self->mcast_rtp_sink, "get-stats", self->group,
-                           (gint) self->config->rtp_port, &s);
-  if (s != NULL && gst_structure_get_uint64 (s, "packets-sent", &p)
-      && gst_structure_get_uint64 (s, "bytes-sent", &b))
+  if (self->media != NULL && gc_source_media_read_sent (self->media, &p, &b))
     {
       /* counters restart when the group is re-added; keep ours monotonic */
       if (b >= self->last_bytes)
@@ -326,7 +194,6 @@ read_send_counters (GcSource *self, gint64 now)
         self->bytes_sent += b;
       self->last_bytes = b;
     }
-  g_clear_pointer (&s, gst_structure_free);
   gc_rate_update (&self->bit_rate, self->bytes_sent, now);
   gc_rate_update (&self->packet_rate, self->packets_sent, now);
 }
@@ -398,37 +265,6 @@ gc_source_set_group (GcSource *self, const gchar *group, GError **error)
   return TRUE;
 }
 
-static void
-share_group_sockets (GcSource *self)
-{
-  GstRTSPStream *stream = gst_rtsp_media_get_stream (self->media, 0);
-  GstRTSPTransport *ct = NULL;
-  g_autoptr (GSocket) rtp = NULL;
-  g_autoptr (GSocket) rtcp = NULL;
-
-  /* gst-rtsp-server binds the group's ports at the first SETUP without
-   * SO_REUSEADDR, and answers before we could touch them; a receiver on
-   * this host binds the same ports and would fail. so allocate them now,
-   * from our pool, and mark them shared: linux checks the flag on the bound
-   * socket when the second one binds */
-  if (stream == NULL || gst_rtsp_transport_new (&ct) != GST_RTSP_OK)
-    return;
-  ct->lower_transport = GST_RTSP_LOWER_TRANS_UDP_MCAST;
-  if (gst_rtsp_stream_allocate_udp_sockets (stream, G_SOCKET_FAMILY_IPV4, ct, FALSE))
-    {
-      rtp = gst_rtsp_stream_get_rtp_multicast_socket (stream, G_SOCKET_FAMILY_IPV4);
-      rtcp = gst_rtsp_stream_get_rtcp_multicast_socket (stream, G_SOCKET_FAMILY_IPV4);
-      if (rtp != NULL)
-        g_socket_set_option (rtp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
-      if (rtcp != NULL)
-        g_socket_set_option (rtcp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
-    }
-  else
-    g_warning ("cannot reserve group %s ports %u-%u", self->group, self->config->rtp_port,
-               self->config->rtp_port + 1);
-  gst_rtsp_transport_free (ct);
-}
-
 static gboolean
 cleanup_sessions (gpointer data)
 {
@@ -482,42 +318,9 @@ make_server (GcSource *self, const gchar *launch, GError **error)
       return FALSE;
     }
   gst_rtsp_media_factory_set_address_pool (self->factory, pool);
-  g_signal_connect_object (self->factory, "media-configure",
-                           G_CALLBACK (on_media_configure), self, 0);
   mounts = gst_rtsp_server_get_mount_points (self->server);
   gst_rtsp_mount_points_add_factory (mounts, c->mount, g_object_ref (self->factory));
   return TRUE;
-}
-
-/* the factory caches shared media by URL, so the clients get the media
- * made here; preparing it ourselves keeps the encoder running between
- * viewers, and a joiner's forced key frame comes within a frame */
-static GstRTSPMedia *
-construct_media (GcSource *self, GError **error)
-{
-  g_autoptr (GstRTSPUrl) url = NULL;
-  g_autoptr (GstElement) top = NULL;
-  GstRTSPMedia *media;
-  GstObject *pipeline;
-
-  if (gst_rtsp_url_parse (self->url, &url) != GST_RTSP_OK)
-    {
-      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot parse own URL %s", self->url);
-      return NULL;
-    }
-  media = gst_rtsp_media_factory_construct (self->factory, url);
-  if (media == NULL)
-    {
-      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the media pipeline");
-      return NULL;
-    }
-  /* the launch bin now sits in the media's pipeline, where gst-rtsp-server
-   * adds rtpbin and the UDP elements later; watch for the multicast ones */
-  top = gst_rtsp_media_get_element (media);
-  pipeline = GST_OBJECT_PARENT (top);
-  g_signal_connect_object (pipeline != NULL ? (gpointer) pipeline : (gpointer) top,
-                           "deep-element-added", G_CALLBACK (on_deep_element_added), self, 0);
-  return media;
 }
 
 /* ---- start: encoder and launch, then the media prepared, off the loop ----- */
@@ -527,8 +330,7 @@ typedef struct
   gchar *encoder;          /* in: chosen already, or NULL */
   GcConfig *config;        /* in (borrowed from the source, which the task holds) */
   gchar *launch;           /* out of the first step */
-  GstRTSPMedia *media;     /* the second step's */
-  GstRTSPThread *thread;
+  GcSourceMedia *media;    /* the second step's */
 } StartData;
 
 static void
@@ -555,20 +357,6 @@ choose_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
-}
-
-static void
-prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  StartData *d = data;
-
-  /* waits until the media prerolled, on the media's own bus thread */
-  if (gst_rtsp_media_prepare (d->media, d->thread))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_new_error (task, GC_ERROR, GC_ERROR_STREAM,
-                             "the media pipeline did not start (capture '%s', encoder %s)",
-                             d->config->capture, d->encoder);
 }
 
 /* the start that is under way ends (a step failed, or Stop came) */
@@ -622,23 +410,20 @@ start_serving (GcSource *self, GTask *task)
 static void
 prepared (GObject *object, GAsyncResult *res, gpointer data)
 {
-  GcSource *self = GC_SOURCE (object);
   GTask *task = data;
+  GcSource *self = g_task_get_source_object (task);
   StartData *d = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
+  if (!gc_source_media_prepare_finish (GC_SOURCE_MEDIA (object), res, &error))
     {
+      g_prefix_error (&error, "capture '%s', encoder %s: ", self->config->capture, d->encoder);
       start_fail (self, task, error);
       return;
     }
   if (start_was_stopped (self, task))
-    {
-      gst_rtsp_media_unprepare (d->media);
-      return;
-    }
+    return;
   self->media = g_steal_pointer (&d->media);
-  share_group_sockets (self);
   start_serving (self, task);
 }
 
@@ -649,7 +434,7 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
   GTask *task = data;
   StartData *d = g_task_get_task_data (task);
   g_autoptr (GstRTSPThreadPool) pool = NULL;
-  g_autoptr (GTask) step = NULL;
+  GstRTSPThread *thread;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (res), &error))
@@ -661,7 +446,10 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
     return;
   if (self->encoder == NULL)
     self->encoder = g_strdup (d->encoder);
-  if (!make_server (self, d->launch, &error) || (d->media = construct_media (self, &error)) == NULL)
+  if (!make_server (self, d->launch, &error)
+      || (d->media = gc_source_media_new (self->factory, self->url, self->group,
+                                          self->config->rtp_port, self->config->interface,
+                                          &error)) == NULL)
     {
       start_fail (self, task, error);
       return;
@@ -669,16 +457,14 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
   /* the media's bus runs in a thread of the server's pool, which prepare
    * waits on */
   pool = gst_rtsp_server_get_thread_pool (self->server);
-  d->thread = gst_rtsp_thread_pool_get_thread (pool, GST_RTSP_THREAD_TYPE_MEDIA, NULL);
-  if (d->thread == NULL)
+  thread = gst_rtsp_thread_pool_get_thread (pool, GST_RTSP_THREAD_TYPE_MEDIA, NULL);
+  if (thread == NULL)
     {
       start_fail (self, task, g_error_new (GC_ERROR, GC_ERROR_FAILED,
                                            "no thread for the media pipeline"));
       return;
     }
-  step = g_task_new (self, NULL, prepared, task);
-  g_task_set_task_data (step, d, NULL);
-  g_task_run_in_thread (step, prepare_thread);
+  gc_source_media_prepare_async (d->media, thread, prepared, task);
 }
 
 /* starts serving: picks the encoder (once), builds and prepares the media
@@ -757,12 +543,8 @@ gc_source_stop (GcSource *self)
     }
   gc_member_table_clear (self->members, "stopped");
   if (self->media != NULL)
-    {
-      gst_rtsp_media_unprepare (self->media);
-      g_clear_object (&self->media);
-    }
-  g_clear_object (&self->mcast_rtp_sink);
-  g_clear_object (&self->payloader);
+    gc_source_media_unprepare (self->media);
+  g_clear_object (&self->media);
   g_clear_handle_id (&self->server_source_id, g_source_remove);
   g_clear_object (&self->factory);
   g_clear_object (&self->server);
@@ -773,8 +555,6 @@ gc_source_stop (GcSource *self)
 gboolean
 gc_source_force_key_frame (GcSource *self, GError **error)
 {
-  g_autoptr (GstPad) pad = NULL;
-
   g_return_val_if_fail (GC_IS_SOURCE (self), FALSE);
 
   if (self->media == NULL)
@@ -783,13 +563,7 @@ gc_source_force_key_frame (GcSource *self, GError **error)
                            "the source is stopped; call Start first");
       return FALSE;
     }
-  if (self->payloader == NULL)
-    return TRUE;
-  /* upstream from the payloader to the encoder */
-  pad = gst_element_get_static_pad (self->payloader, "src");
-  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-                                                                       TRUE, 0));
-  GST_DEBUG ("forced a key frame");
+  gc_source_media_force_key_frame (self->media);
   return TRUE;
 }
 

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcSource"
+
+#include "config.h"
+
+#include "gc-source-media.h"
+#include "gc-error.h"
+#include "gc-ntp.h"
+
+#include <gst/gst.h>
+#include <gst/rtp/rtp.h>
+#include <gst/video/video.h>
+#include <sys/socket.h>
+
+GST_DEBUG_CATEGORY_STATIC (gc_source_media_debug);
+#define GST_CAT_DEFAULT gc_source_media_debug
+
+struct _GcSourceMedia
+{
+  GObject parent_instance;
+
+  gchar *group;
+  guint16 rtp_port;
+  gchar *interface;
+  GstRTSPMedia *media;
+  gboolean prepared;
+  GMutex lock;                /* the two below are set from streaming threads */
+  GstElement *mcast_rtp_sink; /* the RTP multiudpsink of the group */
+  GstElement *payloader;
+};
+
+G_DEFINE_FINAL_TYPE (GcSourceMedia, gc_source_media, G_TYPE_OBJECT)
+
+/* ---- hooks (streaming threads) -------------------------------------------- */
+
+static GstPadProbeReturn
+stamp_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  /* wall clock in NTP epoch: receivers on NTP-synced hosts compare it with
+   * their own clock when the frame is decoded */
+  buf = gst_buffer_make_writable (buf);
+  gst_buffer_add_reference_timestamp_meta (buf, gc_ntp_reference_caps (), gc_ntp_now_ns (),
+                                           GST_CLOCK_TIME_NONE);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+drop_own_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  /* a server in PLAY mode never needs RTP from the group: what arrives is
+   * its own stream, looped back */
+  return GST_PAD_PROBE_DROP;
+}
+
+static GstPadProbeReturn
+drop_sender_reports (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint8 head[2];
+
+  /* members send receiver reports; a sender report here is our own,
+   * looped back, and our session would take it for an SSRC collision */
+  if (gst_buffer_extract (buf, 0, head, 2) == 2 && head[1] == 200)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
+/* gst-rtsp-server's multicast udpsrc gets the group's socket, not an
+ * address: it is recognised by the socket's port */
+static void
+hook_udpsrc (GcSourceMedia *self, GstElement *element)
+{
+  g_autofree gchar *addr = NULL;
+  g_autoptr (GInetAddress) ia = NULL;
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
+  g_autoptr (GSocket) sock = NULL;
+  g_autoptr (GSocketAddress) local = NULL;
+  gint port = 0;
+
+  g_object_get (element, "address", &addr, "port", &port, "socket", &sock, NULL);
+  local = sock != NULL ? g_socket_get_local_address (sock, NULL) : NULL;
+  if (local != NULL)
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  ia = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
+  if (pad == NULL || (port != self->rtp_port && port != self->rtp_port + 1)
+      || (sock == NULL && (ia == NULL || !g_inet_address_get_is_multicast (ia))))
+    return;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+                     port == self->rtp_port ? drop_own_rtp : drop_sender_reports,
+                     NULL, NULL);
+}
+
+static void
+on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMedia *self)
+{
+  GstElementFactory *f = gst_element_get_factory (element); /* transfer none */
+  const gchar *name = f != NULL ? GST_OBJECT_NAME (f) : "";
+  gboolean auto_mc = FALSE, sync = FALSE;
+
+  /* sender reports once a second too: receivers' jitter and RTT stay fresh */
+  if (g_str_equal (name, "rtpsession"))
+    g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
+  if (g_str_equal (name, "udpsrc"))
+    hook_udpsrc (self, element);
+  if (!g_str_equal (name, "multiudpsink"))
+    return;
+  g_object_get (element, "auto-multicast", &auto_mc, "sync", &sync, NULL);
+  if (!auto_mc)
+    return;
+  /* gst-rtsp-server 1.22 turns multicast loopback off; a receiver on this
+   * host needs it on. multiudpsink applies it when the group is added. what
+   * loops back to the server itself is dropped above */
+  g_object_set (element, "loop", TRUE, NULL);
+  if (self->interface != NULL)
+    g_object_set (element, "multicast-iface", self->interface, NULL);
+  g_mutex_lock (&self->lock);
+  if (sync && self->mcast_rtp_sink == NULL)
+    self->mcast_rtp_sink = gst_object_ref (element);
+  g_mutex_unlock (&self->lock);
+}
+
+/* the factory made the media: hooks on the capture and the payloader */
+static void
+on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceMedia *self)
+{
+  g_autoptr (GstElement) top = gst_rtsp_media_get_element (media);
+  g_autoptr (GstElement) capture = gst_bin_get_by_name (GST_BIN (top), "gccapture");
+  g_autoptr (GstElement) pay = gst_bin_get_by_name (GST_BIN (top), "pay0");
+  g_autoptr (GstRTPHeaderExtension) ext = NULL;
+
+  GST_DEBUG_OBJECT (media, "configuring media");
+  /* stamp capture time on every frame for the NTP-64 header extension */
+  if (capture != NULL)
+    {
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (capture, "src");
+
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_capture_time, NULL, NULL);
+    }
+  /* the payloader writes it as RFC 6051 ntp-64 and lists it in the SDP
+   * (extmap) */
+  ext = gst_rtp_header_extension_create_from_uri ("urn:ietf:params:rtp-hdrext:ntp-64");
+  if (ext != NULL && pay != NULL)
+    {
+      gst_rtp_header_extension_set_id (ext, 1);
+      /* h264 depayloaders read extensions from a frame's last packet, so
+       * every packet carries the stamp (12 bytes; about 1 % at 1400 MTU) */
+      g_object_set (ext, "every-packet", TRUE, NULL);
+      g_signal_emit_by_name (pay, "add-extension", ext);
+    }
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->payloader, pay);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+share_group_sockets (GcSourceMedia *self)
+{
+  GstRTSPStream *stream = gst_rtsp_media_get_stream (self->media, 0);
+  GstRTSPTransport *ct = NULL;
+  g_autoptr (GSocket) rtp = NULL;
+  g_autoptr (GSocket) rtcp = NULL;
+
+  /* gst-rtsp-server binds the group's ports at the first SETUP without
+   * SO_REUSEADDR, and answers before we could touch them; a receiver on
+   * this host binds the same ports and would fail. so allocate them now,
+   * from our pool, and mark them shared: linux checks the flag on the bound
+   * socket when the second one binds */
+  if (stream == NULL || gst_rtsp_transport_new (&ct) != GST_RTSP_OK)
+    return;
+  ct->lower_transport = GST_RTSP_LOWER_TRANS_UDP_MCAST;
+  if (gst_rtsp_stream_allocate_udp_sockets (stream, G_SOCKET_FAMILY_IPV4, ct, FALSE))
+    {
+      rtp = gst_rtsp_stream_get_rtp_multicast_socket (stream, G_SOCKET_FAMILY_IPV4);
+      rtcp = gst_rtsp_stream_get_rtcp_multicast_socket (stream, G_SOCKET_FAMILY_IPV4);
+      if (rtp != NULL)
+        g_socket_set_option (rtp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+      if (rtcp != NULL)
+        g_socket_set_option (rtcp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+    }
+  else
+    g_warning ("cannot reserve group %s ports %u-%u", self->group, self->rtp_port,
+               self->rtp_port + 1);
+  gst_rtsp_transport_free (ct);
+}
+
+
+/* ---- life cycle ----------------------------------------------------------- */
+
+/* the factory caches shared media by URL, so the clients get the media
+ * made here; preparing it ourselves keeps the encoder running between
+ * viewers, and a joiner's forced key frame comes within a frame */
+GcSourceMedia *
+gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar *group,
+                     guint16 rtp_port, const gchar *interface, GError **error)
+{
+  g_autoptr (GcSourceMedia) self = g_object_new (GC_TYPE_SOURCE_MEDIA, NULL);
+  g_autoptr (GstRTSPUrl) u = NULL;
+  g_autoptr (GstElement) top = NULL;
+  GstObject *pipeline;
+  gulong id;
+
+  g_return_val_if_fail (GST_IS_RTSP_MEDIA_FACTORY (factory), NULL);
+
+  self->group = g_strdup (group);
+  self->rtp_port = rtp_port;
+  self->interface = g_strdup (interface);
+  if (gst_rtsp_url_parse (url, &u) != GST_RTSP_OK)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot parse own URL %s", url);
+      return NULL;
+    }
+  id = g_signal_connect (factory, "media-configure", G_CALLBACK (on_media_configure), self);
+  self->media = gst_rtsp_media_factory_construct (factory, u);
+  g_signal_handler_disconnect (factory, id);
+  if (self->media == NULL)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the media pipeline");
+      return NULL;
+    }
+  /* the launch bin now sits in the media's pipeline, where gst-rtsp-server
+   * adds rtpbin and the UDP elements later; watch for the multicast ones */
+  top = gst_rtsp_media_get_element (self->media);
+  pipeline = GST_OBJECT_PARENT (top);
+  g_signal_connect_object (pipeline != NULL ? (gpointer) pipeline : (gpointer) top,
+                           "deep-element-added", G_CALLBACK (on_deep_element_added), self, 0);
+  return g_steal_pointer (&self);
+}
+
+static void
+prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GcSourceMedia *self = source;
+
+  /* waits until the media prerolled, on the media's own bus thread */
+  if (gst_rtsp_media_prepare (self->media, data))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, GC_ERROR, GC_ERROR_STREAM, "the media pipeline did not start");
+}
+
+/* prepares the media in a worker thread, its bus on @thread (taken) */
+void
+gc_source_media_prepare_async (GcSourceMedia *self, GstRTSPThread *thread,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_return_if_fail (GC_IS_SOURCE_MEDIA (self));
+
+  g_task_set_source_tag (task, gc_source_media_prepare_async);
+  g_task_set_task_data (task, thread, NULL);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+gboolean
+gc_source_media_prepare_finish (GcSourceMedia *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  self->prepared = TRUE;
+  share_group_sockets (self);
+  return TRUE;
+}
+
+void
+gc_source_media_unprepare (GcSourceMedia *self)
+{
+  g_return_if_fail (GC_IS_SOURCE_MEDIA (self));
+
+  if (self->prepared)
+    gst_rtsp_media_unprepare (self->media);
+  self->prepared = FALSE;
+}
+
+/* asks the encoder for an IDR with SPS/PPS now */
+void
+gc_source_media_force_key_frame (GcSourceMedia *self)
+{
+  g_autoptr (GstElement) pay = NULL;
+  g_autoptr (GstPad) pad = NULL;
+
+  g_return_if_fail (GC_IS_SOURCE_MEDIA (self));
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&pay, self->payloader);
+  g_mutex_unlock (&self->lock);
+  if (pay == NULL)
+    return;
+  /* upstream from the payloader to the encoder */
+  pad = gst_element_get_static_pad (pay, "src");
+  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                       TRUE, 0));
+  GST_DEBUG ("forced a key frame");
+}
+
+/* what went on the wire to the group since its sink was set up */
+gboolean
+gc_source_media_read_sent (GcSourceMedia *self, guint64 *packets, guint64 *bytes)
+{
+  g_autoptr (GstElement) sink = NULL;
+  GstStructure *s = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GC_IS_SOURCE_MEDIA (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&sink, self->mcast_rtp_sink);
+  g_mutex_unlock (&self->lock);
+  if (sink == NULL)
+    return FALSE;
+  g_signal_emit_by_name (sink, "get-stats", self->group, (gint) self->rtp_port, &s);
+  ok = s != NULL && gst_structure_get_uint64 (s, "packets-sent", packets)
+       && gst_structure_get_uint64 (s, "bytes-sent", bytes);
+  g_clear_pointer (&s, gst_structure_free);
+  return ok;
+}
+
+/* the video stream's rtpsession, for the members' receiver reports */
+GObject *
+gc_source_media_dup_rtpsession (GcSourceMedia *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_MEDIA (self), NULL);
+
+  if (!self->prepared || gst_rtsp_media_n_streams (self->media) < 1)
+    return NULL;
+  return gst_rtsp_stream_get_rtpsession (gst_rtsp_media_get_stream (self->media, 0));
+}
+
+static void
+gc_source_media_dispose (GObject *object)
+{
+  GcSourceMedia *self = GC_SOURCE_MEDIA (object);
+
+  if (self->media != NULL)
+    gc_source_media_unprepare (self);
+  g_clear_object (&self->media);
+  g_clear_object (&self->mcast_rtp_sink);
+  g_clear_object (&self->payloader);
+  G_OBJECT_CLASS (gc_source_media_parent_class)->dispose (object);
+}
+
+static void
+gc_source_media_finalize (GObject *object)
+{
+  GcSourceMedia *self = GC_SOURCE_MEDIA (object);
+
+  g_mutex_clear (&self->lock);
+  g_free (self->group);
+  g_free (self->interface);
+  G_OBJECT_CLASS (gc_source_media_parent_class)->finalize (object);
+}
+
+static void
+gc_source_media_class_init (GcSourceMediaClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_source_media_dispose;
+  object_class->finalize = gc_source_media_finalize;
+  GST_DEBUG_CATEGORY_INIT (gc_source_media_debug, "gcsource", 0, "Groupcast source");
+}
+
+static void
+gc_source_media_init (GcSourceMedia *self)
+{
+  g_mutex_init (&self->lock);
+}
