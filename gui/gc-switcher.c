@@ -18,6 +18,8 @@ struct _GcSwitcher
   GObject parent_instance;
 
   GcDBusSource1 *source;
+  GcPeerList *followed;   /* its items get every result, whoever switched */
+  gulong followed_id;
 };
 
 G_DEFINE_FINAL_TYPE (GcSwitcher, gc_switcher, G_TYPE_OBJECT)
@@ -162,6 +164,36 @@ gc_switcher_new (GcDBusSource1 *source)
   return g_object_new (GC_TYPE_SWITCHER, "source", source, NULL);
 }
 
+static void
+on_any_switch_finished (GcDBusSource1 *source,
+                        const gchar   *id,
+                        gboolean       ok,
+                        const gchar   *message,
+                        gdouble        ms,
+                        GcSwitcher    *self)
+{
+  GcPeerItem *item = gc_peer_list_find (self->followed, id);
+
+  if (item != NULL)
+    gc_peer_item_set_switch_result (item, ok, message, ms);
+}
+
+/* results of switches this source runs for anyone (a script on the
+ * source, another panel) reach the items of @peers too */
+void
+gc_switcher_follow (GcSwitcher *self,
+                    GcPeerList *peers)
+{
+  g_return_if_fail (GC_IS_SWITCHER (self));
+  g_return_if_fail (peers == NULL || GC_IS_PEER_LIST (peers));
+
+  g_clear_signal_handler (&self->followed_id, self->source);
+  g_set_object (&self->followed, peers);
+  if (peers != NULL)
+    self->followed_id = g_signal_connect (self->source, "switch-finished",
+                                          G_CALLBACK (on_any_switch_finished), self);
+}
+
 GcDBusSource1 *
 gc_switcher_get_source (GcSwitcher *self)
 {
@@ -242,6 +274,8 @@ gc_switcher_finalize (GObject *object)
 {
   GcSwitcher *self = GC_SWITCHER (object);
 
+  g_clear_signal_handler (&self->followed_id, self->source);
+  g_clear_object (&self->followed);
   g_clear_object (&self->source);
   G_OBJECT_CLASS (gc_switcher_parent_class)->finalize (object);
 }

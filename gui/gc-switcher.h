@@ -5,6 +5,7 @@
 
 #include "gc-dbus-generated.h"
 #include "gc-peer-item.h"
+#include "gc-peer-list.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,8 @@ G_DECLARE_FINAL_TYPE (GcSwitcher, gc_switcher, GC, SWITCHER, GObject)
 
 GcSwitcher    *gc_switcher_new        (GcDBusSource1      *source);
 GcDBusSource1 *gc_switcher_get_source (GcSwitcher         *self);
+void           gc_switcher_follow     (GcSwitcher         *self,
+                                       GcPeerList         *peers);
 void           gc_switcher_run_async  (GcSwitcher         *self,
                                        GPtrArray          *items,
                                        gboolean            release,

@@ -268,6 +268,7 @@ update_objects (GcWindow *self)
     {
       g_clear_object (&self->switcher);
       self->switcher = gc_switcher_new (source);
+      gc_switcher_follow (self->switcher, self->peers);
     }
   gc_source_view_set_source (self->source_view, source);
   gc_receiver_view_set_receiver (self->receiver_view, receiver);

@@ -755,6 +755,42 @@ test_switcher_cancelled (void)
   settle ();
 }
 
+static gboolean
+followed_finished (gpointer user_data)
+{
+  return gc_peer_item_get_switch_state (user_data) != GC_SWITCH_STATE_NONE;
+}
+
+/* a switch somebody else ran (a script on the source): its results still
+ * reach the rows of the panel's list */
+static void
+test_switcher_follow (void)
+{
+  g_autoptr (FakeSource) fake = fake_source_new ();
+  g_autoptr (GcSwitcher) switcher = gc_switcher_new (fake->proxy);
+  g_autoptr (GcPeerList) list = gc_peer_list_new ();
+  g_autoptr (GcDBusPeer1) lobby = export_peer (fake->bus, "a1", "Lobby", "10.0.0.2", "receiver");
+  GcPeerItem *row;
+
+  settle ();
+  gc_peer_list_set_manager (list, fake->bus->manager);
+  row = gc_peer_list_find (list, "a1");
+  g_assert_nonnull (row);
+  gc_switcher_follow (switcher, list);
+  gc_dbus_source1_emit_switch_finished (fake->skeleton, "a1", TRUE, "playing", 37);
+  g_assert_true (wait_until (followed_finished, row));
+  g_assert_cmpint (gc_peer_item_get_switch_state (row), ==, GC_SWITCH_STATE_OK);
+  g_assert_cmpstr (gc_peer_item_get_result (row), ==, "First frame in 37 ms");
+  /* a receiver the list does not have is no one's business */
+  gc_dbus_source1_emit_switch_finished (fake->skeleton, "zz", FALSE, "unreachable", 0);
+  settle ();
+  gc_switcher_follow (switcher, NULL);
+  gc_dbus_source1_emit_switch_finished (fake->skeleton, "a1", FALSE, "refused: no", 0);
+  settle ();
+  g_assert_cmpint (gc_peer_item_get_switch_state (row), ==, GC_SWITCH_STATE_OK);
+  gc_peer_list_set_manager (list, NULL);
+}
+
 /* ---- histories fed from the agent's PropertiesChanged ---- */
 
 typedef struct
@@ -935,6 +971,7 @@ main (int   argc,
   g_test_add_func ("/groupcast/panel-model/switcher/failed-call", test_switcher_failed_call);
   g_test_add_func ("/groupcast/panel-model/switcher/release", test_switcher_release);
   g_test_add_func ("/groupcast/panel-model/switcher/cancelled", test_switcher_cancelled);
+  g_test_add_func ("/groupcast/panel-model/switcher/follow", test_switcher_follow);
   g_test_add_func ("/groupcast/panel-model/source-monitor", test_source_monitor);
   g_test_add_func ("/groupcast/panel-model/receiver-monitor", test_receiver_monitor);
   g_test_add_func ("/groupcast/panel-model/bus-setting", test_bus_setting);
