@@ -211,12 +211,64 @@ fail (GError **error, gint code, const gchar *msg)
   return FALSE;
 }
 
+/* the type-length-value fields between the header and the MAC */
+static gboolean
+parse_fields (const guint8 *data, gsize body_end, GcAnnouncement *a, GError **error)
+{
+  for (gsize pos = GC_BEACON_HEADER_SIZE; pos < body_end;)
+    {
+      guint8 type, vlen;
+      gchar **field = NULL;
+      gsize max = 0;
+
+      if (body_end - pos < 2)
+        return fail (error, GC_ERROR_INVALID_ARGS, "truncated field header");
+      type = data[pos];
+      vlen = data[pos + 1];
+      pos += 2;
+      if (body_end - pos < vlen)
+        return fail (error, GC_ERROR_INVALID_ARGS, "truncated field");
+      switch (type)
+        {
+        case TLV_NAME:
+          field = &a->name;
+          max = GC_BEACON_MAX_NAME;
+          break;
+        case TLV_URL:
+          field = &a->url;
+          max = GC_BEACON_MAX_URL;
+          break;
+        case TLV_GROUP:
+          field = &a->group;
+          max = GC_BEACON_MAX_GROUP;
+          break;
+        case TLV_CURRENT_SOURCE:
+          field = &a->current_source;
+          max = GC_BEACON_MAX_URL;
+          break;
+        default:
+          /* a newer agent's field: skipped, its length is known */
+          break;
+        }
+      if (field != NULL)
+        {
+          if (*field != NULL)
+            return fail (error, GC_ERROR_INVALID_ARGS, "field repeated");
+          if (!gc_beacon_string_is_valid ((const gchar *) data + pos, vlen, max))
+            return fail (error, GC_ERROR_INVALID_ARGS, "field is not valid text");
+          *field = g_strndup ((const gchar *) data + pos, vlen);
+        }
+      pos += vlen;
+    }
+  return TRUE;
+}
+
 gboolean
 gc_beacon_parse_full (const guint8 *data, gsize len, GBytes *key, GcAnnouncement *out,
                       gint64 *timestamp_us, guint *flags, GError **error)
 {
   g_auto (GcAnnouncement) a = { 0 };
-  gsize body_end, pos;
+  gsize body_end;
   guint64 ts = 0;
   gboolean has_mac;
 
@@ -265,51 +317,8 @@ gc_beacon_parse_full (const guint8 *data, gsize len, GBytes *key, GcAnnouncement
   for (guint i = 0; i < 8; i++)
     ts = ts << 8 | data[26 + i];
 
-  for (pos = GC_BEACON_HEADER_SIZE; pos < body_end;)
-    {
-      guint8 type, vlen;
-      gchar **field = NULL;
-      gsize max = 0;
-
-      if (body_end - pos < 2)
-        return fail (error, GC_ERROR_INVALID_ARGS, "truncated field header");
-      type = data[pos];
-      vlen = data[pos + 1];
-      pos += 2;
-      if (body_end - pos < vlen)
-        return fail (error, GC_ERROR_INVALID_ARGS, "truncated field");
-      switch (type)
-        {
-        case TLV_NAME:
-          field = &a.name;
-          max = GC_BEACON_MAX_NAME;
-          break;
-        case TLV_URL:
-          field = &a.url;
-          max = GC_BEACON_MAX_URL;
-          break;
-        case TLV_GROUP:
-          field = &a.group;
-          max = GC_BEACON_MAX_GROUP;
-          break;
-        case TLV_CURRENT_SOURCE:
-          field = &a.current_source;
-          max = GC_BEACON_MAX_URL;
-          break;
-        default:
-          /* a newer agent's field: skipped, its length is known */
-          break;
-        }
-      if (field != NULL)
-        {
-          if (*field != NULL)
-            return fail (error, GC_ERROR_INVALID_ARGS, "field repeated");
-          if (!gc_beacon_string_is_valid ((const gchar *) data + pos, vlen, max))
-            return fail (error, GC_ERROR_INVALID_ARGS, "field is not valid text");
-          *field = g_strndup ((const gchar *) data + pos, vlen);
-        }
-      pos += vlen;
-    }
+  if (!parse_fields (data, body_end, &a, error))
+    return FALSE;
   if (a.name == NULL || a.name[0] == '\0')
     return fail (error, GC_ERROR_INVALID_ARGS, "beacon has no name");
 
