@@ -386,6 +386,125 @@ test_garbage (void)
   }
 }
 
+/* the server's reader, fed as TCP may deliver: one byte at a time */
+static void
+test_frame_incremental (void)
+{
+  g_autoptr (GBytes) key = test_key ();
+  g_auto (GcControlRequest) req = { 0 };
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GByteArray) buf = g_byte_array_new ();
+  const guint8 *data;
+  gsize len, used = 0;
+
+  fill_request (&req, GC_CONTROL_VERB_SWITCH, NOW_US);
+  bytes = build (&req, key, ADDRESS);
+  data = g_bytes_get_data (bytes, &len);
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GstRTSPMessage) msg = NULL;
+
+      g_byte_array_append (buf, data + i, 1);
+      msg = gc_control_frame_read (buf->data, buf->len, &used, &error);
+      if (i + 1 < len)
+        {
+          g_assert_null (msg);
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_nonnull (msg);
+      g_assert_cmpuint (used, ==, len);
+    }
+  /* what follows a message is not part of it */
+  g_byte_array_append (buf, (const guint8 *) "SET_PARAM", 9);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GstRTSPMessage) msg = gc_control_frame_read (buf->data, buf->len, &used, &error);
+    g_auto (GcControlRequest) out = { 0 };
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (used, ==, len);
+    g_assert_true (gc_control_request_check_message (msg, key, NULL, NOW_US, ADDRESS, &out,
+                                                     &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (out.url, ==, req.url);
+  }
+}
+
+/* what the framing accepts and refuses, whatever the fields say */
+static void
+test_frame_shapes (void)
+{
+  const struct
+  {
+    const gchar *text;
+    gint outcome; /* 0 a message, 1 more is needed, 2 malformed */
+  } cases[] = {
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\nCSeq: 1\n\n", 0 },
+    { "\r\n\r\nGET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\nCSeq: 1\r\n\r\n", 0 },
+    { "RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: 3\r\n\r\nabc", 0 },
+    { "RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: 3\r\n\r\nab", 1 },
+    { "RTSP/1.0 200", 1 },
+    { "", 1 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\n Folded: 1\r\n\r\n", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\nNo colon\r\n\r\n", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\nBad Name: 1\r\n\r\n", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\nContent-Length: 1\r\n"
+      "Content-Length: 1\r\n\r\nxx", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\nContent-Length: -1\r\n\r\n", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\nContent-Length: 9000\r\n\r\n", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast RTSP/1.0\rCSeq: 1\r\n\r\n", 2 },
+    { "GET_PARAMETER rtsp://x/groupcast HTTP/1.1\r\n\r\n", 2 },
+    { "FROBNICATE rtsp://x/groupcast RTSP/1.0\r\n\r\n", 2 },
+    { "RTSP/1.0 abc OK\r\n\r\n", 2 },
+    { "$\x01\x02\x04" "abcd", 2 },
+    { "lonely\r\n\r\n", 2 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GstRTSPMessage) msg =
+        gc_control_frame_read ((const guint8 *) cases[i].text, strlen (cases[i].text), NULL,
+                               &error);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, error != NULL ? error->message : "ok");
+      if (cases[i].outcome == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (msg);
+        }
+      else if (cases[i].outcome == 1)
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+      else
+        g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+    }
+  /* more headers than a control message has */
+  {
+    g_autoptr (GString) many = g_string_new ("GET_PARAMETER rtsp://x/groupcast RTSP/1.0\r\n");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GstRTSPMessage) msg = NULL;
+
+    for (guint i = 0; i <= GC_CONTROL_MAX_HEADERS; i++)
+      g_string_append_printf (many, "X-%u: 1\r\n", i);
+    g_string_append (many, "\r\n");
+    msg = gc_control_frame_read ((const guint8 *) many->str, many->len, NULL, &error);
+    g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  }
+  /* a head that never ends is too large once it passes the limit */
+  {
+    g_autofree gchar *endless = g_strnfill (GC_CONTROL_MAX_MESSAGE_SIZE + 1, 'x');
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GstRTSPMessage) msg = gc_control_frame_read ((const guint8 *) endless,
+                                                            strlen (endless), NULL, &error);
+
+    g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+    g_assert_nonnull (strstr (error->message, "too large"));
+  }
+}
+
 /* one random change to @s: flip, insert, delete, duplicate or splice */
 static void
 mutate (GString *s, GRand *rand)
@@ -701,6 +820,8 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/control-message/replay", test_replay);
   g_test_add_func ("/groupcast/control-message/other-receiver", test_other_receiver);
   g_test_add_func ("/groupcast/control-message/truncated", test_truncated);
+  g_test_add_func ("/groupcast/control-frame/incremental", test_frame_incremental);
+  g_test_add_func ("/groupcast/control-frame/shapes", test_frame_shapes);
   g_test_add_func ("/groupcast/control-message/oversized", test_oversized);
   g_test_add_func ("/groupcast/control-message/garbage", test_garbage);
   g_test_add_func ("/groupcast/control-message/random-corpus", test_random_corpus);

@@ -65,6 +65,96 @@ test_check_url (void)
 }
 
 static void
+test_check_transport (void)
+{
+  const GcTransportEndpoint good[] = {
+    { TRUE, "239.0.0.11", 15551 }, { TRUE, "239.0.0.11", 15550 }, { FALSE, "239.0.0.11", 15551 },
+  };
+  const GcTransportEndpoint unicast[] = { { FALSE, "10.0.0.1", 15551 } };
+  const GcTransportEndpoint none[] = { { TRUE, NULL, 15550 } };
+  const GcTransportEndpoint junk[] = { { TRUE, "239.0.0.11", 15550 }, { TRUE, "\xff\xfe", 15550 } };
+  const GcTransportEndpoint *bad[] = { unicast, none, junk };
+  const guint n_bad[] = { 1, 1, 2 };
+  g_autofree gchar *group = NULL;
+  guint16 port = 0;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (gc_receiver_check_transport (good, G_N_ELEMENTS (good), "rtsp://10.0.0.1:7236/screen",
+                                              &group, &port, &error));
+  g_assert_no_error (error);
+  /* the RTP port is the even one, whatever the order */
+  g_assert_cmpstr (group, ==, "239.0.0.11");
+  g_assert_cmpuint (port, ==, 15550);
+  g_clear_pointer (&group, g_free);
+  /* nothing set up yet: fine, no group */
+  g_assert_true (gc_receiver_check_transport (NULL, 0, NULL, &group, &port, &error));
+  g_assert_null (group);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (gc_receiver_check_transport (bad[i], n_bad[i], "rtsp://10.0.0.1:7236/screen",
+                                                   &group, &port, &error));
+      g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
+      g_assert_nonnull (strstr (error->message, "10.0.0.1:7236 offered no multicast group"));
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_null (group);
+      g_clear_error (&error);
+    }
+}
+
+static void
+test_check_stream (void)
+{
+  g_autoptr (GstStructure) h264 = gst_structure_new ("application/x-rtp", "media", G_TYPE_STRING,
+                                                     "video", "encoding-name", G_TYPE_STRING,
+                                                     "H264", NULL);
+  g_autoptr (GstStructure) audio = gst_structure_new ("application/x-rtp", "media", G_TYPE_STRING,
+                                                      "audio", "encoding-name", G_TYPE_STRING,
+                                                      "OPUS", NULL);
+  g_autoptr (GstStructure) bare = gst_structure_new_empty ("application/x-rtp");
+  g_autofree gchar *why = NULL;
+
+  g_assert_true (gc_receiver_check_stream (h264, NULL));
+  g_assert_false (gc_receiver_check_stream (audio, &why));
+  g_assert_cmpstr (why, ==, "audio OPUS, not H.264 video");
+  g_clear_pointer (&why, g_free);
+  g_assert_false (gc_receiver_check_stream (bare, &why));
+  g_assert_cmpstr (why, ==, "? ?, not H.264 video");
+  g_assert_false (gc_receiver_check_stream (NULL, NULL));
+}
+
+static void
+test_describe_error (void)
+{
+  const gchar *url = "rtsp://10.0.0.1:7236/screen";
+  const struct
+  {
+    const gchar *message, *debug, *want;
+  } cases[] = {
+    { "Could not open", "Failed to connect. (Generic error)",
+      "cannot connect to 10.0.0.1:7236: nothing listens there, or the host is down" },
+    { "x", "Parse error", "10.0.0.1:7236 did not answer as an RTSP server" },
+    { "x", "Timeout while waiting", "10.0.0.1:7236 did not answer in time" },
+    { "x", "Not Found (404)", "10.0.0.1:7236 has no stream at that path" },
+    { "No supported stream was found", NULL,
+      "10.0.0.1:7236 offers no H.264 video on a multicast group: not a Groupcast source" },
+    { "x", "Unsupported transport", "10.0.0.1:7236 does not offer a multicast stream" },
+    { "Internal data stream error", NULL, "10.0.0.1:7236: Internal data stream error" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *text = gc_receiver_describe_error (url, cases[i].message, cases[i].debug);
+
+      g_assert_cmpstr (text, ==, cases[i].want);
+    }
+  {
+    g_autofree gchar *text = gc_receiver_describe_error (NULL, NULL, NULL);
+
+    g_assert_cmpstr (text, ==, "the source: stream error");
+  }
+}
+
+static void
 test_launch (void)
 {
   g_autoptr (GcConfig) c = gc_config_new_default ();
@@ -123,6 +213,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/receiver/igmp-parse", test_igmp_parse);
   g_test_add_func ("/groupcast/receiver/check-url", test_check_url);
+  g_test_add_func ("/groupcast/receiver/check-transport", test_check_transport);
+  g_test_add_func ("/groupcast/receiver/check-stream", test_check_stream);
+  g_test_add_func ("/groupcast/receiver/describe-error", test_describe_error);
   g_test_add_func ("/groupcast/source/launch", test_launch);
   g_test_add_func ("/groupcast/source/launch-errors", test_launch_errors);
   return g_test_run ();
