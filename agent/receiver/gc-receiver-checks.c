@@ -78,7 +78,8 @@ gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, cons
       if (ia == NULL || !g_inet_address_get_is_multicast (ia))
         {
           g_autofree gchar *where = gc_receiver_url_where (url);
-          g_autofree gchar *bad = g_utf8_make_valid (e->address != NULL ? e->address : "none", 64);
+          g_autofree gchar *cut = g_strndup (e->address != NULL ? e->address : "none", 64);
+          g_autofree gchar *bad = g_utf8_make_valid (cut, -1);
 
           g_clear_pointer (group, g_free);
           *rtp_port = 0;
