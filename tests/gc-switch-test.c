@@ -307,6 +307,83 @@ test_rounds (void)
     gc_test_agent_free (all[i]);
 }
 
+/* ---- the agent's own receiver and a remote one, in one call ----------- */
+
+/* a source that is also a receiver switches itself through the same path
+ * as a remote receiver: named by its own id, in the same call */
+static void
+test_self_and_remote (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *self_id = NULL;
+  g_autofree gchar *remote = NULL;
+  g_autofree gchar *url = NULL;
+  GcTestAgent *all[2] = { NULL };
+  const gchar *targets[3] = { NULL };
+  const gchar *names[2];
+
+  if (lab == NULL)
+    return;
+  key = write_key (lab, "site.key", KEY);
+  all[0] = start_agent (lab, 1, key, "--source", "--receiver", "--switch-timeout=2000",
+                        "--group=" GROUP_A);
+  g_assert_true (gc_test_agent_wait_string (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "ready", 15000));
+  all[1] = start_agent (lab, 2, key, "--receiver", NULL, NULL, NULL);
+  wait_discovered (all, 2, 1);
+  self_id = gc_test_agent_get_string (all[0], "/io/github/Groupcast", GC_AGENT_IFACE, "Id");
+  remote = gc_lab_host_address (lab, 2);
+  url = url_of (all[0]);
+  targets[0] = self_id;
+  targets[1] = remote;
+  names[0] = self_id;
+  names[1] = remote;
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      const gchar *method = pass == 0 ? "Switch" : "Release";
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) r = do_switch (all[0], method, targets, NULL, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree gchar *msg = NULL;
+          g_autofree gchar *shown = NULL;
+          gboolean ok = FALSE;
+          gdouble ms = -1;
+
+          g_assert_true (find_row (r, names[i], &ok, &msg, &ms));
+          g_test_message ("%s %s: %s (%.1f ms)", method, names[i], msg, ms);
+          g_assert_true (ok);
+          shown = gc_test_agent_get_string (all[i], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                            "SourceUrl");
+          if (pass == 0)
+            {
+              /* both answered at their first frame, and show the source */
+              g_assert_cmpstr (msg, ==, "playing");
+              g_assert_cmpfloat (ms, >, 0);
+              g_assert_cmpstr (shown, ==, url);
+              g_assert_true (gc_test_agent_wait_string (all[i], GC_RECEIVER_PATH,
+                                                        GC_RECEIVER_IFACE, "State", "playing",
+                                                        1000));
+            }
+          else
+            {
+              g_assert_cmpstr (msg, ==, "released");
+              g_assert_cmpstr (shown, ==, "");
+              g_assert_true (gc_test_agent_wait_string (all[i], GC_RECEIVER_PATH,
+                                                        GC_RECEIVER_IFACE, "State", "idle",
+                                                        1000));
+            }
+        }
+    }
+  gc_test_agent_dump_logs_on_failure (all, G_N_ELEMENTS (all));
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    gc_test_agent_free (all[i]);
+}
+
 /* ---- one receiver unreachable ------------------------------------------ */
 
 static void
@@ -651,6 +728,7 @@ main (int argc, char **argv)
   self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/switch/rounds", test_rounds);
+  g_test_add_func ("/groupcast/switch/self-and-remote", test_self_and_remote);
   g_test_add_func ("/groupcast/switch/link-down", test_link_down);
   g_test_add_func ("/groupcast/switch/security", test_security);
   g_test_add_func ("/groupcast/switch/group-choice", test_group_choice);
