@@ -141,10 +141,21 @@ announce (GcAgent *self)
   gc_discovery_update (self->discovery, &a);
 }
 
+static void check_group_collision (GcAgent *self);
+
 static void
 on_role_state (GObject *role, GParamSpec *pspec, GcAgent *self)
 {
   announce (self);
+}
+
+static void
+on_source_state (GcSource *source, GParamSpec *pspec, GcAgent *self)
+{
+  announce (self);
+  /* another source's announcement may have come while this one was still
+   * starting: look again now that it serves */
+  check_group_collision (self);
 }
 
 /* ---- group choice ------------------------------------------------------- */
@@ -380,7 +391,8 @@ start_done (GTask *task)
   GError *error = NULL;
 
   if (self->source != NULL)
-    g_signal_connect_object (self->source, "notify::state", G_CALLBACK (on_role_state), self, 0);
+    g_signal_connect_object (self->source, "notify::state", G_CALLBACK (on_source_state), self,
+                             0);
   if (self->receiver != NULL)
     {
       g_signal_connect_object (self->receiver, "notify::state", G_CALLBACK (on_role_state),

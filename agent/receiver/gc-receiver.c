@@ -425,6 +425,21 @@ gc_receiver_shutdown (GcReceiver *self)
   stop_pipeline (self, TRUE);
 }
 
+/* the source is back (its beacon or mDNS record came again): a receiver
+ * waiting to reconnect does it now rather than at its back-off timer.
+ * TRUE when a reconnect was started. */
+gboolean
+gc_receiver_retry_now (GcReceiver *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
+
+  if (self->url == NULL || self->shutting_down || self->retry_id == 0)
+    return FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  retry_cb (self);
+  return TRUE;
+}
+
 static gboolean
 wait_timeout (gpointer data)
 {

@@ -19,6 +19,7 @@ gboolean         gc_receiver_connect          (GcReceiver *self,
                                                GError **error);
 void             gc_receiver_disconnect       (GcReceiver *self);
 void             gc_receiver_shutdown         (GcReceiver *self);
+gboolean         gc_receiver_retry_now        (GcReceiver *self);
 void             gc_receiver_wait_async       (GcReceiver *self,
                                                guint timeout_ms,
                                                GCancellable *cancellable,
