@@ -391,8 +391,13 @@ start_done (GTask *task)
   GError *error = NULL;
 
   if (self->source != NULL)
-    g_signal_connect_object (self->source, "notify::state", G_CALLBACK (on_source_state), self,
-                             0);
+    {
+      g_signal_connect_object (self->source, "notify::state", G_CALLBACK (on_source_state), self,
+                               0);
+      /* another source may have announced the same group while this one
+       * was starting */
+      check_group_collision (self);
+    }
   if (self->receiver != NULL)
     {
       g_signal_connect_object (self->receiver, "notify::state", G_CALLBACK (on_role_state),

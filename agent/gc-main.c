@@ -135,6 +135,9 @@ main (int argc, char **argv)
    * crept up by ~200 kB a switch. two arenas keep it flat (soak test) */
   mallopt (M_ARENA_MAX, 2);
 #endif
+  /* a service logs to stderr only (the journal takes it from there); on
+   * stdout, info lines would sit in a buffer */
+  g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_writer_func (log_writer, &m, NULL);
   gst_init (NULL, NULL);
 

@@ -680,15 +680,16 @@ run_latency (guint seconds, GError **error)
   if (lab == NULL || (src = start_source (lab, 1, error)) == NULL)
     return FALSE;
   state = g_strdup_printf ("--state-dir=%s", gc_lab_host_dir (lab, 2));
-  /* the receiver's per-frame samples come on its stdout (opt-in g_debug) */
-  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* the receiver's per-frame samples come on its stderr (opt-in g_debug),
+   * with the rest of its log */
+  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_setenv (l, "G_MESSAGES_DEBUG", "GcReceiver", TRUE);
   rx = gc_lab_spawn (lab, 2, l, error, gc_test_agent_binary (), "--receiver",
                      "--connect=" URL1, "--sink=fake", "--interface=eth0", state, "--bus=none",
                      "--no-mdns", "--no-beacons", "--name=host2", NULL);
   if (rx == NULL)
     return FALSE;
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (rx));
+  in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (rx));
   fl.in = in;
   fl.cancel = cancel;
   fl.samples = samples;
