@@ -54,6 +54,8 @@ gc_config_free (GcConfig *c)
   g_free (c->group);
   g_free (c->capture);
   g_free (c->sink);
+  g_free (c->display_output);
+  g_free (c->site_text);
   g_free (c->encoder);
   g_free (c->state_dir);
   g_free (c->key_file);
@@ -104,6 +106,9 @@ static const OptDesc options[] = {
   { "ttl", OPT_U8, O (ttl), 1, 255 },
   { "capture", OPT_STRING, O (capture) },
   { "sink", OPT_STRING, O (sink) },
+  { "display-output", OPT_STRING, O (display_output) },
+  { "windowed", OPT_BOOL, O (windowed) },
+  { "site-text", OPT_STRING, O (site_text) },
   { "encoder", OPT_STRING, O (encoder) },
   { "width", OPT_UINT, O (width), 16, 7680 },
   { "height", OPT_UINT, O (height), 16, 4320 },
@@ -265,7 +270,11 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("rtp-port", TRUE, "RTP port, even; RTCP is +1 (default 15550)", "PORT"),
     CB ("ttl", TRUE, "Multicast TTL (default 1)", "TTL"),
     CB ("capture", TRUE, "test, screen, v4l2[:DEVICE], file:PATH, or a pipeline", "WHAT"),
-    CB ("sink", TRUE, "auto, kms, fake, or an element (default auto)", "SINK"),
+    CB ("sink", TRUE, "auto, x11, wayland, kms, fake, or an element (default auto)", "SINK"),
+    CB ("display-output", TRUE, "Monitor (X11 output name) or KMS connector id to show on "
+        "(default: the primary)", "OUTPUT"),
+    CB ("windowed", FALSE, "Show in a window, not full screen", NULL),
+    CB ("site-text", TRUE, "A line for the idle screen, such as the room's name", "TEXT"),
     CB ("encoder", TRUE, "auto or an H.264 encoder element", "ELEMENT"),
     CB ("width", TRUE, "Video width (default 1280)", "PIXELS"),
     CB ("height", TRUE, "Video height (default 720)", "PIXELS"),

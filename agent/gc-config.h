@@ -30,6 +30,9 @@ typedef struct
   guint8 ttl;
   gchar *capture;
   gchar *sink;
+  gchar *display_output;    /* monitor or connector; NULL: the primary */
+  gboolean windowed;
+  gchar *site_text;         /* a line for the idle screen; NULL: none */
   gchar *encoder;           /* "auto" or an element name */
   guint width;
   guint height;

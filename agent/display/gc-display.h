@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * the receiver's screen: one output pipeline for the agent's whole life
+ * (appsrc → scale → overlay → sink), fed with the decoded frames of
+ * whichever stream is shown. streams come and go (a switch, a reconnect);
+ * the window, KMS plane or sink never does. it cuts from one stream to the
+ * next on a frame boundary, and draws the idle, no-signal and Identify
+ * screens itself (gc-display-overlay.c).
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "gc-display-overlay.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const gchar *sink;        /* auto, x11, wayland, kms, fake, or an element name */
+  const gchar *output;      /* X11 monitor name or KMS connector id; NULL: the primary */
+  gboolean windowed;
+  const gchar *name;
+  const gchar *address;
+  const gchar *site_text;
+} GcDisplayOptions;
+
+#define GC_TYPE_DISPLAY (gc_display_get_type ())
+G_DECLARE_FINAL_TYPE (GcDisplay, gc_display, GC, DISPLAY, GObject)
+
+GcDisplay   *gc_display_new            (const GcDisplayOptions *options,
+                                        GError                **error);
+const gchar *gc_display_get_kind       (GcDisplay *self);
+guint        gc_display_new_stream     (GcDisplay *self);
+void         gc_display_expect         (GcDisplay *self,
+                                        guint      stream);
+gboolean     gc_display_offer          (GcDisplay *self,
+                                        guint      stream,
+                                        GstSample *sample);
+void         gc_display_forget         (GcDisplay *self,
+                                        guint      stream);
+guint        gc_display_get_shown      (GcDisplay *self);
+void         gc_display_set_screen     (GcDisplay       *self,
+                                        GcDisplayScreen  screen,
+                                        const gchar     *status);
+void         gc_display_identify       (GcDisplay *self,
+                                        guint      seconds);
+gboolean     gc_display_is_identifying (GcDisplay *self);
+gint64       gc_display_get_last_frame_time (GcDisplay *self);
+
+G_END_DECLS
