@@ -366,8 +366,8 @@ start_parts (GcAgent *self, GError **error)
     g_warning ("switch requests are accepted without authentication (--allow-unauthenticated)");
   if (c->source)
     self->source = gc_source_new (c);
-  if (c->receiver)
-    self->receiver = gc_receiver_new (c);
+  if (c->receiver && (self->receiver = gc_receiver_new (c, error)) == NULL)
+    return FALSE;
   if (c->receiver && !start_control (self, error))
     return FALSE;
   if (!start_discovery (self, error))

@@ -5,6 +5,7 @@
 
 #include <gst/gst.h>
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -129,6 +130,10 @@ main (int argc, char **argv)
   Main m = { 0 };
 
   setlocale (LC_ALL, "");
+  /* the receiver's screen speaks the room's language */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 #ifdef M_ARENA_MAX
   /* every switch starts new GStreamer streaming threads; glibc gives each
    * new thread an arena of its own (up to 8 per core), and the agent's RSS

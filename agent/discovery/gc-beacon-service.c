@@ -111,29 +111,72 @@ gc_beacon_service_new (const gchar *iface, guint16 port, guint interval_ms, GByt
   return self;
 }
 
-/* the interface's own broadcast address (10.99.0.255), else the limited one */
+/* where beacons go, from the interface's IPv4 address, netmask and
+ * broadcast address (network order; any may be 0): the broadcast address
+ * when the interface has one; else the directed broadcast of its subnet
+ * (an address added without "brd" reports 0.0.0.0, and sending there
+ * reaches only this host); else, for a /31 or /32 or no address at all,
+ * 255.255.255.255, which SO_BINDTODEVICE keeps on the interface */
+guint32
+gc_beacon_service_destination (guint32 address, guint32 netmask, guint32 broadcast,
+                               const gchar **how)
+{
+  const gchar *dummy;
+
+  if (how == NULL)
+    how = &dummy;
+  if (broadcast != 0 && broadcast != 0xffffffff)
+    {
+      *how = "the interface's broadcast address";
+      return broadcast;
+    }
+  if (address != 0 && netmask != 0 && g_ntohl (netmask) < 0xfffffffe)
+    {
+      *how = "the subnet's directed broadcast (the interface has no broadcast address)";
+      return address | ~netmask;
+    }
+  *how = "the limited broadcast";
+  return 0xffffffff;
+}
+
+static guint32
+sockaddr_in_addr (const struct sockaddr *sa)
+{
+  if (sa == NULL || sa->sa_family != AF_INET)
+    return 0;
+  return ((const struct sockaddr_in *) sa)->sin_addr.s_addr;
+}
+
+/* the destination for the interface's first IPv4 address (the one the
+ * agent announces), logged once with the reason */
 static GSocketAddress *
 broadcast_address (const gchar *iface, guint16 port)
 {
   struct ifaddrs *ifa = NULL;
+  guint32 dest = 0xffffffff;
+  const gchar *how = "the limited broadcast (no interface chosen)";
   g_autoptr (GInetAddress) addr = NULL;
+  g_autofree gchar *text = NULL;
 
   if (iface != NULL && getifaddrs (&ifa) == 0)
     {
-      for (struct ifaddrs *i = ifa; i != NULL && addr == NULL; i = i->ifa_next)
+      how = "the limited broadcast (the interface has no IPv4 address)";
+      for (struct ifaddrs *i = ifa; i != NULL; i = i->ifa_next)
         {
           if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET
-              || g_strcmp0 (i->ifa_name, iface) != 0
-              || !(i->ifa_flags & IFF_BROADCAST) || i->ifa_broadaddr == NULL)
+              || g_strcmp0 (i->ifa_name, iface) != 0)
             continue;
-          addr = g_inet_address_new_from_bytes (
-            (const guint8 *) &((struct sockaddr_in *) i->ifa_broadaddr)->sin_addr,
-            G_SOCKET_FAMILY_IPV4);
+          dest = gc_beacon_service_destination (
+            sockaddr_in_addr (i->ifa_addr), sockaddr_in_addr (i->ifa_netmask),
+            (i->ifa_flags & IFF_BROADCAST) ? sockaddr_in_addr (i->ifa_broadaddr) : 0, &how);
+          break;
         }
       freeifaddrs (ifa);
     }
-  if (addr == NULL)
-    addr = g_inet_address_new_from_string ("255.255.255.255");
+  addr = g_inet_address_new_from_bytes ((const guint8 *) &dest, G_SOCKET_FAMILY_IPV4);
+  text = g_inet_address_to_string (addr);
+  g_message ("beacons go to %s port %u on %s: %s", text, port,
+             iface != NULL ? iface : "the default route's interface", how);
   return g_inet_socket_address_new (addr, port);
 }
 

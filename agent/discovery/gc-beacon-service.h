@@ -31,4 +31,10 @@ guint16          gc_beacon_service_get_port     (GcBeaconService *self);
 guint64          gc_beacon_service_get_dropped  (GcBeaconService *self);
 guint64          gc_beacon_service_get_rejected (GcBeaconService *self);
 
+/* pure: where beacons go for an interface address (network byte order) */
+guint32          gc_beacon_service_destination  (guint32       address,
+                                                 guint32       netmask,
+                                                 guint32       broadcast,
+                                                 const gchar **how);
+
 G_END_DECLS

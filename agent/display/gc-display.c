@@ -143,8 +143,13 @@ push (GcDisplay *self, GstSample *sample)
       gst_app_src_set_caps (GST_APP_SRC (self->src), caps);
     }
   g_mutex_unlock (&self->lock);
-  /* the decoder's buffer itself: no copy of the picture */
-  gst_app_src_push_buffer (GST_APP_SRC (self->src), gst_buffer_ref (buf));
+  /* the decoder's picture itself, not a copy of it; its timestamps come
+   * from another pipeline's clock and go: appsrc stamps it as it arrives */
+  buf = gst_buffer_copy (buf);
+  GST_BUFFER_PTS (buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buf) = GST_CLOCK_TIME_NONE;
+  gst_app_src_push_buffer (GST_APP_SRC (self->src), buf);
 }
 
 /* the middle of the picture's luma (or first byte), for the trace: a test
@@ -357,7 +362,7 @@ gc_display_identify (GcDisplay *self, guint seconds)
   self->identify = TRUE;
   g_mutex_unlock (&self->lock);
   g_clear_handle_id (&self->identify_id, g_source_remove);
-  self->identify_id = g_timeout_add_seconds (seconds, identify_over, self);
+  self->identify_id = g_timeout_add (seconds * 1000, identify_over, self);
   redraw (self);
 }
 

@@ -9,10 +9,12 @@
 #include "config.h"
 
 #include "gc-receiver-pipeline.h"
+#include "gc-display.h"
 #include "gc-error.h"
 #include "gc-ntp.h"
 #include "gc-receiver-checks.h"
 
+#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 
@@ -28,6 +30,9 @@ struct _GcReceiverPipeline
   gchar *url;
   GstElement *pipeline;
   GcReceiverStats *stats;
+  GcDisplay *display;
+  guint stream;             /* this pipeline's frames, to the display */
+  gboolean keyed;           /* streaming thread: a key frame reached the decoder */
   guint bus_watch;
   gboolean stopped;         /* no signal is emitted once stopping began */
 
@@ -81,22 +86,11 @@ pick_decoder (void)
   {
     g_autoptr (GstElementFactory) av = gst_element_factory_find ("avdec_h264");
 
+    /* a frame decoded without its references is never output */
     if (av != NULL)
-      return "avdec_h264 thread-type=slice";
+      return "avdec_h264 thread-type=slice output-corrupt=false";
   }
   return "openh264dec";
-}
-
-static gchar *
-sink_description (const gchar *sink)
-{
-  if (g_str_equal (sink, "fake"))
-    return g_strdup ("fakesink name=sink sync=false async=false");
-  if (g_str_equal (sink, "kms"))
-    return g_strdup ("videoconvert ! kmssink name=sink sync=false");
-  if (g_str_equal (sink, "auto"))
-    return g_strdup ("videoconvert ! autovideosink name=sink sync=false");
-  return g_strdup_printf ("videoconvert ! %s name=sink sync=false", sink);
 }
 
 /* make each element of the receive chain once, at start: the first Connect
@@ -133,17 +127,24 @@ on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* the wait for a decodable frame is a step of its own in the switch time:
- * h264parse passes nothing on before it has the SPS and PPS, which come
- * with the key frame. (the first such frame after a join can carry the
- * delta flag, so the flag is not looked at.) */
+/* the decoder starts at a key frame: what comes before it (the tail of a
+ * GOP joined midway, or P-frames whose key frame was lost) would decode to
+ * a broken picture. the wait for a decodable frame is a step of its own in
+ * the switch time; h264parse passes nothing on before it has the SPS and
+ * PPS, which come with the key frame. */
 static GstPadProbeReturn
 on_decoder_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   GcReceiverPipeline *self = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
 
+  if (self->keyed)
+    return GST_PAD_PROBE_OK;
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_DROP;
+  self->keyed = TRUE;
   mark_once (&self->timing.decoder_in);
-  return GST_PAD_PROBE_REMOVE;
+  return GST_PAD_PROBE_OK;
 }
 
 static GstPadProbeReturn
@@ -161,18 +162,35 @@ on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_REMOVE;
 }
 
-static GstPadProbeReturn
-on_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+static gboolean
+emit_first_frame (gpointer data)
 {
   GcReceiverPipeline *self = data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (!self->stopped)
+    g_signal_emit (self, signals[SIGNAL_FIRST_FRAME], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* a decoded, intact frame (avdec_h264 outputs no corrupt ones): to the
+ * display, which shows it if this stream is the one on screen; the
+ * capture-to-decode latency from the source's NTP-64 capture stamp */
+static GstFlowReturn
+on_frame (GstAppSink *sink, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = sample != NULL ? gst_sample_get_buffer (sample) : NULL;
   GstReferenceTimestampMeta *meta;
   gint64 now = g_get_monotonic_time ();
-  gboolean have = FALSE;
+  gboolean have = FALSE, first;
   gdouble ms = 0;
 
+  if (buf == NULL)
+    return GST_FLOW_OK;
+  first = LOAD (self->timing.first_frame) == 0;
   mark_once (&self->timing.first_frame);
-  /* capture-to-decode latency from the source's NTP-64 capture stamp */
+  STORE (self->last_packet, now);
   meta = gst_buffer_get_reference_timestamp_meta (buf, gc_ntp_reference_caps ());
   if (meta != NULL && meta->timestamp > 0)
     {
@@ -184,29 +202,11 @@ on_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
         g_debug ("frame latency %.3f ms", ms);
     }
   gc_receiver_stats_add_frame (self->stats, have, ms, now);
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-emit_first_frame (gpointer data)
-{
-  GcReceiverPipeline *self = data;
-
-  if (!self->stopped)
-    g_signal_emit (self, signals[SIGNAL_FIRST_FRAME], 0);
-  return G_SOURCE_REMOVE;
-}
-
-/* the first decoded frame is noticed in the streaming thread; hop to the
- * main loop at once, so a switch is answered at the first frame */
-static GstPadProbeReturn
-on_first_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GcReceiverPipeline *self = data;
-
-  STORE (self->last_packet, g_get_monotonic_time ());
-  g_idle_add_full (G_PRIORITY_HIGH, emit_first_frame, g_object_ref (self), g_object_unref);
-  return GST_PAD_PROBE_REMOVE;
+  gc_display_offer (self->display, self->stream, sample);
+  if (first)
+    /* hop to the main loop at once, so a switch is answered now */
+    g_idle_add_full (G_PRIORITY_HIGH, emit_first_frame, g_object_ref (self), g_object_unref);
+  return GST_FLOW_OK;
 }
 
 /* the PLAY answer's RTP-Info gives the sequence number the server was at;
@@ -377,9 +377,10 @@ add_probes (GcReceiverPipeline *self)
   g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
   g_autoptr (GstElement) depay = gst_bin_get_by_name (GST_BIN (self->pipeline), "depay");
   g_autoptr (GstElement) dec = gst_bin_get_by_name (GST_BIN (self->pipeline), "dec");
+  g_autoptr (GstElement) out = gst_bin_get_by_name (GST_BIN (self->pipeline), "out");
   g_autoptr (GstPad) depay_sink = gst_element_get_static_pad (depay, "sink");
   g_autoptr (GstPad) dec_sink = gst_element_get_static_pad (dec, "sink");
-  g_autoptr (GstPad) dec_src = gst_element_get_static_pad (dec, "src");
+  GstAppSinkCallbacks callbacks = { .new_sample = on_frame };
 
   g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
   g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
@@ -389,38 +390,40 @@ add_probes (GcReceiverPipeline *self)
   gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_rtp, self, NULL);
   gst_pad_add_probe (dec_sink, GST_PAD_PROBE_TYPE_BUFFER, on_decoder_input, self, NULL);
-  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, on_decoded, self, NULL);
-  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, on_first_decoded, self, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (out), &callbacks, self, NULL);
 }
 
 /* builds the pipeline for @url and sets it playing; errors from then on
  * come as ::failed. @stats receives its frames and counters. */
 GcReceiverPipeline *
-gc_receiver_pipeline_new (const gchar *url, const gchar *interface, const gchar *sink,
-                          guint latency_ms, GcReceiverStats *stats, GError **error)
+gc_receiver_pipeline_new (const gchar *url, const gchar *interface, guint latency_ms,
+                          GcReceiverStats *stats, GcDisplay *display, GError **error)
 {
   g_autoptr (GcReceiverPipeline) self = NULL;
-  g_autofree gchar *sink_desc = sink_description (sink);
   g_autofree gchar *iface = interface != NULL ? g_strdup_printf (" multicast-iface=%s", interface)
                                               : g_strdup ("");
   g_autofree gchar *desc = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GstBus) bus = NULL;
 
-  g_return_val_if_fail (url != NULL && sink != NULL, NULL);
+  g_return_val_if_fail (url != NULL, NULL);
   g_return_val_if_fail (GC_IS_RECEIVER_STATS (stats), NULL);
+  g_return_val_if_fail (GC_IS_DISPLAY (display), NULL);
 
   self = g_object_new (GC_TYPE_RECEIVER_PIPELINE, NULL);
   self->url = g_strdup (url);
   self->stats = g_object_ref (stats);
+  self->display = g_object_ref (display);
+  self->stream = gc_display_new_stream (display);
   /* udp-mcast only; short TCP timeout so a dead host is noticed quickly;
    * a small jitter buffer: in-order packets pass at once, it only waits
    * on a gap */
   desc = g_strdup_printf ("rtspsrc name=src location=\"%s\" protocols=udp-mcast latency=%u "
                           "do-rtsp-keep-alive=true tcp-timeout=2000000 teardown-timeout=100000000 "
                           "drop-on-latency=true%s "
-                          "rtph264depay name=depay ! h264parse ! %s name=dec ! %s",
-                          url, latency_ms, iface, pick_decoder (), sink_desc);
+                          "rtph264depay name=depay ! h264parse ! %s name=dec ! "
+                          "appsink name=out sync=false max-buffers=2 drop=true",
+                          url, latency_ms, iface, pick_decoder ());
   self->pipeline = gst_parse_launch (desc, &local_error);
   if (self->pipeline == NULL || local_error != NULL)
     {
@@ -453,6 +456,7 @@ static void
 begin_stop (GcReceiverPipeline *self)
 {
   self->stopped = TRUE;
+  gc_display_forget (self->display, self->stream);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
 }
 
@@ -574,6 +578,14 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   return TRUE;
 }
 
+/* the number its frames go to the display under */
+guint
+gc_receiver_pipeline_get_stream (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), 0);
+  return self->stream;
+}
+
 const gchar *
 gc_receiver_pipeline_get_group (GcReceiverPipeline *self)
 {
@@ -664,6 +676,7 @@ gc_receiver_pipeline_dispose (GObject *object)
     gc_receiver_pipeline_stop_sync (self);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   g_clear_object (&self->stats);
+  g_clear_object (&self->display);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->dispose (object);
 }
 
@@ -693,7 +706,7 @@ gc_receiver_pipeline_class_init (GcReceiverPipelineClass *klass)
   signals[SIGNAL_ENDED] =
     g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
-  /* the first frame is decoded */
+  /* the first intact frame is decoded (and offered to the display) */
   signals[SIGNAL_FIRST_FRAME] =
     g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);

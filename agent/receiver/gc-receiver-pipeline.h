@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "gc-display.h"
 #include "gc-receiver-stats.h"
 
 G_BEGIN_DECLS
@@ -21,7 +22,7 @@ typedef struct
   gint64 first_udp;     /* first RTP packet off the socket */
   gint64 first_rtp;     /* first RTP packet out of the jitter buffer */
   gint64 decoder_in;    /* first frame into the decoder */
-  gint64 first_frame;   /* first frame out of it */
+  gint64 first_frame;   /* first intact frame out of it */
 } GcReceiverTiming;
 
 #define GC_TYPE_RECEIVER_PIPELINE (gc_receiver_pipeline_get_type ())
@@ -29,9 +30,9 @@ G_DECLARE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, GC, RECEIVER_PIP
 
 GcReceiverPipeline *gc_receiver_pipeline_new        (const gchar     *url,
                                                      const gchar     *interface,
-                                                     const gchar     *sink,
                                                      guint            latency_ms,
                                                      GcReceiverStats *stats,
+                                                     GcDisplay       *display,
                                                      GError         **error);
 void                gc_receiver_pipeline_stop_async  (GcReceiverPipeline  *self,
                                                       GAsyncReadyCallback  callback,
@@ -47,6 +48,7 @@ gint64              gc_receiver_pipeline_get_last_packet (GcReceiverPipeline *se
 void                gc_receiver_pipeline_forget_signal (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *self,
                                                           GError            **error);
+guint               gc_receiver_pipeline_get_stream  (GcReceiverPipeline *self);
 const gchar        *gc_receiver_pipeline_get_group   (GcReceiverPipeline *self);
 guint16             gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self);
 void                gc_receiver_pipeline_read_stats  (GcReceiverPipeline *self,

@@ -46,6 +46,7 @@ gc_receiver_stats_reset (GcReceiverStats *self)
   memset (&self->pipe, 0, sizeof self->pipe);
   self->counters.first_frame_ms = -1;
   self->counters.latency_ms = -1;
+  self->counters.switch_gap_ms = -1;
   gc_rate_reset (&self->octets);
   __atomic_store_n (&self->frames, 0, __ATOMIC_RELAXED);
   g_mutex_lock (&self->lat_lock);
@@ -90,6 +91,15 @@ gc_receiver_stats_set_first_frame (GcReceiverStats *self, gdouble ms)
 
   if (self->counters.first_frame_ms < 0)
     self->counters.first_frame_ms = ms;
+}
+
+/* the display cut to this URL's stream @ms after the last frame of what
+ * was shown before */
+void
+gc_receiver_stats_set_switch_gap (GcReceiverStats *self, gdouble ms)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+  self->counters.switch_gap_ms = ms;
 }
 
 static int

@@ -24,6 +24,7 @@ typedef struct
   guint64 frames_decoded;
   gdouble first_frame_ms;   /* -1 until the first frame */
   gdouble latency_ms;       /* -1 when unknown */
+  gdouble switch_gap_ms;    /* last source's last frame shown to this one's first; -1 */
 } GcReceiverCounters;
 
 #define GC_TYPE_RECEIVER_STATS (gc_receiver_stats_get_type ())
@@ -38,6 +39,8 @@ void             gc_receiver_stats_add_frame      (GcReceiverStats *self,
                                                    gint64           now_us);
 void             gc_receiver_stats_set_first_frame (GcReceiverStats *self,
                                                     gdouble          ms);
+void             gc_receiver_stats_set_switch_gap (GcReceiverStats *self,
+                                                   gdouble          ms);
 void             gc_receiver_stats_update         (GcReceiverStats        *self,
                                                    const GcJitterStats    *jitterbuffer,
                                                    const GcRtpSourceStats *sender,

@@ -3,18 +3,24 @@
  * the receiver role's state machine: what it was asked to show, the state
  * it is in, reconnecting, and the callers waiting for a first frame. the
  * pipeline (gc-receiver-pipeline.c) does the media; its statistics go to a
- * GcReceiverStats. one clock: a 250 ms tick decides the state and, every
- * other tick, reads the counters and emits ::counters-changed.
+ * GcReceiverStats; its frames go to the one GcDisplay, which outlives every
+ * pipeline. a switch is make-before-break: the old pipeline stays on screen
+ * until the new one's first intact frame is shown, then goes. one clock: a
+ * 250 ms tick decides the state and, every other tick, reads the counters
+ * and emits ::counters-changed.
  */
 #define G_LOG_DOMAIN "GcReceiver"
 
 #include "config.h"
 
 #include "gc-receiver.h"
+#include "gc-display.h"
 #include "gc-error.h"
 #include "gc-igmp.h"
 #include "gc-receiver-checks.h"
 #include "gc-receiver-pipeline.h"
+
+#include <glib/gi18n.h>
 
 #define TICK_MS 250
 #define COUNTER_TICKS 2           /* counters every 500 ms: at most two a second */
@@ -22,22 +28,30 @@
 #define NOTHING_DECODES_US (3 * G_USEC_PER_SEC)
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 2000
+/* no signal this long: the idle screen, with the reason */
+#define NO_SIGNAL_IDLE_S 10
 
 struct _GcReceiver
 {
   GObject parent_instance;
 
   gchar *interface;
-  gchar *sink;
   guint latency_ms;
+  GcDisplay *display;
 
   GcReceiverState state;
   gchar *error;
   gchar *url;               /* what we were asked to show; NULL when idle */
   gchar *source_name;
 
-  GcReceiverPipeline *pipeline;
+  GcReceiverPipeline *pipeline;   /* the stream asked for (on screen, or on its way) */
   GcReceiverStats *stats;
+  /* during a switch: what stays on screen until the new stream's first
+   * frame, and what to go back to if the new one fails */
+  GcReceiverPipeline *showing;
+  GcReceiverStats *showing_stats;
+  gchar *showing_url;
+  gchar *showing_name;
   gchar **kernel_groups;
   gint64 connect_time;      /* monotonic µs of the connect request */
   gint64 pipeline_time;     /* monotonic µs the current pipeline started */
@@ -47,6 +61,7 @@ struct _GcReceiver
   guint ticks;
   guint retry_id;
   guint retry_ms;
+  guint idle_id;            /* no signal for long: the idle screen */
   gboolean tearing_down;
   gboolean pending_start;
   gboolean shutting_down;
@@ -73,6 +88,76 @@ static guint signals[N_SIGNALS];
 
 static void start_pipeline (GcReceiver *self);
 static void schedule_retry (GcReceiver *self);
+static void evaluate (GcReceiver *self, gint64 now);
+
+/* ---- what the screen says -------------------------------------------------- */
+
+/* the source as people know it: its name, or its host */
+static gchar *
+source_label (GcReceiver *self)
+{
+  g_autofree gchar *where = NULL;
+
+  if (self->source_name != NULL && *self->source_name != '\0')
+    return g_strdup (self->source_name);
+  where = gc_receiver_url_where (self->url);
+  return g_steal_pointer (&where);
+}
+
+static gboolean
+no_signal_for_long (gpointer data)
+{
+  GcReceiver *self = data;
+  g_autofree gchar *who = source_label (self);
+  g_autoptr (GDateTime) since = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) then = g_date_time_add_seconds (since, -NO_SIGNAL_IDLE_S);
+  g_autofree gchar *hm = g_date_time_format (then, "%H:%M");
+  /* TRANSLATORS: the idle screen after a source went silent; %s: its name, %s: a time */
+  g_autofree gchar *text = g_strdup_printf (_("No signal from %s since %s"), who, hm);
+
+  self->idle_id = 0;
+  gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* the idle and no-signal screens follow the state; a picture is shown as
+ * soon as its first frame is */
+static void
+update_screen (GcReceiver *self)
+{
+  g_autofree gchar *who = source_label (self);
+  g_autofree gchar *text = NULL;
+
+  if (self->state != GC_RECEIVER_STATE_NO_SIGNAL)
+    g_clear_handle_id (&self->idle_id, g_source_remove);
+  switch (self->state)
+    {
+    case GC_RECEIVER_STATE_IDLE:
+      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, _("Waiting for a source"));
+      break;
+    case GC_RECEIVER_STATE_CONNECTING:
+      /* a switch keeps the old picture until the new one's first frame */
+      if (self->showing != NULL)
+        break;
+      /* TRANSLATORS: %s is the source's name */
+      text = g_strdup_printf (_("Connecting to %s…"), who);
+      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, text);
+      break;
+    case GC_RECEIVER_STATE_NO_SIGNAL:
+      /* TRANSLATORS: over the last frame, dimmed; %s is the source's name */
+      text = g_strdup_printf (_("No signal from %s — reconnecting"), who);
+      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_NO_SIGNAL, text);
+      if (self->idle_id == 0)
+        self->idle_id = g_timeout_add_seconds (NO_SIGNAL_IDLE_S, no_signal_for_long, self);
+      break;
+    case GC_RECEIVER_STATE_ERROR:
+      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, self->error);
+      break;
+    case GC_RECEIVER_STATE_PLAYING:
+    default:
+      break;
+    }
+}
 
 /* ---- state -------------------------------------------------------------- */
 
@@ -89,6 +174,7 @@ set_state (GcReceiver *self, GcReceiverState state, const gchar *error)
   else
     g_message ("receiver %s%s%s", gc_receiver_state_to_string (state), self->url ? " " : "",
                self->url ? self->url : "");
+  update_screen (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
 
@@ -114,7 +200,7 @@ finish_waiters (GcReceiver *self, const GError *error, gdouble ms)
   g_list_free_full (waiters, g_object_unref);
 }
 
-/* ---- pipeline ----------------------------------------------------------- */
+/* ---- pipelines ---------------------------------------------------------- */
 
 static void
 teardown_done (GObject *source, GAsyncResult *res, gpointer data)
@@ -130,28 +216,86 @@ teardown_done (GObject *source, GAsyncResult *res, gpointer data)
     }
 }
 
+/* stops @pipeline (taken) in a worker thread: TEARDOWN, the group left.
+ * with @wait, the next pipeline starts only once it is down: a reconnect
+ * to the same source must not have two sessions from one address */
+static void
+stop (GcReceiver *self, GcReceiverPipeline *pipeline, GcReceiverStats *stats, gboolean wait,
+      gboolean sync)
+{
+  g_autoptr (GcReceiverPipeline) p = pipeline;
+
+  if (p == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (p, self);
+  gc_receiver_pipeline_read_stats (p, g_get_monotonic_time ());
+  if (stats != NULL)
+    gc_receiver_stats_end_pipeline (stats);
+  if (sync)
+    {
+      gc_receiver_pipeline_stop_sync (p);
+      return;
+    }
+  if (wait)
+    {
+      self->tearing_down = TRUE;
+      gc_receiver_pipeline_stop_async (p, teardown_done, g_object_ref (self));
+    }
+  else
+    gc_receiver_pipeline_stop_async (p, NULL, NULL);
+}
+
 static void
 stop_pipeline (GcReceiver *self, gboolean sync)
 {
-  g_autoptr (GcReceiverPipeline) pipeline = g_steal_pointer (&self->pipeline);
+  stop (self, g_steal_pointer (&self->pipeline), self->stats, TRUE, sync);
+}
 
-  if (pipeline == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (pipeline, self);
-  gc_receiver_pipeline_read_stats (pipeline, g_get_monotonic_time ());
-  gc_receiver_stats_end_pipeline (self->stats);
-  if (sync)
-    {
-      gc_receiver_pipeline_stop_sync (pipeline);
-      return;
-    }
-  self->tearing_down = TRUE;
-  gc_receiver_pipeline_stop_async (pipeline, teardown_done, g_object_ref (self));
+/* the switch is over (the new stream is on screen, or it failed): what
+ * was shown goes */
+static void
+drop_showing (GcReceiver *self, gboolean sync)
+{
+  stop (self, g_steal_pointer (&self->showing), NULL, FALSE, sync);
+  g_clear_object (&self->showing_stats);
+  g_clear_pointer (&self->showing_url, g_free);
+  g_clear_pointer (&self->showing_name, g_free);
+}
+
+/* the new source failed during a switch: the old one is still on screen,
+ * and stays */
+static void
+back_to_showing (GcReceiver *self, const GError *error)
+{
+  g_message ("switch to %s failed (%s); staying on %s", self->url, error->message,
+             self->showing_url);
+  stop (self, g_steal_pointer (&self->pipeline), NULL, FALSE, FALSE);
+  self->pipeline = g_steal_pointer (&self->showing);
+  g_set_object (&self->stats, self->showing_stats);
+  g_clear_object (&self->showing_stats);
+  g_free (self->url);
+  self->url = g_steal_pointer (&self->showing_url);
+  g_free (self->source_name);
+  self->source_name = g_steal_pointer (&self->showing_name);
+  self->ever_played = TRUE;
+  finish_waiters (self, error, -1);
+  set_state (self, GC_RECEIVER_STATE_PLAYING, NULL);
 }
 
 static void
 on_pipeline_failed (GcReceiverPipeline *pipeline, const GError *error, GcReceiver *self)
 {
+  if (pipeline == self->showing)
+    {
+      /* the old source died during the switch: the new one carries on */
+      drop_showing (self, FALSE);
+      return;
+    }
+  if (self->showing != NULL)
+    {
+      back_to_showing (self, error);
+      return;
+    }
   finish_waiters (self, error, -1);
   if (self->ever_played)
     set_state (self, GC_RECEIVER_STATE_NO_SIGNAL, NULL);
@@ -163,12 +307,24 @@ on_pipeline_failed (GcReceiverPipeline *pipeline, const GError *error, GcReceive
 static void
 on_pipeline_ended (GcReceiverPipeline *pipeline, GcReceiver *self)
 {
+  g_autoptr (GError) error = NULL;
+
+  if (pipeline == self->showing)
+    {
+      drop_showing (self, FALSE);
+      return;
+    }
+  if (self->showing != NULL)
+    {
+      error = g_error_new (GC_ERROR, GC_ERROR_STREAM, "%s ended its stream",
+                           self->url != NULL ? self->url : "the source");
+      back_to_showing (self, error);
+      return;
+    }
   if (self->ever_played)
     set_state (self, GC_RECEIVER_STATE_NO_SIGNAL, NULL);
   schedule_retry (self);
 }
-
-static void evaluate (GcReceiver *self, gint64 now);
 
 static void
 on_first_frame (GcReceiverPipeline *pipeline, GcReceiver *self)
@@ -177,16 +333,31 @@ on_first_frame (GcReceiverPipeline *pipeline, GcReceiver *self)
   gint64 t0 = self->connect_time;
 #define SINCE(x) ((x) > 0 ? ((x) - t0) / 1000.0 : -1.0)
 
-  /* where a switch's time goes, all from the connect request: the old
-   * pipeline gone and the new one built, DESCRIBE answered, first RTP
-   * packet off the socket and out of the jitter buffer, first frame into
-   * the decoder, first frame out of it */
+  /* where a switch's time goes, all from the connect request: the new
+   * pipeline built, DESCRIBE answered, first RTP packet off the socket and
+   * out of the jitter buffer, first key frame into the decoder, first
+   * intact frame out of it (and on screen) */
   gc_receiver_pipeline_get_timing (pipeline, &t);
   g_info ("switch timing: pipeline %.1f described %.1f first-udp %.1f first-rtp %.1f "
           "decoder-in %.1f decoded %.1f ms",
           SINCE (t.started), SINCE (t.described), SINCE (t.first_udp), SINCE (t.first_rtp),
           SINCE (t.decoder_in), SINCE (t.first_frame));
 #undef SINCE
+}
+
+/* the display shows a new stream's first frame */
+static void
+on_cut (GcDisplay *display, guint stream, gdouble gap_ms, GcReceiver *self)
+{
+  if (self->pipeline == NULL || gc_receiver_pipeline_get_stream (self->pipeline) != stream)
+    return;
+  if (self->showing != NULL)
+    {
+      gc_receiver_stats_set_switch_gap (self->stats, gap_ms);
+      g_info ("cut to %s: %.1f ms after the last frame of %s", self->url, gap_ms,
+              self->showing_url);
+    }
+  drop_showing (self, FALSE);
   evaluate (self, g_get_monotonic_time ());
 }
 
@@ -197,20 +368,27 @@ start_pipeline (GcReceiver *self)
 
   if (self->tearing_down)
     {
-      /* the old group is left before the new one is joined */
+      /* the old session is gone before the new one is made */
       self->pending_start = TRUE;
       return;
     }
   g_assert (self->pipeline == NULL);
-  self->pipeline = gc_receiver_pipeline_new (self->url, self->interface, self->sink,
-                                             self->latency_ms, self->stats, &error);
+  self->pipeline = gc_receiver_pipeline_new (self->url, self->interface, self->latency_ms,
+                                             self->stats, self->display, &error);
   if (self->pipeline == NULL)
     {
+      if (self->showing != NULL)
+        {
+          back_to_showing (self, error);
+          return;
+        }
       set_state (self, GC_RECEIVER_STATE_ERROR, error->message);
       finish_waiters (self, error, -1);
       return;
     }
   self->pipeline_time = g_get_monotonic_time ();
+  /* its first frame takes over the screen */
+  gc_display_expect (self->display, gc_receiver_pipeline_get_stream (self->pipeline));
   g_signal_connect (self->pipeline, "failed", G_CALLBACK (on_pipeline_failed), self);
   g_signal_connect (self->pipeline, "ended", G_CALLBACK (on_pipeline_ended), self);
   g_signal_connect (self->pipeline, "first-frame", G_CALLBACK (on_first_frame), self);
@@ -248,6 +426,11 @@ transport_ok (GcReceiver *self)
 
   if (self->pipeline == NULL || gc_receiver_pipeline_check_transport (self->pipeline, &error))
     return TRUE;
+  if (self->showing != NULL)
+    {
+      back_to_showing (self, error);
+      return FALSE;
+    }
   finish_waiters (self, error, -1);
   stop_pipeline (self, FALSE);
   set_state (self, GC_RECEIVER_STATE_ERROR, error->message);
@@ -293,8 +476,10 @@ evaluate (GcReceiver *self, gint64 now)
            && now - MAX (last, self->pipeline_time) >= NO_SIGNAL_US)
     schedule_retry (self);
   else if (self->state == GC_RECEIVER_STATE_CONNECTING && self->retry_id == 0
-           && now - self->pipeline_time >= NOTHING_DECODES_US && t.first_frame == 0)
-    /* connected but nothing decodes: start over */
+           && self->showing == NULL && now - self->pipeline_time >= NOTHING_DECODES_US
+           && t.first_frame == 0)
+    /* connected but nothing decodes: start over (during a switch the
+     * switch's own timeout decides) */
     schedule_retry (self);
 }
 
@@ -336,16 +521,49 @@ tick (gpointer data)
 
 /* ---- public ------------------------------------------------------------- */
 
+/* the receiver and its display, which it keeps for its whole life */
 GcReceiver *
-gc_receiver_new (const GcConfig *config)
+gc_receiver_new (const GcConfig *config, GError **error)
 {
-  GcReceiver *self = g_object_new (GC_TYPE_RECEIVER, NULL);
+  g_autoptr (GcReceiver) self = g_object_new (GC_TYPE_RECEIVER, NULL);
+  GcDisplayOptions d = { 0 };
 
   self->interface = g_strdup (config->interface);
-  self->sink = g_strdup (config->sink);
   self->latency_ms = config->latency_ms;
+  d.sink = config->sink;
+  d.output = config->display_output;
+  d.windowed = config->windowed;
+  d.name = config->name;
+  d.address = config->bind_address;
+  d.site_text = config->site_text;
+  self->display = gc_display_new (&d, error);
+  if (self->display == NULL)
+    {
+      g_prefix_error (error, "display: ");
+      return NULL;
+    }
+  g_signal_connect_object (self->display, "cut", G_CALLBACK (on_cut), self, 0);
+  update_screen (self);
   gc_receiver_pipeline_warm_up ();
-  return self;
+  return g_steal_pointer (&self);
+}
+
+/* a switch while a picture is on screen: it stays there while the new
+ * stream sets up (make-before-break) */
+static void
+keep_showing (GcReceiver *self)
+{
+  if (self->showing != NULL)
+    {
+      /* a switch during a switch: the one on its way goes, the one on
+       * screen stays */
+      stop (self, g_steal_pointer (&self->pipeline), NULL, FALSE, FALSE);
+      return;
+    }
+  self->showing = g_steal_pointer (&self->pipeline);
+  self->showing_stats = g_object_ref (self->stats);
+  self->showing_url = g_strdup (self->url);
+  self->showing_name = g_strdup (self->source_name);
 }
 
 gboolean
@@ -380,6 +598,10 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
       finish_waiters (self, superseded, -1);
     }
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->pipeline != NULL && (self->state == GC_RECEIVER_STATE_PLAYING || self->showing != NULL))
+    keep_showing (self);
+  else
+    stop (self, g_steal_pointer (&self->pipeline), NULL, g_strcmp0 (self->url, url) == 0, FALSE);
   g_free (self->url);
   self->url = g_strdup (url);
   g_free (self->source_name);
@@ -387,8 +609,9 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
   self->ever_played = FALSE;
   self->retry_ms = RETRY_MIN_MS;
   self->connect_time = g_get_monotonic_time ();
-  stop_pipeline (self, FALSE);
-  gc_receiver_stats_reset (self->stats);
+  /* counters are per source: a new set, the old one stays with what shows */
+  g_clear_object (&self->stats);
+  self->stats = gc_receiver_stats_new ();
   set_state (self, GC_RECEIVER_STATE_CONNECTING, NULL);
   start_pipeline (self);
   return TRUE;
@@ -403,10 +626,11 @@ gc_receiver_disconnect (GcReceiver *self)
 
   finish_waiters (self, err, -1);
   g_clear_handle_id (&self->retry_id, g_source_remove);
-  g_clear_pointer (&self->url, g_free);
-  g_clear_pointer (&self->source_name, g_free);
+  drop_showing (self, FALSE);
   self->pending_start = FALSE;
   stop_pipeline (self, FALSE);
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->source_name, g_free);
   gc_receiver_stats_reset (self->stats);
   set_state (self, GC_RECEIVER_STATE_IDLE, NULL);
 }
@@ -418,10 +642,11 @@ gc_receiver_shutdown (GcReceiver *self)
 
   g_return_if_fail (GC_IS_RECEIVER (self));
 
-  /* at exit: TEARDOWN and leave the group before returning */
+  /* at exit: TEARDOWN and leave the groups before returning */
   self->shutting_down = TRUE;
   finish_waiters (self, err, -1);
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  drop_showing (self, TRUE);
   stop_pipeline (self, TRUE);
 }
 
@@ -440,6 +665,22 @@ gc_receiver_retry_now (GcReceiver *self)
   return TRUE;
 }
 
+/* the receiver's name, very large, over whatever it shows */
+void
+gc_receiver_identify (GcReceiver *self, guint seconds)
+{
+  g_return_if_fail (GC_IS_RECEIVER (self));
+  g_message ("identify for %u s", seconds);
+  gc_display_identify (self->display, seconds);
+}
+
+GcDisplay *
+gc_receiver_get_display (GcReceiver *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER (self), NULL);
+  return self->display;
+}
+
 static gboolean
 wait_timeout (gpointer data)
 {
@@ -449,10 +690,16 @@ wait_timeout (gpointer data)
 
   if (l != NULL)
     {
+      g_autoptr (GError) error = g_error_new (GC_ERROR, GC_ERROR_TIMEOUT,
+                                              "no picture within %u ms",
+                                              GPOINTER_TO_UINT (g_task_get_task_data (task)));
+
       self->waiters = g_list_delete_link (self->waiters, l);
-      g_task_return_new_error (task, GC_ERROR, GC_ERROR_TIMEOUT, "no picture within %u ms",
-                               GPOINTER_TO_UINT (g_task_get_task_data (task)));
+      g_task_return_error (task, g_error_copy (error));
       g_object_unref (task);
+      /* a switch that did not make it: the old picture stays */
+      if (self->showing != NULL)
+        back_to_showing (self, error);
     }
   return G_SOURCE_REMOVE;
 }
@@ -570,7 +817,9 @@ gc_receiver_dispose (GObject *object)
 
   gc_receiver_shutdown (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->idle_id, g_source_remove);
   g_clear_object (&self->stats);
+  g_clear_object (&self->display);
   G_OBJECT_CLASS (gc_receiver_parent_class)->dispose (object);
 }
 
@@ -580,7 +829,6 @@ gc_receiver_finalize (GObject *object)
   GcReceiver *self = GC_RECEIVER (object);
 
   g_free (self->interface);
-  g_free (self->sink);
   g_free (self->error);
   g_free (self->url);
   g_free (self->source_name);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "gc-config.h"
+#include "gc-display.h"
 #include "gc-receiver-stats.h"
 #include "gc-state.h"
 
@@ -12,7 +13,8 @@ G_BEGIN_DECLS
 #define GC_TYPE_RECEIVER (gc_receiver_get_type ())
 G_DECLARE_FINAL_TYPE (GcReceiver, gc_receiver, GC, RECEIVER, GObject)
 
-GcReceiver      *gc_receiver_new              (const GcConfig *config);
+GcReceiver      *gc_receiver_new              (const GcConfig *config,
+                                               GError        **error);
 gboolean         gc_receiver_connect          (GcReceiver *self,
                                                const gchar *url,
                                                const gchar *source_name,
@@ -20,6 +22,8 @@ gboolean         gc_receiver_connect          (GcReceiver *self,
 void             gc_receiver_disconnect       (GcReceiver *self);
 void             gc_receiver_shutdown         (GcReceiver *self);
 gboolean         gc_receiver_retry_now        (GcReceiver *self);
+void             gc_receiver_identify         (GcReceiver *self,
+                                               guint       seconds);
 void             gc_receiver_wait_async       (GcReceiver *self,
                                                guint timeout_ms,
                                                GCancellable *cancellable,
@@ -39,5 +43,6 @@ guint16          gc_receiver_get_rtp_port     (GcReceiver *self);
 void             gc_receiver_get_counters     (GcReceiver *self,
                                                GcReceiverCounters *out);
 const gchar * const *gc_receiver_get_kernel_groups (GcReceiver *self);
+GcDisplay       *gc_receiver_get_display      (GcReceiver *self);
 
 G_END_DECLS
