@@ -23,6 +23,7 @@ gc_config_new_default (void)
   c->rtp_port = GC_DEFAULT_RTP_PORT;
   c->ttl = 1;
   c->capture = g_strdup ("test");
+  c->preview_width = 320;
   c->sink = g_strdup ("auto");
   c->encoder = g_strdup ("auto");
   c->width = 1280;
@@ -105,6 +106,8 @@ static const OptDesc options[] = {
   { "rtp-port", OPT_U16, O (rtp_port), 1024, 65534 },
   { "ttl", OPT_U8, O (ttl), 1, 255 },
   { "capture", OPT_STRING, O (capture) },
+  { "desktop", OPT_BOOL, O (desktop) },
+  { "preview-width", OPT_UINT, O (preview_width), 0, 640 },
   { "sink", OPT_STRING, O (sink) },
   { "display-output", OPT_STRING, O (display_output) },
   { "windowed", OPT_BOOL, O (windowed) },
@@ -152,6 +155,8 @@ set_option (GcConfig *c, const OptDesc *d, const gchar *value, GError **error)
         }
       return TRUE;
     case OPT_STRING:
+      if (d->offset == G_STRUCT_OFFSET (GcConfig, capture))
+        c->capture_explicit = TRUE;
       g_free (*(gchar **) field);
       *(gchar **) field = g_strdup (value);
       return TRUE;
@@ -269,7 +274,10 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("group", TRUE, "Multicast group (default: a free one from 239.0.0.11)", "ADDRESS"),
     CB ("rtp-port", TRUE, "RTP port, even; RTCP is +1 (default 15550)", "PORT"),
     CB ("ttl", TRUE, "Multicast TTL (default 1)", "TTL"),
-    CB ("capture", TRUE, "test, screen, v4l2[:DEVICE], file:PATH, or a pipeline", "WHAT"),
+    CB ("capture", TRUE, "test, screen, portal, x11, v4l2[:DEVICE], file:PATH, or a pipeline "
+                         "(default test; screen with --desktop)", "WHAT"),
+    CB ("desktop", FALSE, "A desktop agent: share the screen only when the user starts sharing", NULL),
+    CB ("preview-width", TRUE, "Width of the source's preview picture, 0 for none (default 320)", "PIXELS"),
     CB ("sink", TRUE, "auto, x11, wayland, kms, fake, or an element (default auto)", "SINK"),
     CB ("display-output", TRUE, "Monitor (X11 output name) or KMS connector id to show on "
         "(default: the primary)", "OUTPUT"),
@@ -321,6 +329,13 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
         return FALSE;
       if (g_str_equal (d->key, "group"))
         c->group_explicit = TRUE;
+
+    }
+  /* a desktop agent shares the screen unless told otherwise */
+  if (c->desktop && !c->capture_explicit)
+    {
+      g_free (c->capture);
+      c->capture = g_strdup ("screen");
     }
   if (bus != NULL)
     {

@@ -29,6 +29,9 @@ typedef struct
   guint16 rtp_port;
   guint8 ttl;
   gchar *capture;
+  gboolean capture_explicit;  /* set by the config file or the command line */
+  gboolean desktop;         /* serve only when the user shares (Source1.Start*) */
+  guint preview_width;      /* Source1.Preview width in pixels; 0: no preview */
   gchar *sink;
   gchar *display_output;    /* monitor or connector; NULL: the primary */
   gboolean windowed;

@@ -17,6 +17,7 @@ static const GDBusErrorEntry entries[] = {
   { GC_ERROR_NOT_SUPPORTED, "io.github.Groupcast.Error.NotSupported" },
   { GC_ERROR_REFUSED, "io.github.Groupcast.Error.Refused" },
   { GC_ERROR_STREAM, "io.github.Groupcast.Error.Stream" },
+  { GC_ERROR_CANCELLED, "io.github.Groupcast.Error.Cancelled" },
 };
 
 GQuark
@@ -43,6 +44,7 @@ gc_error_to_string (GcError code)
     case GC_ERROR_NOT_SUPPORTED: return "not supported";
     case GC_ERROR_REFUSED: return "refused";
     case GC_ERROR_STREAM: return "stream error";
+    case GC_ERROR_CANCELLED: return "cancelled";
     case GC_ERROR_FAILED:
     default: return "failed";
     }

@@ -19,6 +19,7 @@ typedef enum
   GC_ERROR_NOT_SUPPORTED,   /* .NotSupported */
   GC_ERROR_REFUSED,         /* .Refused */
   GC_ERROR_STREAM,          /* .Stream */
+  GC_ERROR_CANCELLED,       /* .Cancelled: the user said no (the portal's dialog) */
 } GcError;
 
 GQuark       gc_error_quark        (void);

@@ -164,6 +164,11 @@ gc_switch_apply_async (GcSwitch *self, const GcControlRequest *request, GCancell
       else
         resp.message = g_strdup ("not showing that source");
       break;
+    case GC_CONTROL_VERB_IDENTIFY:
+      gc_receiver_identify (self->receiver, request->seconds);
+      resp.ok = TRUE;
+      resp.message = g_strdup ("identifying");
+      break;
     case GC_CONTROL_VERB_STATUS:
     case GC_CONTROL_VERB_INVALID:
     default:
@@ -236,7 +241,7 @@ typedef struct
 {
   GPtrArray *targets;
   guint pending;
-  gboolean release;
+  GcControlVerb verb;
 } RunData;
 
 static void
@@ -276,7 +281,7 @@ target_done (TargetCall *tc, const GcControlResponse *resp)
   else
     r->message = g_strdup_printf ("%s: %s", gc_error_to_string (resp->code),
                                   message != NULL ? message : gc_error_to_string (resp->code));
-  g_message ("%s %s: %s%s (%.1f ms)", d->release ? "release" : "switch", r->id,
+  g_message ("%s %s: %s%s (%.1f ms)", gc_control_verb_to_string (d->verb), r->id,
              r->ok ? "ok, " : "failed, ", r->message, r->ms);
   g_signal_emit (self, signals[SIGNAL_TARGET_FINISHED], 0, r->id, r->ok, r->message, r->ms);
   if (--d->pending == 0)
@@ -367,14 +372,26 @@ resolve_target (GcSwitch *self, const gchar *name, Target *t, GError **error)
 }
 
 static gboolean
-check_run (GcSwitch *self, guint n, gboolean release, GError **error)
+check_run (GcSwitch *self, guint n, GcControlVerb verb, guint seconds, GError **error)
 {
   if (self->source == NULL)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED, "this agent has no source role");
       return FALSE;
     }
-  if (!release && !gc_source_is_serving (self->source))
+  if (verb != GC_CONTROL_VERB_SWITCH && verb != GC_CONTROL_VERB_RELEASE
+      && verb != GC_CONTROL_VERB_IDENTIFY)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "not a request a source sends");
+      return FALSE;
+    }
+  if (verb == GC_CONTROL_VERB_IDENTIFY && (seconds == 0 || seconds > GC_CONTROL_MAX_IDENTIFY_S))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "identify lasts 1 to %u seconds, not %u", GC_CONTROL_MAX_IDENTIFY_S, seconds);
+      return FALSE;
+    }
+  if (verb == GC_CONTROL_VERB_SWITCH && !gc_source_is_serving (self->source))
     {
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "the source is %s; call Start first",
                    gc_source_state_to_string (gc_source_get_state (self->source)));
@@ -421,12 +438,14 @@ resolve_all (GcSwitch *self, const gchar * const *receivers, guint n, GError **e
   return g_steal_pointer (&targets);
 }
 
-/* makes each of @receivers (peer ids or IPv4 addresses) show this agent's
- * source, or stop showing it with @release; one GcSwitchResult per
- * receiver, in order. ::target-finished gives each as it arrives. */
+/* sends @verb to each of @receivers (peer ids or IPv4 addresses): switch
+ * (show this agent's source), release (stop showing it) or identify (show
+ * the name for @seconds); one GcSwitchResult per receiver, in order.
+ * ::target-finished gives each as it arrives. */
 void
-gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, gboolean release,
-                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVerb verb,
+                     guint seconds, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr (GError) error = NULL;
@@ -438,16 +457,17 @@ gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, gboolean re
 
   g_task_set_source_tag (task, gc_switch_run_async);
   d = g_new0 (RunData, 1);
-  d->release = release;
+  d->verb = verb;
   g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
-  if (!check_run (self, n, release, &error)
+  if (!check_run (self, n, verb, seconds, &error)
       || (d->targets = resolve_all (self, receivers, n, &error)) == NULL)
     {
       d->targets = g_ptr_array_new ();
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  req.verb = release ? GC_CONTROL_VERB_RELEASE : GC_CONTROL_VERB_SWITCH;
+  req.verb = verb;
+  req.seconds = seconds;
   req.url = g_strdup (gc_source_get_url (self->source));
   req.source_name = g_strdup (self->name);
   req.source_id = g_strdup (self->agent_id);

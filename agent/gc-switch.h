@@ -46,7 +46,8 @@ void       gc_switch_set_peers      (GcSwitch    *self,
 /* the source's side */
 void       gc_switch_run_async      (GcSwitch            *self,
                                      const gchar * const *receivers,
-                                     gboolean             release,
+                                     GcControlVerb        verb,
+                                     guint                seconds,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);

@@ -270,6 +270,73 @@ gc_switcher_run_finish (GcSwitcher    *self,
 }
 
 static void
+on_identify_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GString) failed = g_string_new (NULL);
+  GVariantIter iter;
+  const gchar *id, *message;
+  gboolean ok;
+  gdouble ms;
+
+  if (!gc_dbus_source1_call_identify_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_variant_iter_init (&iter, rows);
+  while (g_variant_iter_next (&iter, "(&sb&sd)", &id, &ok, &message, &ms))
+    if (!ok)
+      g_string_append_printf (failed, "%s%s (%s)", failed->len > 0 ? ", " : "", id, message);
+  if (failed->len > 0)
+    /* TRANSLATORS: %s lists the receivers that could not, each with why */
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not identify: %s"),
+                             failed->str);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* asks the receivers (GcPeerItem) to show their names on their screens
+ * for @seconds */
+void
+gc_switcher_identify_async (GcSwitcher          *self,
+                            GPtrArray           *items,
+                            guint                seconds,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+
+  g_return_if_fail (GC_IS_SWITCHER (self));
+  g_return_if_fail (items != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gc_switcher_identify_async);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (ids, (gpointer) gc_peer_item_get_id (g_ptr_array_index (items, i)));
+  g_ptr_array_add (ids, NULL);
+  gc_dbus_source1_call_identify (self->source, (const gchar * const *) ids->pdata, seconds,
+                                 cancellable, on_identify_done, g_steal_pointer (&task));
+}
+
+gboolean
+gc_switcher_identify_finish (GcSwitcher    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 gc_switcher_finalize (GObject *object)
 {
   GcSwitcher *self = GC_SWITCHER (object);

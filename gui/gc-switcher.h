@@ -25,5 +25,14 @@ void           gc_switcher_run_async  (GcSwitcher         *self,
 gboolean       gc_switcher_run_finish (GcSwitcher         *self,
                                        GAsyncResult       *result,
                                        GError            **error);
+void           gc_switcher_identify_async  (GcSwitcher         *self,
+                                            GPtrArray          *items,
+                                            guint               seconds,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean       gc_switcher_identify_finish (GcSwitcher         *self,
+                                            GAsyncResult       *result,
+                                            GError            **error);
 
 G_END_DECLS

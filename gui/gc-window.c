@@ -13,6 +13,9 @@
 #include "gc-switcher.h"
 #include "gc-util.h"
 
+/* how long a display shows its name after Identify */
+#define IDENTIFY_SECONDS 5
+
 /* the main window: the agent's state, and when it runs, its receivers
  * (to switch), its group (as a source) and its own receiver */
 struct _GcWindow
@@ -87,6 +90,7 @@ update_actions (GcWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.identify", can);
 
   if (self->switcher == NULL)
     text = g_strdup (_("This agent is not a source"));
@@ -152,6 +156,35 @@ release_activated (GtkWidget   *widget,
                    GVariant    *parameter)
 {
   start_switch (GC_WINDOW (widget), TRUE);
+}
+
+static void
+on_identify_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (GcWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_switcher_identify_finish (GC_SWITCHER (object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gc_util_toast (GTK_WIDGET (self->toast_overlay), error->message);
+}
+
+/* the selected displays show their names, so people in the room see
+ * which is which */
+static void
+identify_activated (GtkWidget   *widget,
+                    const gchar *action_name,
+                    GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  g_autoptr (GPtrArray) peers = selected_peers (self);
+
+  if (self->switcher == NULL || peers->len == 0)
+    return;
+  gc_switcher_identify_async (self->switcher, peers, IDENTIFY_SECONDS, self->cancellable,
+                              on_identify_done, g_object_ref (self));
 }
 
 static void
@@ -448,6 +481,7 @@ gc_window_class_init (GcWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.switch", NULL, switch_activated);
   gtk_widget_class_install_action (widget_class, "win.release", NULL, release_activated);
+  gtk_widget_class_install_action (widget_class, "win.identify", NULL, identify_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "win.switch", NULL);

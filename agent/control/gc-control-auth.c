@@ -71,6 +71,13 @@ gc_control_auth_sign (GBytes *key, const GcControlRequest *req, const gchar *add
                            req->nonce != NULL ? req->nonce : "", address);
   hmac = g_hmac_new (G_CHECKSUM_SHA256, key_data, key_len);
   g_hmac_update (hmac, (const guchar *) canon, -1);
+  /* the verbs that carry more sign it too, on a line of its own */
+  if (req->verb == GC_CONTROL_VERB_IDENTIFY)
+    {
+      g_autofree gchar *more = g_strdup_printf ("%u\n", req->seconds);
+
+      g_hmac_update (hmac, (const guchar *) more, -1);
+    }
   return g_strdup (g_hmac_get_string (hmac));
 }
 

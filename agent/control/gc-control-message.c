@@ -18,6 +18,7 @@
 #define P_ID        "groupcast_source_id"
 #define P_TIMESTAMP "groupcast_timestamp"
 #define P_NONCE     "groupcast_nonce"
+#define P_SECONDS   "groupcast_seconds"
 #define P_MAC       "groupcast_mac"
 #define P_RESULT    "groupcast_result"
 #define P_MESSAGE   "groupcast_message"
@@ -50,6 +51,7 @@ gc_control_verb_to_string (GcControlVerb verb)
     case GC_CONTROL_VERB_SWITCH: return "switch";
     case GC_CONTROL_VERB_RELEASE: return "release";
     case GC_CONTROL_VERB_STATUS: return "status";
+    case GC_CONTROL_VERB_IDENTIFY: return "identify";
     case GC_CONTROL_VERB_INVALID:
     default: return NULL;
     }
@@ -64,6 +66,8 @@ gc_control_verb_from_string (const gchar *s)
     return GC_CONTROL_VERB_RELEASE;
   if (g_strcmp0 (s, "status") == 0)
     return GC_CONTROL_VERB_STATUS;
+  if (g_strcmp0 (s, "identify") == 0)
+    return GC_CONTROL_VERB_IDENTIFY;
   return GC_CONTROL_VERB_INVALID;
 }
 
@@ -120,6 +124,7 @@ gc_control_request_clear (GcControlRequest *req)
   g_clear_pointer (&req->nonce, g_free);
   req->verb = GC_CONTROL_VERB_INVALID;
   req->timestamp_us = 0;
+  req->seconds = 0;
 }
 
 void
@@ -133,6 +138,7 @@ gc_control_request_copy (GcControlRequest *dest, const GcControlRequest *src)
   dest->source_id = g_strdup (src->source_id);
   dest->timestamp_us = src->timestamp_us;
   dest->nonce = g_strdup (src->nonce);
+  dest->seconds = src->seconds;
 }
 
 void
@@ -298,6 +304,13 @@ gc_control_request_serialize (const GcControlRequest *req,
                    "a %s request needs the source's URL", verb);
       return NULL;
     }
+  if (req->verb == GC_CONTROL_VERB_IDENTIFY &&
+      (req->seconds == 0 || req->seconds > GC_CONTROL_MAX_IDENTIFY_S))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "identify lasts 1 to %u seconds", GC_CONTROL_MAX_IDENTIFY_S);
+      return NULL;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (fields[i] != NULL &&
         !field_is_valid (fields[i], GC_CONTROL_MAX_FIELD_LENGTH))
@@ -336,6 +349,8 @@ gc_control_request_serialize (const GcControlRequest *req,
     g_string_append_printf (body, P_TIMESTAMP ": %" G_GINT64_FORMAT "\r\n",
                             req->timestamp_us);
   append_param (body, P_NONCE, req->nonce);
+  if (req->verb == GC_CONTROL_VERB_IDENTIFY)
+    g_string_append_printf (body, P_SECONDS ": %u\r\n", req->seconds);
   append_param (body, P_MAC, mac);
 
   /* one request per connection, so the sequence number is always 1 */
@@ -609,6 +624,21 @@ read_fields (GHashTable *params, GcControlRequest *out, GError **error)
           return FALSE;
         }
       out->timestamp_us = (gint64) v;
+    }
+  if (out->verb == GC_CONTROL_VERB_IDENTIFY)
+    {
+      const gchar *secs = g_hash_table_lookup (params, P_SECONDS);
+      guint64 v = 0;
+
+      if (secs == NULL
+          || !g_ascii_string_to_unsigned (secs, 10, 1, GC_CONTROL_MAX_IDENTIFY_S, &v, NULL))
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "an identify request needs " P_SECONDS " from 1 to %u",
+                       GC_CONTROL_MAX_IDENTIFY_S);
+          return FALSE;
+        }
+      out->seconds = (guint) v;
     }
   nonce = g_hash_table_lookup (params, P_NONCE);
   if (nonce != NULL && !gc_control_nonce_is_valid (nonce))

@@ -24,7 +24,11 @@ typedef enum
   GC_CONTROL_VERB_SWITCH,
   GC_CONTROL_VERB_RELEASE,
   GC_CONTROL_VERB_STATUS,
+  GC_CONTROL_VERB_IDENTIFY,
 } GcControlVerb;
+
+/* how long an identify request may show the name */
+#define GC_CONTROL_MAX_IDENTIFY_S 600
 
 typedef struct
 {
@@ -33,6 +37,7 @@ typedef struct
   gchar *source_name;
   gchar *source_id;     /* the source's agent id */
   gint64 timestamp_us;  /* wall clock, microseconds since the epoch */
+  guint seconds;        /* identify: how long, 1 to GC_CONTROL_MAX_IDENTIFY_S */
   gchar *nonce;
 } GcControlRequest;
 

@@ -232,21 +232,29 @@ on_target_finished (GcSwitch *sw, const gchar *id, gboolean ok, const gchar *mes
     gc_dbus_source1_emit_switch_finished (self->source_iface, id, ok, message, ms);
 }
 
+typedef enum
+{
+  SOURCE_CALL_START,
+  SOURCE_CALL_SWITCH,
+  SOURCE_CALL_RELEASE,
+  SOURCE_CALL_IDENTIFY,
+} SourceCallKind;
+
 typedef struct
 {
   GcDBusSource1 *iface;   /* held: the bus may go (and the export with it) mid-call */
   GDBusMethodInvocation *invocation;
-  gboolean release;
+  SourceCallKind kind;
 } SourceCall;
 
 static SourceCall *
-source_call_new (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, gboolean release)
+source_call_new (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, SourceCallKind kind)
 {
   SourceCall *sc = g_new0 (SourceCall, 1);
 
   sc->iface = g_object_ref (iface);
   sc->invocation = invocation;
-  sc->release = release;
+  sc->kind = kind;
   return sc;
 }
 
@@ -283,8 +291,10 @@ switch_done (GObject *source, GAsyncResult *res, gpointer data)
 
   if (results == NULL)
     g_dbus_method_invocation_return_gerror (sc->invocation, error);
-  else if (sc->release)
+  else if (sc->kind == SOURCE_CALL_RELEASE)
     gc_dbus_source1_complete_release (sc->iface, sc->invocation, results_to_variant (results));
+  else if (sc->kind == SOURCE_CALL_IDENTIFY)
+    gc_dbus_source1_complete_identify (sc->iface, sc->invocation, results_to_variant (results));
   else
     gc_dbus_source1_complete_switch (sc->iface, sc->invocation, results_to_variant (results));
 }
@@ -293,8 +303,8 @@ static gboolean
 handle_switch (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                const gchar * const *receivers, GcDBusExport *self)
 {
-  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, FALSE, NULL, switch_done,
-                       source_call_new (iface, invocation, FALSE));
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_SWITCH, 0,
+                       NULL, switch_done, source_call_new (iface, invocation, SOURCE_CALL_SWITCH));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -302,8 +312,18 @@ static gboolean
 handle_release (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                 const gchar * const *receivers, GcDBusExport *self)
 {
-  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, TRUE, NULL, switch_done,
-                       source_call_new (iface, invocation, TRUE));
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_RELEASE, 0,
+                       NULL, switch_done, source_call_new (iface, invocation, SOURCE_CALL_RELEASE));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_identify (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
+                 const gchar * const *receivers, guint seconds, GcDBusExport *self)
+{
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_IDENTIFY,
+                       seconds, NULL, switch_done,
+                       source_call_new (iface, invocation, SOURCE_CALL_IDENTIFY));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -323,7 +343,7 @@ static gboolean
 handle_start (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExport *self)
 {
   gc_source_start_async (gc_agent_get_source (self->agent), NULL, start_done,
-                         source_call_new (iface, invocation, FALSE));
+                         source_call_new (iface, invocation, SOURCE_CALL_START));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -367,6 +387,8 @@ receiver_state_to_iface (GcDBusExport *self)
    * with the state, not with the next counters */
   gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
   gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
+  gc_dbus_receiver1_set_display (self->receiver_iface,
+                                 gc_display_get_kind (gc_receiver_get_display (r)));
 }
 
 static void
@@ -389,6 +411,7 @@ receiver_counters_to_iface (GcDBusExport *self)
   gc_dbus_receiver1_set_frames_decoded (self->receiver_iface, c.frames_decoded);
   gc_dbus_receiver1_set_first_frame_ms (self->receiver_iface, c.first_frame_ms);
   gc_dbus_receiver1_set_latency_ms (self->receiver_iface, c.latency_ms);
+  gc_dbus_receiver1_set_switch_gap_ms (self->receiver_iface, c.switch_gap_ms);
   gc_dbus_receiver1_set_kernel_groups (self->receiver_iface, gc_receiver_get_kernel_groups (r));
 }
 
@@ -414,6 +437,22 @@ handle_connect (GcDBusReceiver1 *iface, GDBusMethodInvocation *invocation, const
     g_dbus_method_invocation_return_gerror (invocation, error);
   else
     gc_dbus_receiver1_complete_connect (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_receiver_identify (GcDBusReceiver1 *iface, GDBusMethodInvocation *invocation,
+                          guint seconds, GcDBusExport *self)
+{
+  if (seconds > GC_CONTROL_MAX_IDENTIFY_S)
+    g_dbus_method_invocation_return_error (invocation, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                                           "identify lasts at most %u seconds",
+                                           GC_CONTROL_MAX_IDENTIFY_S);
+  else
+    {
+      gc_receiver_identify (gc_agent_get_receiver (self->agent), seconds);
+      gc_dbus_receiver1_complete_identify (iface, invocation);
+    }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -480,6 +519,8 @@ export_all (GcDBusExport *self, GError **error)
       g_signal_connect_object (self->source_iface, "handle-stop", G_CALLBACK (handle_stop), self, 0);
       g_signal_connect_object (self->source_iface, "handle-force-key-frame",
                                G_CALLBACK (handle_force_key_frame), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-identify",
+                               G_CALLBACK (handle_identify), self, 0);
       gc_dbus_object_skeleton_set_source1 (obj, self->source_iface);
       g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
     }
@@ -493,6 +534,8 @@ export_all (GcDBusExport *self, GError **error)
       g_signal_connect_object (self->receiver_iface, "handle-connect", G_CALLBACK (handle_connect), self, 0);
       g_signal_connect_object (self->receiver_iface, "handle-disconnect",
                                G_CALLBACK (handle_disconnect), self, 0);
+      g_signal_connect_object (self->receiver_iface, "handle-identify",
+                               G_CALLBACK (handle_receiver_identify), self, 0);
       gc_dbus_object_skeleton_set_receiver1 (obj, self->receiver_iface);
       g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
     }

@@ -421,7 +421,7 @@ gc_receiver_pipeline_new (const gchar *url, const gchar *interface, guint latenc
   desc = g_strdup_printf ("rtspsrc name=src location=\"%s\" protocols=udp-mcast latency=%u "
                           "do-rtsp-keep-alive=true tcp-timeout=2000000 teardown-timeout=100000000 "
                           "drop-on-latency=true%s "
-                          "rtph264depay name=depay ! h264parse ! %s name=dec ! "
+                          "rtph264depay name=depay request-keyframe=true ! h264parse ! %s name=dec ! "
                           "appsink name=out sync=false max-buffers=2 drop=true",
                           url, latency_ms, iface, pick_decoder ());
   self->pipeline = gst_parse_launch (desc, &local_error);

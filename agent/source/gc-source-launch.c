@@ -105,61 +105,203 @@ encoder_description (const GcConfig *c, const gchar *encoder)
   return g_strdup_printf ("%s name=enc", encoder);
 }
 
-static gchar *
-capture_description (const GcConfig *c, GError **error)
-{
-  const gchar *cap = c->capture;
+/* ---- what to capture ------------------------------------------------------ */
 
-  if (cap == NULL || g_str_equal (cap, "test"))
-    /* a moving pattern, so a frozen picture is visible at a glance */
-    return g_strdup ("videotestsrc is-live=true pattern=smpte horizontal-speed=4");
-  if (g_str_equal (cap, "screen"))
+/* the words a D-Bus caller may choose (Source1.StartWith): nothing that
+ * names a file, a device or a pipeline of the caller's making */
+gboolean
+gc_capture_is_choice (const gchar *word)
+{
+  static const gchar *const words[] = { "test", "screen", "portal", "x11" };
+
+  for (gsize i = 0; word != NULL && i < G_N_ELEMENTS (words); i++)
+    if (g_str_equal (word, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_set (const gchar *s)
+{
+  return s != NULL && *s != '\0';
+}
+
+/* the desktop session's kind from its environment: on GNOME Wayland,
+ * Xwayland sets DISPLAY too, so DISPLAY alone would capture the empty
+ * Xwayland root. XDG_SESSION_TYPE decides when it says wayland or x11;
+ * otherwise (a user unit that was not given it) WAYLAND_DISPLAY before
+ * DISPLAY */
+gboolean
+gc_capture_screen_kind (const gchar *session_type, const gchar *wayland_display,
+                        const gchar *display, GcCaptureKind *kind, GError **error)
+{
+  if (g_strcmp0 (session_type, "wayland") == 0)
     {
-      if (g_getenv ("DISPLAY") == NULL)
+      *kind = GC_CAPTURE_PORTAL;
+      return TRUE;
+    }
+  if (g_strcmp0 (session_type, "x11") == 0)
+    {
+      if (is_set (display))
         {
-          g_set_error (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
-                       "capture 'screen' needs an X11 display (DISPLAY is not set; "
-                       "Wayland screen capture through the portal is not supported yet)");
+          *kind = GC_CAPTURE_X11;
+          return TRUE;
+        }
+      g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
+                           "capture 'screen': the session is X11 but DISPLAY is not set "
+                           "(start the agent from the desktop session)");
+      return FALSE;
+    }
+  if (is_set (wayland_display))
+    *kind = GC_CAPTURE_PORTAL;
+  else if (is_set (display))
+    *kind = GC_CAPTURE_X11;
+  else
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
+                   "capture 'screen': no desktop session here (XDG_SESSION_TYPE is '%s', "
+                   "neither WAYLAND_DISPLAY nor DISPLAY is set); start the agent in the "
+                   "desktop session, or choose --capture portal or --capture test",
+                   is_set (session_type) ? session_type : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* what a capture word means here and now ("screen" reads the session) */
+gboolean
+gc_capture_kind (const gchar *capture, GcCaptureKind *kind, GError **error)
+{
+  if (capture == NULL || g_str_equal (capture, "test"))
+    *kind = GC_CAPTURE_TEST;
+  else if (g_str_equal (capture, "screen"))
+    return gc_capture_screen_kind (g_getenv ("XDG_SESSION_TYPE"), g_getenv ("WAYLAND_DISPLAY"),
+                                   g_getenv ("DISPLAY"), kind, error);
+  else if (g_str_equal (capture, "portal"))
+    *kind = GC_CAPTURE_PORTAL;
+  else if (g_str_equal (capture, "x11"))
+    *kind = GC_CAPTURE_X11;
+  else if (g_str_equal (capture, "v4l2") || g_str_has_prefix (capture, "v4l2:"))
+    *kind = GC_CAPTURE_V4L2;
+  else if (g_str_has_prefix (capture, "file:"))
+    *kind = GC_CAPTURE_FILE;
+  else
+    *kind = GC_CAPTURE_PIPELINE;
+  return TRUE;
+}
+
+static gchar *
+portal_description (const GcConfig *c, const GcCaptureStream *stream, GError **error)
+{
+  if (stream == NULL || stream->fd < 0)
+    {
+      g_set_error_literal (error, GC_ERROR, GC_ERROR_FAILED,
+                           "capture 'portal' needs a screen cast session (none was opened)");
+      return NULL;
+    }
+  /* the portal's PipeWire remote and the stream's node. damage-driven
+   * frames come only when the screen changes: the last one is sent again
+   * after a frame's time without one, so videorate always has input and
+   * keeps the configured rate (and a key frame on PLAY comes at once) */
+  return g_strdup_printf ("pipewiresrc fd=%d path=%u do-timestamp=true keepalive-time=%u",
+                          stream->fd, stream->node, MAX (1u, 1000 / MAX (1u, c->framerate)));
+}
+
+static gchar *
+capture_description (const GcConfig *c, const gchar *cap, const GcCaptureStream *stream,
+                     GError **error)
+{
+  GcCaptureKind kind;
+
+  if (!gc_capture_kind (cap, &kind, error))
+    return NULL;
+  switch (kind)
+    {
+    case GC_CAPTURE_TEST:
+      /* a moving pattern, so a frozen picture is visible at a glance */
+      return g_strdup ("videotestsrc is-live=true pattern=smpte horizontal-speed=4");
+    case GC_CAPTURE_PORTAL:
+      return portal_description (c, stream, error);
+    case GC_CAPTURE_X11:
+      if (!is_set (g_getenv ("DISPLAY")))
+        {
+          g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
+                               "X11 capture needs an X11 display (DISPLAY is not set)");
           return NULL;
         }
       return g_strdup ("ximagesrc use-damage=false show-pointer=true");
-    }
-  if (g_str_equal (cap, "v4l2") || g_str_has_prefix (cap, "v4l2:"))
-    {
-      const gchar *dev = cap[4] == ':' ? cap + 5 : "/dev/video0";
+    case GC_CAPTURE_V4L2:
+      {
+        const gchar *dev = cap[4] == ':' ? cap + 5 : "/dev/video0";
 
-      if (!g_file_test (dev, G_FILE_TEST_EXISTS))
-        {
-          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                       "capture device '%s' does not exist", dev);
-          return NULL;
-        }
-      return g_strdup_printf ("v4l2src device=\"%s\"", dev);
-    }
-  if (g_str_has_prefix (cap, "file:"))
-    {
-      const gchar *path = cap + 5;
-      g_autofree gchar *uri = NULL;
+        if (!g_file_test (dev, G_FILE_TEST_EXISTS))
+          {
+            g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                         "capture device '%s' does not exist", dev);
+            return NULL;
+          }
+        return g_strdup_printf ("v4l2src device=\"%s\"", dev);
+      }
+    case GC_CAPTURE_FILE:
+      {
+        const gchar *path = cap + 5;
+        g_autofree gchar *uri = NULL;
 
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        {
-          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                       "capture file '%s' does not exist", path);
-          return NULL;
-        }
-      uri = gst_filename_to_uri (path, NULL);
-      /* paced to real time, as a live capture would be */
-      return g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! identity sync=true", uri);
+        if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+          {
+            g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                         "capture file '%s' does not exist", path);
+            return NULL;
+          }
+        uri = gst_filename_to_uri (path, NULL);
+        /* paced to real time, as a live capture would be */
+        return g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! identity sync=true",
+                                uri);
+      }
+    case GC_CAPTURE_PIPELINE:
+    default:
+      /* anything else is a pipeline description that ends in raw video */
+      return g_strdup (cap);
     }
-  /* anything else is a pipeline description that ends in raw video */
-  return g_strdup (cap);
+}
+
+/* the preview's size: preview_width wide (even), the picture's aspect */
+void
+gc_source_preview_size (const GcConfig *c, guint *width, guint *height)
+{
+  guint w = MIN (c->preview_width, c->width) & ~1u;
+  guint h = (guint) ((guint64) w * c->height / MAX (1u, c->width)) & ~1u;
+
+  *width = w;
+  *height = MAX (h, w > 0 ? 2u : 0u);
+}
+
+static gchar *
+preview_branch (const GcConfig *c)
+{
+  guint w, h;
+
+  gc_source_preview_size (c, &w, &h);
+  if (w == 0)
+    return g_strdup ("");
+  /* one small JPEG a second from the picture receivers get: a leaky queue,
+   * so the encoder's branch never waits for it */
+  return g_strdup_printf (" gcpreviewtee. ! queue max-size-buffers=1 leaky=downstream "
+                          "! videorate drop-only=true max-rate=1 ! videoscale "
+                          "! video/x-raw,width=%u,height=%u,pixel-aspect-ratio=1/1 "
+                          "! jpegenc quality=60 "
+                          "! appsink name=gcpreview sync=false async=false max-buffers=1 drop=true "
+                          "emit-signals=true",
+                          w, h);
 }
 
 gchar *
-gc_source_build_launch (const GcConfig *c, const gchar *encoder, GError **error)
+gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const gchar *encoder,
+                            const GcCaptureStream *stream, GError **error)
 {
-  g_autofree gchar *capture = capture_description (c, error);
+  g_autofree gchar *capture = capture_description (c, capture_word, stream, error);
   g_autofree gchar *enc = NULL;
+  g_autofree gchar *preview = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GstElement) probe = NULL;
   gchar *launch;
@@ -167,22 +309,31 @@ gc_source_build_launch (const GcConfig *c, const gchar *encoder, GError **error)
   if (capture == NULL)
     return NULL;
   enc = encoder_description (c, encoder);
+  preview = preview_branch (c);
   launch = g_strdup_printf (
     "( %s ! identity name=gccapture silent=true ! videoconvert ! videoscale ! videorate "
-    "! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 "
+    "! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 %s"
     "! queue max-size-buffers=2 leaky=downstream "
     "! %s ! video/x-h264,profile=constrained-baseline,stream-format=byte-stream "
     "! h264parse config-interval=-1 "
-    "! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency mtu=1400 )",
-    capture, c->width, c->height, c->framerate, enc);
+    "! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency mtu=1400"
+    "%s )",
+    capture, c->width, c->height, c->framerate, *preview != '\0' ? "! tee name=gcpreviewtee " : "",
+    enc, preview);
   /* parse once now, so a bad capture stops the agent at start with a reason */
   probe = gst_parse_launch (launch, &parse_error);
   if (probe == NULL || parse_error != NULL)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "capture '%s': %s",
-                   c->capture, parse_error ? parse_error->message : "cannot build pipeline");
+                   capture_word, parse_error ? parse_error->message : "cannot build pipeline");
       g_free (launch);
       return NULL;
     }
   return launch;
+}
+
+gchar *
+gc_source_build_launch (const GcConfig *c, const gchar *encoder, GError **error)
+{
+  return gc_source_build_launch_for (c, c->capture, encoder, NULL, error);
 }

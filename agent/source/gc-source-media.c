@@ -12,6 +12,13 @@
 #include <gst/video/video.h>
 #include <sys/socket.h>
 
+/* receivers ask for a key frame after a loss (RTCP PLI); the group gets at
+ * most one of those key frames in this long, whoever asks */
+#define KEY_REQUEST_INTERVAL_US (500 * 1000)
+/* the mark on the key frames the source forces itself (on PLAY), which are
+ * never held back */
+#define JOIN_KEY_FIELD "gc-join"
+
 GST_DEBUG_CATEGORY_STATIC (gc_source_media_debug);
 #define GST_CAT_DEFAULT gc_source_media_debug
 
@@ -27,6 +34,8 @@ struct _GcSourceMedia
   GMutex lock;                /* the two below are set from streaming threads */
   GstElement *mcast_rtp_sink; /* the RTP multiudpsink of the group */
   GstElement *payloader;
+  gint64 last_key_request;    /* monotonic µs of the last receiver's key frame request passed on */
+  guint key_requests_dropped;
 };
 
 G_DEFINE_FINAL_TYPE (GcSourceMedia, gc_source_media, G_TYPE_OBJECT)
@@ -122,6 +131,61 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMe
   g_mutex_unlock (&self->lock);
 }
 
+/* a key frame request coming up from the RTP session (a receiver's PLI):
+ * passed on at most once per KEY_REQUEST_INTERVAL_US; ours (on PLAY) always */
+static GstPadProbeReturn
+limit_key_requests (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcSourceMedia *self = data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  const GstStructure *s;
+  gint64 now;
+  gboolean pass;
+
+  if (!gst_video_event_is_force_key_unit (event))
+    return GST_PAD_PROBE_OK;
+  s = gst_event_get_structure (event);
+  if (s != NULL && gst_structure_has_field (s, JOIN_KEY_FIELD))
+    return GST_PAD_PROBE_OK;
+  now = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  pass = self->last_key_request == 0 || now - self->last_key_request >= KEY_REQUEST_INTERVAL_US;
+  if (pass)
+    self->last_key_request = now;
+  else
+    self->key_requests_dropped++;
+  g_mutex_unlock (&self->lock);
+  if (pass)
+    g_info ("key frame for a receiver's request (a loss)");
+  else
+    g_debug ("a receiver's key frame request held back: one went out %" G_GINT64_FORMAT " ms ago",
+             (now - self->last_key_request) / 1000);
+  return pass ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+/* the SDP says the stream takes key frame requests (a=rtcp-fb: nack pli),
+ * so receivers' RTP sessions send PLI on a loss */
+static GstPadProbeReturn
+announce_pli (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps = NULL;
+  GstCaps *more;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (gst_caps_get_size (caps) == 0
+      || gst_structure_has_field (gst_caps_get_structure (caps, 0), "rtcp-fb-nack-pli"))
+    return GST_PAD_PROBE_OK;
+  more = gst_caps_copy (caps);
+  gst_caps_set_simple (more, "rtcp-fb-nack-pli", G_TYPE_BOOLEAN, TRUE, NULL);
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (more);
+  gst_event_unref (event);
+  gst_caps_unref (more);
+  return GST_PAD_PROBE_OK;
+}
+
 /* the factory made the media: hooks on the capture and the payloader */
 static void
 on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceMedia *self)
@@ -149,6 +213,13 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
        * every packet carries the stamp (12 bytes; about 1 % at 1400 MTU) */
       g_object_set (ext, "every-packet", TRUE, NULL);
       g_signal_emit_by_name (pay, "add-extension", ext);
+    }
+  if (pay != NULL)
+    {
+      g_autoptr (GstPad) src = gst_element_get_static_pad (pay, "src");
+
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, limit_key_requests, self, NULL);
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, announce_pli, NULL, NULL);
     }
   g_mutex_lock (&self->lock);
   g_set_object (&self->payloader, pay);
@@ -282,6 +353,7 @@ gc_source_media_force_key_frame (GcSourceMedia *self)
 {
   g_autoptr (GstElement) pay = NULL;
   g_autoptr (GstPad) pad = NULL;
+  GstEvent *event;
 
   g_return_if_fail (GC_IS_SOURCE_MEDIA (self));
 
@@ -290,10 +362,12 @@ gc_source_media_force_key_frame (GcSourceMedia *self)
   g_mutex_unlock (&self->lock);
   if (pay == NULL)
     return;
-  /* upstream from the payloader to the encoder */
+  /* upstream from the payloader to the encoder, marked as ours */
   pad = gst_element_get_static_pad (pay, "src");
-  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-                                                                       TRUE, 0));
+  event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0);
+  gst_structure_set (gst_event_writable_structure (event), JOIN_KEY_FIELD, G_TYPE_BOOLEAN, TRUE,
+                     NULL);
+  gst_pad_send_event (pad, event);
   GST_DEBUG ("forced a key frame");
 }
 
