@@ -8,6 +8,7 @@
 #include "gc-announcement.h"
 #include "gc-avahi.h"
 #include "gc-beacon.h"
+#include "gc-beacon-service.h"
 #include "gc-error.h"
 #include "gc-identity.h"
 
@@ -626,6 +627,46 @@ test_roles (void)
   g_assert_cmpuint (gc_roles_from_string (""), ==, 0);
 }
 
+static guint32
+ip4 (const gchar *s)
+{
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_string (s);
+  guint32 v;
+
+  g_assert_nonnull (a);
+  memcpy (&v, g_inet_address_to_bytes (a), 4);
+  return v;
+}
+
+/* an address added without "brd" reports 0.0.0.0: beacons must still go
+ * to the subnet, not to this host alone */
+static void
+test_beacon_destination (void)
+{
+  const gchar *how = NULL;
+
+  g_assert_cmphex (gc_beacon_service_destination (ip4 ("10.0.0.21"), ip4 ("255.255.255.0"),
+                                                  ip4 ("10.0.0.255"), &how),
+                   ==, ip4 ("10.0.0.255"));
+  g_assert_true (strstr (how, "interface's broadcast") != NULL);
+  g_assert_cmphex (gc_beacon_service_destination (ip4 ("10.0.0.21"), ip4 ("255.255.255.0"),
+                                                  0, &how),
+                   ==, ip4 ("10.0.0.255"));
+  g_assert_true (strstr (how, "directed broadcast") != NULL);
+  g_assert_cmphex (gc_beacon_service_destination (ip4 ("172.16.5.9"), ip4 ("255.255.240.0"),
+                                                  0, NULL),
+                   ==, ip4 ("172.16.15.255"));
+  /* a /32 or /31 has no subnet to broadcast to */
+  g_assert_cmphex (gc_beacon_service_destination (ip4 ("10.0.0.21"), ip4 ("255.255.255.255"),
+                                                  0, &how),
+                   ==, ip4 ("255.255.255.255"));
+  g_assert_true (strstr (how, "limited") != NULL);
+  g_assert_cmphex (gc_beacon_service_destination (ip4 ("10.0.0.20"), ip4 ("255.255.255.254"),
+                                                  0, NULL),
+                   ==, ip4 ("255.255.255.255"));
+  g_assert_cmphex (gc_beacon_service_destination (0, 0, 0, NULL), ==, ip4 ("255.255.255.255"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -637,6 +678,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/beacon/bad-fields", test_beacon_bad_fields);
   g_test_add_func ("/groupcast/beacon/random", test_beacon_random);
   g_test_add_func ("/groupcast/beacon/corpus", test_beacon_corpus);
+  g_test_add_func ("/groupcast/beacon/destination", test_beacon_destination);
   g_test_add_func ("/groupcast/txt/round-trip", test_txt_round_trip);
   g_test_add_func ("/groupcast/txt/rules", test_txt_rules);
   g_test_add_func ("/groupcast/txt/random", test_txt_random);

@@ -388,6 +388,23 @@ gc_lab_block_broadcast (GcLab *lab, guint host, GError **error)
 }
 
 gboolean
+gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error)
+{
+  g_autofree gchar *h = g_strdup_printf ("%u", host);
+
+  return run_script (error, NULL, "no-brd", lab->name, h, NULL);
+}
+
+gboolean
+gc_lab_add_interface (GcLab *lab, guint host, const gchar *ifname, const gchar *address,
+                      GError **error)
+{
+  g_autofree gchar *h = g_strdup_printf ("%u", host);
+
+  return run_script (error, NULL, "add-if", lab->name, h, ifname, address, NULL);
+}
+
+gboolean
 gc_test_wait_until (GcTestPredicate pred, gpointer user_data, guint timeout_ms)
 {
   gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;

@@ -43,6 +43,11 @@ gboolean     gc_lab_set_loss         (GcLab *lab, guint host, guint percent,
 gboolean     gc_lab_set_link         (GcLab *lab, guint host, gboolean up,
                                       GError **error);
 gboolean     gc_lab_block_broadcast  (GcLab *lab, guint host, GError **error);
+/* host's address added again without a broadcast address (no "brd") */
+gboolean     gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error);
+/* a dummy interface IFNAME with ADDRESS ("172.17.0.1/16") in host */
+gboolean     gc_lab_add_interface    (GcLab *lab, guint host, const gchar *ifname,
+                                      const gchar *address, GError **error);
 
 typedef gboolean (*GcTestPredicate) (gpointer user_data);
 gboolean     gc_test_wait_until      (GcTestPredicate pred, gpointer user_data,
