@@ -31,8 +31,9 @@ static GLogWriterOutput
 log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
   const Main *m = data;
+  const gchar *debug = g_getenv ("G_MESSAGES_DEBUG");
 
-  if ((level & G_LOG_LEVEL_INFO) && m->verbose && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+  if ((level & G_LOG_LEVEL_INFO) && m->verbose && (debug == NULL || *debug == '\0'))
     {
       /* the default writer drops info unless G_MESSAGES_DEBUG names the
        * domain; --verbose keeps it for every domain */

@@ -226,8 +226,8 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
   g_mutex_unlock (&self->lock);
 }
 
-static void
-share_group_sockets (GcSourceMedia *self)
+static gboolean
+share_group_sockets (GcSourceMedia *self, GError **error)
 {
   GstRTSPStream *stream = gst_rtsp_media_get_stream (self->media, 0);
   GstRTSPTransport *ct = NULL;
@@ -240,7 +240,7 @@ share_group_sockets (GcSourceMedia *self)
    * from our pool, and mark them shared: linux checks the flag on the bound
    * socket when the second one binds */
   if (stream == NULL || gst_rtsp_transport_new (&ct) != GST_RTSP_OK)
-    return;
+    return TRUE;
   ct->lower_transport = GST_RTSP_LOWER_TRANS_UDP_MCAST;
   if (gst_rtsp_stream_allocate_udp_sockets (stream, G_SOCKET_FAMILY_IPV4, ct, FALSE))
     {
@@ -251,10 +251,18 @@ share_group_sockets (GcSourceMedia *self)
       if (rtcp != NULL)
         g_socket_set_option (rtcp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
     }
-  else
-    g_warning ("cannot reserve group %s ports %u-%u", self->group, self->rtp_port,
-               self->rtp_port + 1);
   gst_rtsp_transport_free (ct);
+  if (rtp == NULL || rtcp == NULL)
+    {
+      /* serving on would have gst-rtsp-server try the ports again at the
+       * first SETUP, and abort */
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                   "UDP ports %u-%u are in use on this host (another source, or a program "
+                   "without SO_REUSEADDR): give this source another --rtp-port",
+                   self->rtp_port, self->rtp_port + 1);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 
@@ -333,8 +341,7 @@ gc_source_media_prepare_finish (GcSourceMedia *self, GAsyncResult *result, GErro
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   self->prepared = TRUE;
-  share_group_sockets (self);
-  return TRUE;
+  return share_group_sockets (self, error);
 }
 
 void
