@@ -432,6 +432,13 @@ start_source (GTask *task)
 {
   GcAgent *self = g_task_get_source_object (task);
 
+  /* a desktop agent shares only when the user starts sharing */
+  if (self->config->desktop)
+    {
+      g_message ("desktop agent: the source waits for the user to share (Source1.StartWith)");
+      start_done (task);
+      return;
+    }
   gc_source_start_async (self->source, g_task_get_cancellable (task), source_started,
                          g_object_ref (task));
 }

@@ -169,6 +169,7 @@ source_state_to_iface (GcDBusExport *self)
   gc_dbus_source1_set_rtcp_port (self->source_iface, gc_source_get_rtcp_port (s));
   gc_dbus_source1_set_ttl (self->source_iface, gc_source_get_ttl (s));
   gc_dbus_source1_set_capture (self->source_iface, gc_source_get_capture (s));
+  gc_dbus_source1_set_last_error (self->source_iface, gc_source_get_last_error (s));
   gc_dbus_source1_set_encoder (self->source_iface, gc_source_get_encoder (s));
 }
 
@@ -191,6 +192,26 @@ on_source_state (GcSource *s, GParamSpec *pspec, GcDBusExport *self)
 {
   /* states go out at once; counters with the model's next tick */
   source_state_to_iface (self);
+}
+
+/* a new preview picture (about once a second), or none */
+static void
+source_preview_to_iface (GcDBusExport *self)
+{
+  GcSource *s = gc_agent_get_source (self->agent);
+  GBytes *bytes;
+
+  if (s == NULL || self->source_iface == NULL)
+    return;
+  bytes = gc_source_preview_get_bytes (gc_source_get_preview (s));
+  gc_dbus_source1_set_preview (self->source_iface,
+                               g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
+}
+
+static void
+on_source_preview (GcSourcePreview *preview, GcDBusExport *self)
+{
+  source_preview_to_iface (self);
 }
 
 static void
@@ -339,11 +360,67 @@ start_done (GObject *source, GAsyncResult *res, gpointer data)
     gc_dbus_source1_complete_start (sc->iface, sc->invocation);
 }
 
+static void
+start_with_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (SourceCall) sc = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_source_start_finish (GC_SOURCE (source), res, &error))
+    g_dbus_method_invocation_return_gerror (sc->invocation, error);
+  else
+    gc_dbus_source1_complete_start_with (sc->iface, sc->invocation);
+}
+
 static gboolean
 handle_start (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExport *self)
 {
   gc_source_start_async (gc_agent_get_source (self->agent), NULL, start_done,
                          source_call_new (iface, invocation, SOURCE_CALL_START));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* StartWith's options: "capture" s; anything else is refused */
+static gboolean
+start_options (GVariant *options, const gchar **capture, GError **error)
+{
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  *capture = NULL;
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      if (g_str_equal (key, "capture") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        *capture = g_variant_get_string (value, NULL);
+      else
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       g_str_equal (key, "capture") ? "option 'capture' must be a string"
+                                                    : "unknown option '%s' (StartWith takes "
+                                                      "'capture')", key);
+          g_variant_unref (value);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_start_with (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GVariant *options,
+                   GcDBusExport *self)
+{
+  g_autoptr (GError) error = NULL;
+  const gchar *capture = NULL;
+
+  if (!start_options (options, &capture, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  gc_source_start_capture_async (gc_agent_get_source (self->agent), capture, NULL, start_with_done,
+                                 source_call_new (iface, invocation, FALSE));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -513,9 +590,20 @@ export_all (GcDBusExport *self, GError **error)
       self->source_iface = gc_dbus_source1_skeleton_new ();
       source_state_to_iface (self);
       source_counters_to_iface (self);
+      source_preview_to_iface (self);
+      {
+        guint w, h;
+
+        gc_source_preview_size (c, &w, &h);
+        gc_dbus_source1_set_preview_format (self->source_iface, GC_PREVIEW_FORMAT);
+        gc_dbus_source1_set_preview_width (self->source_iface, w);
+        gc_dbus_source1_set_preview_height (self->source_iface, h);
+      }
       g_signal_connect_object (self->source_iface, "handle-switch", G_CALLBACK (handle_switch), self, 0);
       g_signal_connect_object (self->source_iface, "handle-release", G_CALLBACK (handle_release), self, 0);
       g_signal_connect_object (self->source_iface, "handle-start", G_CALLBACK (handle_start), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-start-with",
+                               G_CALLBACK (handle_start_with), self, 0);
       g_signal_connect_object (self->source_iface, "handle-stop", G_CALLBACK (handle_stop), self, 0);
       g_signal_connect_object (self->source_iface, "handle-force-key-frame",
                                G_CALLBACK (handle_force_key_frame), self, 0);
@@ -684,6 +772,8 @@ gc_dbus_export_new (GcAgent *agent)
 
       g_signal_connect_object (s, "notify::state", G_CALLBACK (on_source_state), self, 0);
       g_signal_connect_object (s, "counters-changed", G_CALLBACK (on_source_counters), self, 0);
+      g_signal_connect_object (gc_source_get_preview (s), "changed",
+                               G_CALLBACK (on_source_preview), self, 0);
       g_signal_connect_object (members, "member-joined", G_CALLBACK (on_member_joined), self, 0);
       g_signal_connect_object (members, "member-left", G_CALLBACK (on_member_left), self, 0);
     }

@@ -137,14 +137,14 @@ gc_capture_screen_kind (const gchar *session_type, const gchar *wayland_display,
 {
   if (g_strcmp0 (session_type, "wayland") == 0)
     {
-      *kind = GC_CAPTURE_PORTAL;
+      *kind = GC_CAPTURE_KIND_PORTAL;
       return TRUE;
     }
   if (g_strcmp0 (session_type, "x11") == 0)
     {
       if (is_set (display))
         {
-          *kind = GC_CAPTURE_X11;
+          *kind = GC_CAPTURE_KIND_X11;
           return TRUE;
         }
       g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
@@ -153,9 +153,9 @@ gc_capture_screen_kind (const gchar *session_type, const gchar *wayland_display,
       return FALSE;
     }
   if (is_set (wayland_display))
-    *kind = GC_CAPTURE_PORTAL;
+    *kind = GC_CAPTURE_KIND_PORTAL;
   else if (is_set (display))
-    *kind = GC_CAPTURE_X11;
+    *kind = GC_CAPTURE_KIND_X11;
   else
     {
       g_set_error (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
@@ -173,20 +173,20 @@ gboolean
 gc_capture_kind (const gchar *capture, GcCaptureKind *kind, GError **error)
 {
   if (capture == NULL || g_str_equal (capture, "test"))
-    *kind = GC_CAPTURE_TEST;
+    *kind = GC_CAPTURE_KIND_TEST;
   else if (g_str_equal (capture, "screen"))
     return gc_capture_screen_kind (g_getenv ("XDG_SESSION_TYPE"), g_getenv ("WAYLAND_DISPLAY"),
                                    g_getenv ("DISPLAY"), kind, error);
   else if (g_str_equal (capture, "portal"))
-    *kind = GC_CAPTURE_PORTAL;
+    *kind = GC_CAPTURE_KIND_PORTAL;
   else if (g_str_equal (capture, "x11"))
-    *kind = GC_CAPTURE_X11;
+    *kind = GC_CAPTURE_KIND_X11;
   else if (g_str_equal (capture, "v4l2") || g_str_has_prefix (capture, "v4l2:"))
-    *kind = GC_CAPTURE_V4L2;
+    *kind = GC_CAPTURE_KIND_V4L2;
   else if (g_str_has_prefix (capture, "file:"))
-    *kind = GC_CAPTURE_FILE;
+    *kind = GC_CAPTURE_KIND_FILE;
   else
-    *kind = GC_CAPTURE_PIPELINE;
+    *kind = GC_CAPTURE_KIND_PIPELINE;
   return TRUE;
 }
 
@@ -217,12 +217,12 @@ capture_description (const GcConfig *c, const gchar *cap, const GcCaptureStream 
     return NULL;
   switch (kind)
     {
-    case GC_CAPTURE_TEST:
+    case GC_CAPTURE_KIND_TEST:
       /* a moving pattern, so a frozen picture is visible at a glance */
       return g_strdup ("videotestsrc is-live=true pattern=smpte horizontal-speed=4");
-    case GC_CAPTURE_PORTAL:
+    case GC_CAPTURE_KIND_PORTAL:
       return portal_description (c, stream, error);
-    case GC_CAPTURE_X11:
+    case GC_CAPTURE_KIND_X11:
       if (!is_set (g_getenv ("DISPLAY")))
         {
           g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
@@ -230,7 +230,7 @@ capture_description (const GcConfig *c, const gchar *cap, const GcCaptureStream 
           return NULL;
         }
       return g_strdup ("ximagesrc use-damage=false show-pointer=true");
-    case GC_CAPTURE_V4L2:
+    case GC_CAPTURE_KIND_V4L2:
       {
         const gchar *dev = cap[4] == ':' ? cap + 5 : "/dev/video0";
 
@@ -242,7 +242,7 @@ capture_description (const GcConfig *c, const gchar *cap, const GcCaptureStream 
           }
         return g_strdup_printf ("v4l2src device=\"%s\"", dev);
       }
-    case GC_CAPTURE_FILE:
+    case GC_CAPTURE_KIND_FILE:
       {
         const gchar *path = cap + 5;
         g_autofree gchar *uri = NULL;
@@ -258,7 +258,7 @@ capture_description (const GcConfig *c, const gchar *cap, const GcCaptureStream 
         return g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! identity sync=true",
                                 uri);
       }
-    case GC_CAPTURE_PIPELINE:
+    case GC_CAPTURE_KIND_PIPELINE:
     default:
       /* anything else is a pipeline description that ends in raw video */
       return g_strdup (cap);

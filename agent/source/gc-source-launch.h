@@ -9,12 +9,12 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  GC_CAPTURE_TEST,      /* the built-in test pattern */
-  GC_CAPTURE_X11,       /* ximagesrc on DISPLAY */
-  GC_CAPTURE_PORTAL,    /* the ScreenCast portal and PipeWire (Wayland) */
-  GC_CAPTURE_V4L2,      /* a capture device (HDMI, camera) */
-  GC_CAPTURE_FILE,      /* a file, paced to real time */
-  GC_CAPTURE_PIPELINE,  /* a pipeline description that ends in raw video */
+  GC_CAPTURE_KIND_TEST,      /* the built-in test pattern */
+  GC_CAPTURE_KIND_X11,       /* ximagesrc on DISPLAY */
+  GC_CAPTURE_KIND_PORTAL,    /* the ScreenCast portal and PipeWire (Wayland) */
+  GC_CAPTURE_KIND_V4L2,      /* a capture device (HDMI, camera) */
+  GC_CAPTURE_KIND_FILE,      /* a file, paced to real time */
+  GC_CAPTURE_KIND_PIPELINE,  /* a pipeline description that ends in raw video */
 } GcCaptureKind;
 
 /* a PipeWire stream that the portal opened: its remote's fd and node */

@@ -12,6 +12,7 @@
 #include "gc-source.h"
 #include "gc-error.h"
 #include "gc-rate.h"
+#include "gc-source-capture.h"
 #include "gc-source-media.h"
 
 #include <gst/gst.h>
@@ -33,6 +34,10 @@ struct _GcSource
   gchar *url;
   gchar *encoder;
   GcSourceState state;
+  gchar *capture;             /* what this start captures (the config's, or Start's) */
+  gchar *last_error;          /* why the capture ended by itself; "" */
+  GcSourceCapture *cap;       /* the capture of the start under way or serving */
+  GcSourcePreview *preview;
 
   GstRTSPServer *server;
   GstRTSPMediaFactory *factory;
@@ -228,6 +233,8 @@ gc_source_new (const GcConfig *config)
   c->ttl = config->ttl;
   g_free (c->capture);
   c->capture = g_strdup (config->capture);
+  c->preview_width = config->preview_width;
+  c->state_dir = g_strdup (config->state_dir);
   g_free (c->encoder);
   c->encoder = g_strdup (config->encoder);
   c->width = config->width;
@@ -236,6 +243,7 @@ gc_source_new (const GcConfig *config)
   c->bitrate_kbps = config->bitrate_kbps;
   c->gop_seconds = config->gop_seconds;
   self->config = c;
+  self->capture = g_strdup (c->capture);
   self->group = g_strdup (config->group != NULL ? config->group : GC_DEFAULT_GROUP);
   self->url = g_strdup_printf ("rtsp://%s:%u%s", c->bind_address, c->rtsp_port, c->mount);
   return self;
@@ -329,6 +337,8 @@ typedef struct
 {
   gchar *encoder;          /* in: chosen already, or NULL */
   GcConfig *config;        /* in (borrowed from the source, which the task holds) */
+  gchar *capture;          /* in: the capture word */
+  GcCaptureStream stream;  /* in: the portal's stream, when fd >= 0 */
   gchar *launch;           /* out of the first step */
   GcSourceMedia *media;    /* the second step's */
 } StartData;
@@ -337,6 +347,7 @@ static void
 start_data_free (StartData *d)
 {
   g_free (d->encoder);
+  g_free (d->capture);
   g_free (d->launch);
   g_clear_object (&d->media);
   g_free (d);
@@ -352,7 +363,8 @@ choose_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   if (d->encoder == NULL)
     d->encoder = gc_source_pick_encoder (d->config->encoder, &error);
   if (d->encoder != NULL)
-    d->launch = gc_source_build_launch (d->config, d->encoder, &error);
+    d->launch = gc_source_build_launch_for (d->config, d->capture, d->encoder,
+                                            d->stream.fd >= 0 ? &d->stream : NULL, &error);
   if (d->launch == NULL)
     g_task_return_error (task, error);
   else
@@ -401,7 +413,7 @@ start_serving (GcSource *self, GTask *task)
   self->stats_id = g_timeout_add (STATS_INTERVAL_MS, stats_tick, self);
   g_clear_object (&self->starting);
   g_message ("serving %s to %s:%u-%u (ttl %u, %s, %s)", self->url, self->group, c->rtp_port,
-             c->rtp_port + 1, c->ttl, c->capture, self->encoder);
+             c->rtp_port + 1, c->ttl, self->capture, self->encoder);
   update_state (self);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
@@ -417,7 +429,8 @@ prepared (GObject *object, GAsyncResult *res, gpointer data)
 
   if (!gc_source_media_prepare_finish (GC_SOURCE_MEDIA (object), res, &error))
     {
-      g_prefix_error (&error, "capture '%s', encoder %s: ", self->config->capture, d->encoder);
+      if (g_error_matches (error, GC_ERROR, GC_ERROR_STREAM))
+        g_prefix_error (&error, "capture '%s', encoder %s: ", self->capture, d->encoder);
       start_fail (self, task, error);
       return;
     }
@@ -446,8 +459,16 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
     return;
   if (self->encoder == NULL)
     self->encoder = g_strdup (d->encoder);
-  if (!make_server (self, d->launch, &error)
-      || (d->media = gc_source_media_new (self->factory, self->url, self->group,
+  if (!make_server (self, d->launch, &error))
+    {
+      start_fail (self, task, error);
+      return;
+    }
+  /* hooked before the media is made: its media-configure comes then */
+  if (self->cap != NULL)
+    gc_source_capture_watch (self->cap, self->factory);
+  gc_source_preview_watch (self->preview, self->factory);
+  if ((d->media = gc_source_media_new (self->factory, self->url, self->group,
                                           self->config->rtp_port, self->config->interface,
                                           &error)) == NULL)
     {
@@ -467,36 +488,104 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
   gc_source_media_prepare_async (d->media, thread, prepared, task);
 }
 
-/* starts serving: picks the encoder (once), builds and prepares the media
- * pipeline off the main loop, then listens for RTSP. done at once when
- * serving already. */
+static void
+on_capture_ended (GcSourceCapture *cap, const gchar *reason, GcSource *self)
+{
+  if (cap != self->cap)
+    return;
+  g_message ("source stops: %s", reason);
+  g_free (self->last_error);
+  self->last_error = g_strdup (reason);
+  gc_source_stop (self);
+}
+
+static void
+capture_opened (GObject *object, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  GcSource *self = g_task_get_source_object (task);
+  StartData *d = g_task_get_task_data (task);
+  GcSourceCapture *cap = GC_SOURCE_CAPTURE (object);
+  const GcCaptureStream *stream;
+  g_autoptr (GTask) step = NULL;
+  GError *error = NULL;
+
+  if (!gc_source_capture_open_finish (cap, res, &error))
+    {
+      start_fail (self, task, error);
+      return;
+    }
+  if (start_was_stopped (self, task))
+    return;
+  stream = gc_source_capture_get_stream (cap);
+  if (stream != NULL)
+    d->stream = *stream;
+  step = g_task_new (self, NULL, chosen, task);
+  g_task_set_task_data (step, d, NULL);
+  g_task_run_in_thread (step, choose_thread);
+}
+
+/* starts serving @capture (NULL: the configured one; else one of the
+ * words gc_capture_is_choice takes): resolves the capture (the portal's
+ * screen cast on Wayland), picks the encoder (once), builds and prepares
+ * the media pipeline off the main loop, then listens for RTSP. done at
+ * once when serving that capture already. */
 void
-gc_source_start_async (GcSource *self, GCancellable *cancellable, GAsyncReadyCallback callback,
-                       gpointer user_data)
+gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (GTask) step = NULL;
   StartData *d;
 
   g_return_if_fail (GC_IS_SOURCE (self));
 
   g_task_set_source_tag (task, gc_source_start_async);
+  if (capture != NULL && !gc_capture_is_choice (capture))
+    {
+      g_task_return_new_error (task, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                               "capture '%s' is not test, screen, portal or x11", capture);
+      return;
+    }
   if (self->server != NULL || self->starting != NULL)
     {
       if (self->starting != NULL)
         g_task_return_new_error (task, GC_ERROR, GC_ERROR_FAILED, "the source is starting");
+      else if (capture != NULL && g_strcmp0 (capture, self->capture) != 0)
+        g_task_return_new_error (task, GC_ERROR, GC_ERROR_FAILED,
+                                 "the source is serving capture '%s'; call Stop first",
+                                 self->capture);
       else
         g_task_return_boolean (task, TRUE);
       return;
     }
+  g_free (self->capture);
+  self->capture = g_strdup (capture != NULL ? capture : self->config->capture);
+  g_clear_pointer (&self->last_error, g_free);
   d = g_new0 (StartData, 1);
   d->encoder = g_strdup (self->encoder);
   d->config = self->config;
+  d->capture = g_strdup (self->capture);
+  d->stream.fd = -1;
   g_task_set_task_data (task, d, (GDestroyNotify) start_data_free);
   self->starting = g_object_ref (task);
-  step = g_task_new (self, NULL, chosen, g_object_ref (task));
-  g_task_set_task_data (step, d, NULL);
-  g_task_run_in_thread (step, choose_thread);
+  {
+    g_autofree gchar *token_path = g_build_filename (self->config->state_dir != NULL
+                                                     ? self->config->state_dir : ".",
+                                                     "portal-restore-token", NULL);
+
+    g_clear_object (&self->cap);
+    self->cap = gc_source_capture_new (self->capture, token_path, self->config->framerate);
+  }
+  g_signal_connect_object (self->cap, "ended", G_CALLBACK (on_capture_ended), self, 0);
+  gc_source_capture_open_async (self->cap, capture_opened, g_steal_pointer (&task));
+}
+
+/* starts serving the configured capture (see gc_source_start_capture_async) */
+void
+gc_source_start_async (GcSource *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  gc_source_start_capture_async (self, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -528,6 +617,10 @@ gc_source_stop (GcSource *self)
 
   /* a start under way sees this and gives up */
   g_clear_object (&self->starting);
+  if (self->cap != NULL)
+    gc_source_capture_close (self->cap);
+  g_clear_object (&self->cap);
+  gc_source_preview_clear (self->preview);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_clear_handle_id (&self->pool_source_id, g_source_remove);
   if (self->server != NULL)
@@ -618,11 +711,27 @@ gc_source_get_ttl (GcSource *self)
   return self->config->ttl;
 }
 
+/* what the source captures, or last captured ("test", "screen", ...) */
 const gchar *
 gc_source_get_capture (GcSource *self)
 {
   g_return_val_if_fail (GC_IS_SOURCE (self), NULL);
-  return self->config->capture;
+  return self->capture;
+}
+
+/* why the capture last ended by itself ("" after a start or a Stop) */
+const gchar *
+gc_source_get_last_error (GcSource *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE (self), NULL);
+  return self->last_error != NULL ? self->last_error : "";
+}
+
+GcSourcePreview *
+gc_source_get_preview (GcSource *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE (self), NULL);
+  return self->preview;
 }
 
 const gchar *
@@ -683,6 +792,9 @@ gc_source_finalize (GObject *object)
   GcSource *self = GC_SOURCE (object);
 
   g_clear_object (&self->members);
+  g_clear_object (&self->preview);
+  g_free (self->capture);
+  g_free (self->last_error);
   gc_config_free (self->config);
   g_free (self->group);
   g_free (self->url);
@@ -733,4 +845,5 @@ gc_source_init (GcSource *self)
 {
   self->state = GC_SOURCE_STATE_STOPPED;
   self->members = gc_member_table_new ();
+  self->preview = gc_source_preview_new ();
 }

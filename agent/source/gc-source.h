@@ -6,6 +6,7 @@
 #include "gc-config.h"
 #include "gc-source-launch.h"
 #include "gc-source-members.h"
+#include "gc-source-preview.h"
 #include "gc-state.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,11 @@ void           gc_source_start_async      (GcSource *self,
                                            GCancellable *cancellable,
                                            GAsyncReadyCallback callback,
                                            gpointer user_data);
+void           gc_source_start_capture_async (GcSource *self,
+                                              const gchar *capture,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
 gboolean       gc_source_start_finish     (GcSource *self,
                                            GAsyncResult *result,
                                            GError **error);
@@ -37,6 +43,8 @@ guint16        gc_source_get_rtcp_port    (GcSource *self);
 guint8         gc_source_get_ttl          (GcSource *self);
 const gchar   *gc_source_get_capture      (GcSource *self);
 const gchar   *gc_source_get_encoder      (GcSource *self);
+const gchar   *gc_source_get_last_error   (GcSource *self);
+GcSourcePreview *gc_source_get_preview    (GcSource *self);
 guint64        gc_source_get_packets_sent (GcSource *self);
 guint64        gc_source_get_bytes_sent   (GcSource *self);
 guint64        gc_source_get_bitrate      (GcSource *self);

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcSource"
+
+#include "config.h"
+
+#include "gc-source-capture.h"
+#include "gc-capture-portal.h"
+#include "gc-error.h"
+
+#include <gst/gst.h>
+
+struct _GcSourceCapture
+{
+  GObject parent_instance;
+
+  gchar *word;               /* as asked: "screen", "portal", "test", ... */
+  gchar *token_path;
+  GcCaptureKind kind;
+  GcCapturePortal *portal;   /* a screen cast, for GC_CAPTURE_KIND_PORTAL */
+  GcCaptureStream stream;
+  GMainContext *context;
+  gboolean ended;
+  guint stall_ms;            /* a portal stream without a frame this long went */
+  GMutex lock;
+  gint64 last_frame;         /* monotonic µs; set from a streaming thread */
+  guint watchdog_id;
+};
+
+G_DEFINE_FINAL_TYPE (GcSourceCapture, gc_source_capture, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_ENDED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+/* once, on the main loop */
+static void
+end (GcSourceCapture *self, const gchar *reason)
+{
+  if (self->ended)
+    return;
+  self->ended = TRUE;
+  g_object_ref (self);
+  g_signal_emit (self, signals[SIGNAL_ENDED], 0, reason);
+  g_object_unref (self);
+}
+
+static void
+on_portal_closed (GcCapturePortal *portal, GcSourceCapture *self)
+{
+  end (self, "the screen cast was ended from the desktop");
+}
+
+/* ---- the pipeline's end (streaming threads → main loop) ------------------ */
+
+typedef struct
+{
+  GcSourceCapture *self;
+  gchar *reason;
+} Ending;
+
+static void
+ending_free (gpointer data)
+{
+  Ending *e = data;
+
+  g_object_unref (e->self);
+  g_free (e->reason);
+  g_free (e);
+}
+
+static gboolean
+ended_on_loop (gpointer data)
+{
+  Ending *e = data;
+
+  end (e->self, e->reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+end_from_thread (GcSourceCapture *self, gchar *reason)
+{
+  Ending *e = g_new0 (Ending, 1);
+
+  e->self = g_object_ref (self);
+  e->reason = reason;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, ended_on_loop, e, ending_free);
+}
+
+static GstPadProbeReturn
+on_capture_data (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcSourceCapture *self = data;
+  GstEvent *event;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      g_mutex_lock (&self->lock);
+      self->last_frame = g_get_monotonic_time ();
+      g_mutex_unlock (&self->lock);
+      return GST_PAD_PROBE_OK;
+    }
+  event = GST_PAD_PROBE_INFO_EVENT (info);
+  /* the stream's end: the PipeWire node or the display went away */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    end_from_thread (data, g_strdup ("the captured screen ended"));
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_sync_error (GstBus *bus, GstMessage *message, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  gst_message_parse_error (message, &error, NULL);
+  end_from_thread (data, g_strdup_printf ("the screen capture failed: %s",
+                                          error != NULL ? error->message : "an error"));
+}
+
+static void
+on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceCapture *self)
+{
+  g_autoptr (GstElement) top = gst_rtsp_media_get_element (media);
+  g_autoptr (GstElement) capture = gst_bin_get_by_name (GST_BIN (top), "gccapture");
+  g_autoptr (GstPad) pad = capture != NULL ? gst_element_get_static_pad (capture, "src") : NULL;
+  GstObject *pipeline = GST_OBJECT_PARENT (top);
+  g_autoptr (GstBus) bus = NULL;
+
+  if (pad != NULL)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
+                       on_capture_data,
+                       g_object_ref (self), g_object_unref);
+  /* the media watches its bus itself; errors come to us as sync messages
+   * too (the capture's are the ones a desktop makes: a stream that went) */
+  bus = gst_element_get_bus (pipeline != NULL ? GST_ELEMENT (pipeline) : top);
+  if (bus == NULL)
+    return;
+  gst_bus_enable_sync_message_emission (bus);
+  g_signal_connect_data (bus, "sync-message::error", G_CALLBACK (on_sync_error),
+                         g_object_ref (self), (GClosureNotify) (void (*) (void)) g_object_unref,
+                         0);
+}
+
+/* pipewiresrc (0.3.65) sends nothing when the desktop destroys the stream
+ * (xdg-desktop-portal-wlr ends a session that way, without Closed): its
+ * stream goes unconnected and frames just stop. they never stop while the
+ * stream lives, since the last frame is sent again every frame time. */
+static gboolean
+watchdog_tick (gpointer data)
+{
+  GcSourceCapture *self = data;
+  gint64 last;
+
+  g_mutex_lock (&self->lock);
+  last = self->last_frame;
+  g_mutex_unlock (&self->lock);
+  if (last > 0 && g_get_monotonic_time () - last > (gint64) self->stall_ms * 1000)
+    {
+      self->watchdog_id = 0;
+      end (self, "the screen cast's stream stopped (the desktop ended it)");
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- API ------------------------------------------------------------------ */
+
+/* @framerate: the pipeline's, so a stalled stream is told from a slow one */
+GcSourceCapture *
+gc_source_capture_new (const gchar *capture, const gchar *token_path, guint framerate)
+{
+  GcSourceCapture *self = g_object_new (GC_TYPE_SOURCE_CAPTURE, NULL);
+
+  self->stall_ms = MAX (600u, 3000u / MAX (1u, framerate));
+  self->word = g_strdup (capture != NULL ? capture : "test");
+  self->token_path = g_strdup (token_path);
+  return self;
+}
+
+static void
+portal_started (GObject *object, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GcSourceCapture *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!gc_capture_portal_start_finish (GC_CAPTURE_PORTAL (object), res, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  self->stream.fd = gc_capture_portal_get_fd (self->portal);
+  self->stream.node = gc_capture_portal_get_node (self->portal);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* resolves the capture for this session; for the portal, opens the screen
+ * cast (the desktop's dialog, unless the restore token brings the last
+ * choice back) */
+void
+gc_source_capture_open_async (GcSourceCapture *self, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  GError *error = NULL;
+
+  g_return_if_fail (GC_IS_SOURCE_CAPTURE (self));
+
+  g_task_set_source_tag (task, gc_source_capture_open_async);
+  if (!gc_capture_kind (self->word, &self->kind, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->kind != GC_CAPTURE_KIND_PORTAL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->portal = gc_capture_portal_new (self->token_path);
+  g_signal_connect_object (self->portal, "closed", G_CALLBACK (on_portal_closed), self, 0);
+  gc_capture_portal_start_async (self->portal, portal_started, g_steal_pointer (&task));
+}
+
+gboolean
+gc_source_capture_open_finish (GcSourceCapture *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* the media @factory makes from now on is watched for the capture's end;
+ * only desktop captures end the source (a test pattern never ends, and a
+ * file's end is its own business) */
+void
+gc_source_capture_watch (GcSourceCapture *self, GstRTSPMediaFactory *factory)
+{
+  g_return_if_fail (GC_IS_SOURCE_CAPTURE (self));
+
+  if (self->kind == GC_CAPTURE_KIND_PORTAL || self->kind == GC_CAPTURE_KIND_X11)
+    g_signal_connect_object (factory, "media-configure", G_CALLBACK (on_media_configure), self,
+                             0);
+  if (self->kind == GC_CAPTURE_KIND_PORTAL && self->watchdog_id == 0)
+    {
+      g_autoptr (GSource) tick = g_timeout_source_new (self->stall_ms / 3);
+
+      g_source_set_callback (tick, watchdog_tick, self, NULL);
+      self->watchdog_id = g_source_attach (tick, self->context);
+    }
+}
+
+/* ends the screen cast; no ::ended after this */
+void
+gc_source_capture_close (GcSourceCapture *self)
+{
+  g_return_if_fail (GC_IS_SOURCE_CAPTURE (self));
+
+  self->ended = TRUE;
+  if (self->watchdog_id != 0)
+    g_source_destroy (g_main_context_find_source_by_id (self->context, self->watchdog_id));
+  self->watchdog_id = 0;
+  if (self->portal != NULL)
+    gc_capture_portal_close (self->portal);
+  self->stream.fd = -1;
+}
+
+const gchar *
+gc_source_capture_get_word (GcSourceCapture *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_CAPTURE (self), NULL);
+  return self->word;
+}
+
+GcCaptureKind
+gc_source_capture_get_kind (GcSourceCapture *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_CAPTURE (self), GC_CAPTURE_KIND_TEST);
+  return self->kind;
+}
+
+/* the PipeWire stream of an open screen cast, or NULL */
+const GcCaptureStream *
+gc_source_capture_get_stream (GcSourceCapture *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_CAPTURE (self), NULL);
+  return self->stream.fd >= 0 ? &self->stream : NULL;
+}
+
+static void
+gc_source_capture_dispose (GObject *object)
+{
+  GcSourceCapture *self = GC_SOURCE_CAPTURE (object);
+
+  gc_source_capture_close (self);
+  g_clear_object (&self->portal);
+  G_OBJECT_CLASS (gc_source_capture_parent_class)->dispose (object);
+}
+
+static void
+gc_source_capture_finalize (GObject *object)
+{
+  GcSourceCapture *self = GC_SOURCE_CAPTURE (object);
+
+  g_free (self->word);
+  g_free (self->token_path);
+  g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (gc_source_capture_parent_class)->finalize (object);
+}
+
+static void
+gc_source_capture_class_init (GcSourceCaptureClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gc_source_capture_dispose;
+  object_class->finalize = gc_source_capture_finalize;
+
+  /* the desktop capture ended by itself; the reason is for a person */
+  signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+gc_source_capture_init (GcSourceCapture *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->lock);
+  self->stream.fd = -1;
+}
