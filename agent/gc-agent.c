@@ -33,9 +33,21 @@ struct _GcAgent
   GcPeerTable *peers;       /* an empty table when discovery is off */
   GcControlServer *control;
   GcSwitch *sw;
+  gchar *instance;          /* this run: start time and a random part, in hex */
+  gboolean id_moved;        /* took a new id after a collision (once a run) */
+  gboolean collision_logged;
 };
 
 G_DEFINE_FINAL_TYPE (GcAgent, gc_agent, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_ID,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
 
 GcAgent *
 gc_agent_new (GcConfig *config)
@@ -118,6 +130,8 @@ fill_announcement (GcAgent *self, GcAnnouncement *a)
 {
   a->id = g_strdup (self->id);
   a->name = g_strdup (self->config->name);
+  a->address = g_strdup (self->config->bind_address);
+  a->instance = g_strdup (self->instance);
   a->roles = roles (self);
   a->control_port = self->config->control_port;
   if (self->source != NULL && gc_source_is_serving (self->source))
@@ -259,6 +273,67 @@ peer_known (const gchar *address, gpointer data)
   return gc_peer_table_find_by_address (self->peers, address) != NULL;
 }
 
+/* ---- a peer with our id (cloned boards) ---------------------------------- */
+
+static void
+set_id (GcAgent *self, gchar *id)
+{
+  g_free (self->id);
+  self->id = id;
+  gc_switch_set_agent_id (self->sw, id);
+  announce (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ID]);
+}
+
+/* the agent that started later moves to a new id; with no instance to
+ * compare (an old agent), the one at the larger address. both sides reach
+ * the same verdict, so exactly one moves, and it moves once a run: a
+ * forger cannot make it walk from id to id */
+static void
+on_id_collision (GcDiscovery *discovery, const gchar *address, const gchar *instance,
+                 GcAgent *self)
+{
+  GcConfig *c = self->config;
+  gboolean we_move = instance != NULL ? g_strcmp0 (self->instance, instance) > 0
+                                      : g_strcmp0 (c->bind_address, address) > 0;
+
+  if (we_move && !self->id_moved)
+    {
+      g_autofree gchar *old = g_strdup (self->id);
+
+      self->id_moved = TRUE;
+      set_id (self, gc_identity_resolve_collision (c->state_dir, c->address_interface, old));
+      g_message ("agent id %s is also used by the agent at %s (a board cloned from one "
+                 "image?), which was there first: this agent is now %s", old, address, self->id);
+      return;
+    }
+  if (self->collision_logged)
+    return;
+  self->collision_logged = TRUE;
+  if (we_move)
+    g_warning ("agent id %s is used by the agent at %s too, and this agent changed its id "
+               "once already: keeping it", self->id, address);
+  else
+    g_message ("agent id %s is also used by the agent at %s (a board cloned from one "
+               "image?), which started later: it takes a new id", self->id, address);
+}
+
+/* ---- a source that is back ------------------------------------------------ */
+
+/* a receiver waiting to reconnect to this peer's URL tries now, not at its
+ * back-off timer: the source's beacon or record came again */
+static void
+on_peer_seen (GcPeerTable *table, GcPeer *peer, GcAgent *self)
+{
+  const gchar *url = gc_peer_get_url (peer);
+
+  if (self->receiver == NULL || url == NULL
+      || g_strcmp0 (url, gc_receiver_get_source_url (self->receiver)) != 0)
+    return;
+  if (gc_receiver_retry_now (self->receiver))
+    g_info ("source %s is back: reconnecting now", url);
+}
+
 gboolean
 gc_agent_connect (GcAgent *self, const gchar *url, GError **error)
 {
@@ -315,8 +390,11 @@ start_control (GcAgent *self, GError **error)
 {
   GcConfig *c = self->config;
 
-  self->control = gc_control_server_new (c->control_port, NULL, self->key,
-                                         c->allow_unauthenticated);
+  /* on the chosen interface's address only: not on a docker bridge or a
+   * VPN the host also has */
+  self->control = gc_control_server_new (c->control_port,
+                                         c->interface != NULL ? c->bind_address : NULL,
+                                         self->key, c->allow_unauthenticated);
   if (!gc_control_server_start (self->control, error))
     {
       g_prefix_error (error, "control port %u: ", c->control_port);
@@ -345,6 +423,8 @@ start_discovery (GcAgent *self, GError **error)
       return FALSE;
     }
   self->peers = g_object_ref (gc_discovery_get_peer_table (self->discovery));
+  g_signal_connect_object (self->discovery, "id-collision", G_CALLBACK (on_id_collision), self,
+                           0);
   if (self->control != NULL)
     gc_control_server_set_peer_filter (self->control, peer_known, self, NULL);
   return TRUE;
@@ -356,9 +436,12 @@ start_parts (GcAgent *self, GError **error)
 {
   GcConfig *c = self->config;
 
-  self->id = gc_identity_load_or_create (c->state_dir, error);
+  self->id = gc_identity_load (c->state_dir, c->address_interface, NULL, error);
   if (self->id == NULL || !load_key (self, error))
     return FALSE;
+  g_message ("announcing %s on %s%s", c->bind_address, c->address_interface,
+             c->interface != NULL ? "" : " (no --interface: the default route's, or the first "
+                                         "that is no container bridge or tunnel)");
   if (self->key == NULL && c->receiver && !c->allow_unauthenticated)
     g_message ("no site key: switch requests will be refused "
                "(give --key-file, or --allow-unauthenticated on a trusted network)");
@@ -379,6 +462,8 @@ start_parts (GcAgent *self, GError **error)
     gc_switch_serve (self->sw, self->control);
   g_signal_connect_object (self->peers, "peer-added", G_CALLBACK (on_peer_changed), self, 0);
   g_signal_connect_object (self->peers, "peer-changed", G_CALLBACK (on_peer_changed), self, 0);
+  g_signal_connect_object (self->peers, "peer-added", G_CALLBACK (on_peer_seen), self, 0);
+  g_signal_connect_object (self->peers, "peer-changed", G_CALLBACK (on_peer_seen), self, 0);
   return TRUE;
 }
 
@@ -538,7 +623,23 @@ gc_agent_finalize (GObject *object)
   gc_config_free (self->config);
   g_clear_pointer (&self->key, g_bytes_unref);
   g_free (self->id);
+  g_free (self->instance);
   G_OBJECT_CLASS (gc_agent_parent_class)->finalize (object);
+}
+
+static void
+gc_agent_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GcAgent *self = GC_AGENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -548,9 +649,19 @@ gc_agent_class_init (GcAgentClass *klass)
 
   object_class->dispose = gc_agent_dispose;
   object_class->finalize = gc_agent_finalize;
+  object_class->get_property = gc_agent_get_property;
+
+  /* changes only when another agent turns out to have the same id */
+  props[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
+                                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                        | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 gc_agent_init (GcAgent *self)
 {
+  /* fixed width, so two compare as strings by start time first */
+  self->instance = g_strdup_printf ("%016" G_GINT64_MODIFIER "x%08x", g_get_real_time (),
+                                    g_random_int ());
 }

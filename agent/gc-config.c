@@ -51,6 +51,7 @@ gc_config_free (GcConfig *c)
   g_free (c->name);
   g_free (c->interface);
   g_free (c->bind_address);
+  g_free (c->address_interface);
   g_free (c->mount);
   g_free (c->group);
   g_free (c->capture);
@@ -355,12 +356,104 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
   return TRUE;
 }
 
-/* the first IPv4 address of IFACE */
+/* interfaces that carry no LAN of their own: container bridges and their
+ * veths, virtual machines' bridges, VPN tunnels */
+static const gchar * const virtual_prefixes[] = {
+  "docker", "br-", "veth", "virbr", "vnet", "lxc", "lxd", "cni", "flannel", "cali",
+  "podman", "tun", "tap", "wg", "tailscale", "zt", "vboxnet", "vmnet", "ppp", NULL
+};
+
+gboolean
+gc_config_interface_is_virtual (const gchar *name)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+  for (guint i = 0; virtual_prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (name, virtual_prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gssize
+first_of (const GcIfAddress *addrs, gsize n, const gchar *iface, gboolean skip_virtual)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      if (addrs[i].loopback || (iface != NULL && g_strcmp0 (addrs[i].name, iface) != 0))
+        continue;
+      if (skip_virtual && gc_config_interface_is_virtual (addrs[i].name))
+        continue;
+      return (gssize) i;
+    }
+  return -1;
+}
+
+/* pure: the address the agent announces and serves on. with @iface, that
+ * interface's first IPv4 address (or none: -1). without, the interface of
+ * the default route (@route_iface) unless it is a tunnel or a container
+ * bridge, then the first LAN-looking interface, and only then the virtual
+ * ones: a docker or VPN address would be announced to peers that cannot
+ * reach it. returns an index into @addrs, -1 for none */
+gssize
+gc_config_pick_address (const GcIfAddress *addrs, gsize n, const gchar *iface,
+                        const gchar *route_iface)
+{
+  gssize i;
+
+  g_return_val_if_fail (addrs != NULL || n == 0, -1);
+  if (iface != NULL)
+    {
+      for (gsize k = 0; k < n; k++)
+        if (g_strcmp0 (addrs[k].name, iface) == 0)
+          return (gssize) k;
+      return -1;
+    }
+  if (route_iface != NULL && !gc_config_interface_is_virtual (route_iface)
+      && (i = first_of (addrs, n, route_iface, FALSE)) >= 0)
+    return i;
+  if ((i = first_of (addrs, n, NULL, TRUE)) >= 0)
+    return i;
+  if (route_iface != NULL && (i = first_of (addrs, n, route_iface, FALSE)) >= 0)
+    return i;
+  return first_of (addrs, n, NULL, FALSE);
+}
+
+/* the interface of the IPv4 default route (/proc/net/route), or NULL */
+static gchar *
+default_route_interface (void)
+{
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/net/route", &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  /* "Iface Destination Gateway Flags RefCnt Use Metric Mask ...", hex */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) f = g_strsplit_set (lines[i], " \t", -1);
+      g_autoptr (GPtrArray) words = g_ptr_array_new ();
+
+      for (guint k = 0; f[k] != NULL; k++)
+        if (f[k][0] != '\0')
+          g_ptr_array_add (words, f[k]);
+      if (words->len >= 8 && g_str_equal (words->pdata[1], "00000000")
+          && g_str_equal (words->pdata[7], "00000000"))
+        return g_strdup (words->pdata[0]);
+    }
+  return NULL;
+}
+
+/* the IPv4 address the agent announces: see gc_config_pick_address();
+ * @chosen_iface (nullable) gets the interface it is on */
 gchar *
-gc_config_interface_address (const gchar *iface, GError **error)
+gc_config_interface_address_full (const gchar *iface, gchar **chosen_iface, GError **error)
 {
   struct ifaddrs *list = NULL;
+  g_autoptr (GArray) addrs = g_array_new (FALSE, TRUE, sizeof (GcIfAddress));
+  g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *route = NULL;
   gchar *found = NULL;
+  gssize i;
 
   if (getifaddrs (&list) < 0)
     {
@@ -368,29 +461,48 @@ gc_config_interface_address (const gchar *iface, GError **error)
                    g_strerror (errno));
       return NULL;
     }
-  for (struct ifaddrs *i = list; i != NULL && found == NULL; i = i->ifa_next)
+  for (struct ifaddrs *a = list; a != NULL; a = a->ifa_next)
     {
       gchar buf[INET_ADDRSTRLEN];
+      GcIfAddress e = { 0 };
 
-      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+      if (a->ifa_addr == NULL || a->ifa_addr->sa_family != AF_INET
+          || inet_ntop (AF_INET, &((struct sockaddr_in *) a->ifa_addr)->sin_addr, buf,
+                        sizeof buf) == NULL)
         continue;
-      if (iface != NULL ? !g_str_equal (i->ifa_name, iface)
-                        : (i->ifa_flags & IFF_LOOPBACK) != 0)
-        continue;
-      if (inet_ntop (AF_INET, &((struct sockaddr_in *) i->ifa_addr)->sin_addr,
-                     buf, sizeof buf) != NULL)
-        found = g_strdup (buf);
+      e.name = g_strdup (a->ifa_name);
+      e.address = g_strdup (buf);
+      e.loopback = (a->ifa_flags & IFF_LOOPBACK) != 0;
+      g_ptr_array_add (strings, (gpointer) e.name);
+      g_ptr_array_add (strings, (gpointer) e.address);
+      g_array_append_val (addrs, e);
     }
   freeifaddrs (list);
-  if (found == NULL)
+  if (iface == NULL)
+    route = default_route_interface ();
+  i = gc_config_pick_address ((const GcIfAddress *) addrs->data, addrs->len, iface, route);
+  if (i >= 0)
     {
-      if (iface != NULL)
-        g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                     "interface '%s' does not exist or has no IPv4 address", iface);
-      else
-        found = g_strdup ("127.0.0.1");
+      found = g_strdup (g_array_index (addrs, GcIfAddress, i).address);
+      if (chosen_iface != NULL)
+        *chosen_iface = g_strdup (g_array_index (addrs, GcIfAddress, i).name);
+    }
+  else if (iface != NULL)
+    g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                 "interface '%s' does not exist or has no IPv4 address", iface);
+  else
+    {
+      found = g_strdup ("127.0.0.1");
+      if (chosen_iface != NULL)
+        *chosen_iface = g_strdup ("lo");
     }
   return found;
+}
+
+gchar *
+gc_config_interface_address (const gchar *iface, GError **error)
+{
+  return gc_config_interface_address_full (iface, NULL, error);
 }
 
 static gboolean
@@ -484,7 +596,9 @@ gc_config_validate (GcConfig *c, GError **error)
         }
     }
   g_free (c->bind_address);
-  c->bind_address = gc_config_interface_address (c->interface, error);
+  g_clear_pointer (&c->address_interface, g_free);
+  c->bind_address = gc_config_interface_address_full (c->interface, &c->address_interface,
+                                                      error);
   if (c->bind_address == NULL)
     return FALSE;
   if (c->state_dir == NULL)

@@ -22,6 +22,7 @@ typedef struct
   gchar *name;
   gchar *interface;
   gchar *bind_address;      /* the interface's IPv4 address, found at validation */
+  gchar *address_interface; /* the interface bind_address is on (--interface or chosen) */
   guint16 rtsp_port;
   gchar *mount;
   gchar *group;             /* NULL: pick a free one, starting at 239.0.0.11 */
@@ -71,6 +72,23 @@ gboolean  gc_config_validate       (GcConfig *config,
                                     GError **error);
 gchar    *gc_config_interface_address (const gchar *iface,
                                        GError **error);
+gchar    *gc_config_interface_address_full (const gchar *iface,
+                                            gchar **chosen_iface,
+                                            GError **error);
+
+/* one IPv4 address of one interface, for gc_config_pick_address() */
+typedef struct
+{
+  const gchar *name;
+  const gchar *address;
+  gboolean loopback;
+} GcIfAddress;
+
+gssize    gc_config_pick_address   (const GcIfAddress *addrs,
+                                    gsize n,
+                                    const gchar *iface,
+                                    const gchar *route_iface);
+gboolean  gc_config_interface_is_virtual (const gchar *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcConfig, gc_config_free)
 

@@ -69,6 +69,15 @@ gc_switch_new (const gchar *agent_id, const GcConfig *config, GBytes *key, GcSou
   return self;
 }
 
+/* the agent took a new id (another agent had the same one) */
+void
+gc_switch_set_agent_id (GcSwitch *self, const gchar *agent_id)
+{
+  g_return_if_fail (GC_IS_SWITCH (self));
+  g_free (self->agent_id);
+  self->agent_id = g_strdup (agent_id);
+}
+
 void
 gc_switch_set_peers (GcSwitch *self, GcPeerTable *peers)
 {
@@ -347,6 +356,16 @@ resolve_target (GcSwitch *self, const gchar *name, Target *t, GError **error)
     p = gc_peer_table_find_by_address (self->peers, name);
   if (p != NULL)
     {
+      /* with a site key, anyone may publish an mDNS record under any id:
+       * only a peer that proved it holds the key is a target */
+      if (self->key != NULL && !gc_peer_get_verified (p))
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
+                       "peer '%s' (%s at %s) is known only from unsigned mDNS records: it "
+                       "has not shown it holds the site key", name, gc_peer_get_name (p),
+                       gc_peer_get_address (p));
+          return FALSE;
+        }
       if (!(gc_peer_get_roles (p) & GC_ROLE_RECEIVER))
         {
           g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,

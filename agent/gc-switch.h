@@ -42,6 +42,8 @@ GcSwitch  *gc_switch_new            (const gchar    *agent_id,
                                      GcPeerTable    *peers);
 void       gc_switch_set_peers      (GcSwitch    *self,
                                      GcPeerTable *peers);
+void       gc_switch_set_agent_id   (GcSwitch    *self,
+                                     const gchar *agent_id);
 
 /* the source's side */
 void       gc_switch_run_async      (GcSwitch            *self,

@@ -653,6 +653,11 @@ test_beacon_destination (void)
                                                   0, &how),
                    ==, ip4 ("10.0.0.255"));
   g_assert_true (strstr (how, "directed broadcast") != NULL);
+  /* what getifaddrs() gives for "ip addr add 10.0.0.21/24 dev eth0" */
+  g_assert_cmphex (gc_beacon_service_destination (ip4 ("10.0.0.21"), ip4 ("255.255.255.0"),
+                                                  ip4 ("10.0.0.21"), &how),
+                   ==, ip4 ("10.0.0.255"));
+  g_assert_true (strstr (how, "directed broadcast") != NULL);
   g_assert_cmphex (gc_beacon_service_destination (ip4 ("172.16.5.9"), ip4 ("255.255.240.0"),
                                                   0, NULL),
                    ==, ip4 ("172.16.15.255"));

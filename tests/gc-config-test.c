@@ -149,6 +149,44 @@ test_config_file_errors (void)
     }
 }
 
+/* the announced address: never a container bridge's or a tunnel's when
+ * the LAN has one */
+static void
+test_pick_address (void)
+{
+  const GcIfAddress docker_first[] = {
+    { "lo", "127.0.0.1", TRUE },
+    { "docker0", "172.17.0.1", FALSE },
+    { "wg0", "10.8.0.2", FALSE },
+    { "eth0", "192.168.1.20", FALSE },
+    { "eth0", "192.168.1.21", FALSE },
+  };
+  const GcIfAddress only_virtual[] = {
+    { "lo", "127.0.0.1", TRUE },
+    { "tun0", "10.8.0.2", FALSE },
+  };
+  const GcIfAddress only_lo[] = { { "lo", "127.0.0.1", TRUE } };
+
+  /* --interface: that interface's first address, whatever it is */
+  g_assert_cmpint (gc_config_pick_address (docker_first, 5, "eth0", NULL), ==, 3);
+  g_assert_cmpint (gc_config_pick_address (docker_first, 5, "docker0", NULL), ==, 1);
+  g_assert_cmpint (gc_config_pick_address (docker_first, 5, "eth1", NULL), ==, -1);
+  /* no --interface: the default route's, or the first LAN-looking one */
+  g_assert_cmpint (gc_config_pick_address (docker_first, 5, NULL, "eth0"), ==, 3);
+  g_assert_cmpint (gc_config_pick_address (docker_first, 5, NULL, NULL), ==, 3);
+  /* a full-tunnel VPN holds the default route: still the LAN */
+  g_assert_cmpint (gc_config_pick_address (docker_first, 5, NULL, "wg0"), ==, 3);
+  /* only virtual ones: better than nothing */
+  g_assert_cmpint (gc_config_pick_address (only_virtual, 2, NULL, NULL), ==, 1);
+  g_assert_cmpint (gc_config_pick_address (only_lo, 1, NULL, NULL), ==, -1);
+  g_assert_true (gc_config_interface_is_virtual ("docker0"));
+  g_assert_true (gc_config_interface_is_virtual ("br-3f2a1b"));
+  g_assert_true (gc_config_interface_is_virtual ("tailscale0"));
+  g_assert_false (gc_config_interface_is_virtual ("eth0"));
+  g_assert_false (gc_config_interface_is_virtual ("enp3s0"));
+  g_assert_false (gc_config_interface_is_virtual ("wlan0"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,5 +195,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/bad-values", test_bad_values);
   g_test_add_func ("/groupcast/config/file", test_config_file);
   g_test_add_func ("/groupcast/config/file-errors", test_config_file_errors);
+  g_test_add_func ("/groupcast/config/pick-address", test_pick_address);
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+#include "gc-config.h"
 #include "gc-discovery.h"
 #include "gc-identity.h"
 
@@ -294,6 +295,8 @@ main (int argc, char **argv)
   }
   probe.self.roles = roles != NULL ? gc_roles_from_string (roles) : GC_ROLE_RECEIVER;
   probe.self.control_port = (guint16) control_port;
+  /* the address it announces: signed beacons and records carry it */
+  probe.self.address = gc_config_interface_address (iface, NULL);
   probe.self.url = g_strdup (url);
   probe.self.group = g_strdup (group);
   probe.rename_to = g_strdup (rename);

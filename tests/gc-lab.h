@@ -45,7 +45,7 @@ gboolean     gc_lab_set_link         (GcLab *lab, guint host, gboolean up,
 gboolean     gc_lab_block_broadcast  (GcLab *lab, guint host, GError **error);
 /* host's address added again without a broadcast address (no "brd") */
 gboolean     gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error);
-/* a dummy interface IFNAME with ADDRESS ("172.17.0.1/16") in host */
+/* an interface IFNAME (a bridge with no ports) with ADDRESS ("172.17.0.1/16") in host */
 gboolean     gc_lab_add_interface    (GcLab *lab, guint host, const gchar *ifname,
                                       const gchar *address, GError **error);
 

@@ -77,11 +77,24 @@ start_receiver (GcLab *lab, guint host, const gchar *extra)
 {
   g_autoptr (GError) error = NULL;
   GcTestAgent *a = gc_test_agent_start (lab, host, &error, "--receiver", "--sink=fake",
-                                        "--beacon-interval=500", extra, NULL);
+                                        "--no-mdns", "--beacon-interval=500", extra, NULL);
 
   g_assert_no_error (error);
   g_assert_true (gc_test_agent_wait_ready (a, 10000));
   return a;
+}
+
+/* a site key file (mode 0600) the hosts share; returns its option */
+static gchar *
+write_key (GcLab *lab)
+{
+  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, 1), "site.key", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents_full (path, "network test site key\n", -1,
+                            G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  g_assert_no_error (error);
+  return g_strdup_printf ("--key-file=%s", path);
 }
 
 static gboolean
@@ -116,8 +129,8 @@ test_no_broadcast_address (void)
   g_assert_no_error (error);
   g_assert_null (strstr (addr, " brd "));
 
-  a = start_receiver (lab, 1, "--no-mdns");
-  b = start_receiver (lab, 2, "--no-mdns");
+  a = start_receiver (lab, 1, NULL);
+  b = start_receiver (lab, 2, NULL);
   id_a = agent_id (a);
   id_b = agent_id (b);
   g_assert_true (wait_peer (a, id_b, "10.99.0.2", 5000));
@@ -134,10 +147,242 @@ test_no_broadcast_address (void)
   }
 }
 
+/* ---- boards cloned from one image ---------------------------------------- */
+
+static gchar *
+read_id_file (GcLab *lab, guint host)
+{
+  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, host), "id", NULL);
+  gchar *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return g_strstrip (text);
+}
+
+typedef struct
+{
+  GcTestAgent *a;
+  const gchar *old;
+} IdWait;
+
+static gboolean
+id_changed (gpointer data)
+{
+  IdWait *w = data;
+  g_autofree gchar *id = agent_id (w->a);
+
+  return id != NULL && g_strcmp0 (id, w->old) != 0;
+}
+
+/* two boards with one identity file: the one that started later takes a
+ * new id of its own (derived from the machine id and its MAC), keeps it,
+ * and each lists the other */
+static void
+test_cloned_boards (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GcTestAgent) a = NULL;
+  g_autoptr (GcTestAgent) b = NULL;
+  g_autofree gchar *clone = g_uuid_string_random ();
+  g_autofree gchar *line = NULL;
+  g_autofree gchar *id_a = NULL;
+  g_autofree gchar *id_b = NULL;
+  g_autofree gchar *kept = NULL;
+  g_autofree gchar *id_b2 = NULL;
+  IdWait w;
+  gint64 t0;
+
+  if (lab == NULL)
+    return;
+  /* one image, two boards: the same id file in both state directories */
+  line = g_strdup_printf ("%s\n", clone);
+  for (guint h = 1; h <= 2; h++)
+    {
+      g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, h), "id", NULL);
+
+      g_file_set_contents (path, line, -1, &error);
+      g_assert_no_error (error);
+    }
+  a = start_receiver (lab, 1, NULL);
+  gc_test_sleep (1000);
+  t0 = g_get_monotonic_time ();
+  b = start_receiver (lab, 2, NULL);
+  w.a = b;
+  w.old = clone;
+  g_assert_true (gc_test_wait_until (id_changed, &w, 5000));
+  g_test_message ("the later board took a new id %.0f ms after it was started",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  id_a = agent_id (a);
+  id_b = agent_id (b);
+  g_assert_cmpstr (id_a, ==, clone);
+  g_assert_true (g_uuid_string_is_valid (id_b));
+  g_assert_true (wait_peer (a, id_b, "10.99.0.2", 5000));
+  g_assert_true (wait_peer (b, id_a, "10.99.0.1", 5000));
+  g_assert_true (log_has (b, "this agent is now"));
+  g_assert_true (log_has (a, "which started later: it takes a new id"));
+  /* kept: the copy's state directory holds the new id */
+  kept = read_id_file (lab, 2);
+  g_assert_cmpstr (kept, ==, id_b);
+
+  /* stable across a restart of the copy, and nobody moves again */
+  gc_test_agent_stop (b);
+  g_assert_true (gc_test_agent_restart (b, &error));
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_ready (b, 10000));
+  id_b2 = agent_id (b);
+  g_assert_cmpstr (id_b2, ==, id_b);
+  g_assert_true (wait_peer (a, id_b, "10.99.0.2", 5000));
+  gc_test_sleep (2000);
+  {
+    g_autofree gchar *now_a = agent_id (a);
+    g_autofree gchar *now_b = agent_id (b);
+
+    g_assert_cmpstr (now_a, ==, clone);
+    g_assert_cmpstr (now_b, ==, id_b);
+  }
+  {
+    GcTestAgent *all[] = { a, b };
+
+    gc_test_agent_dump_logs_on_failure (all, G_N_ELEMENTS (all));
+  }
+}
+
+/* a read-only state directory (below a regular file: not even root can
+ * make it): each board derives an id of its own from the machine id and
+ * its MAC, the same on every start */
+static void
+test_unwritable_state (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GcTestAgent) a = NULL;
+  g_autoptr (GcTestAgent) b = NULL;
+  g_autofree gchar *file = NULL;
+  g_autofree gchar *arg = NULL;
+  g_autofree gchar *id_a = NULL;
+  g_autofree gchar *id_b = NULL;
+  g_autofree gchar *again = NULL;
+
+  if (lab == NULL)
+    return;
+  file = g_build_filename (gc_lab_host_dir (lab, 1), "not-a-dir", NULL);
+  g_file_set_contents (file, "", 0, &error);
+  g_assert_no_error (error);
+  arg = g_strdup_printf ("--state-dir=%s/state", file);
+  a = start_receiver (lab, 1, arg);
+  b = start_receiver (lab, 2, arg);
+  id_a = agent_id (a);
+  id_b = agent_id (b);
+  g_assert_true (g_uuid_string_is_valid (id_a));
+  g_assert_true (g_uuid_string_is_valid (id_b));
+  g_assert_cmpstr (id_a, !=, id_b);
+  g_assert_true (log_has (a, "derived from the machine id and eth0"));
+  g_assert_true (wait_peer (a, id_b, "10.99.0.2", 5000));
+  g_assert_true (wait_peer (b, id_a, "10.99.0.1", 5000));
+  gc_test_agent_stop (a);
+  g_assert_true (gc_test_agent_restart (a, &error));
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_ready (a, 10000));
+  again = agent_id (a);
+  g_assert_cmpstr (again, ==, id_a);
+}
+
+/* ---- docker and VPN addresses beside the LAN ------------------------------ */
+
+/* with --interface, the announced address and URL are that interface's,
+ * and the RTSP and control servers listen there only */
+static void
+test_interface_address (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GcTestAgent) src = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *url = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *listening = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autofree gchar *key_arg = NULL;
+  GVariantIter *iter = NULL;
+
+  if (lab == NULL)
+    return;
+  key_arg = write_key (lab);
+  gc_lab_add_interface (lab, 1, "docker0", "172.17.0.1/16", &error);
+  g_assert_no_error (error);
+  gc_lab_add_interface (lab, 1, "wg0", "10.8.0.2/24", &error);
+  g_assert_no_error (error);
+  src = gc_test_agent_start (lab, 1, &error, "--source", "--receiver", "--sink=fake",
+                             "--group=239.0.0.11", "--no-mdns", "--beacon-interval=500",
+                             key_arg, NULL);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_ready (src, 10000));
+  g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "ready", 20000));
+  r = start_receiver (lab, 2, key_arg);
+  id = agent_id (src);
+  address = gc_test_agent_get_string (src, AGENT_PATH, GC_AGENT_IFACE, "Address");
+  g_assert_cmpstr (address, ==, "10.99.0.1");
+  g_assert_true (wait_peer (r, id, "10.99.0.1", 5000));
+  url = peer_string (r, id, "Url");
+  g_assert_cmpstr (url, ==, "rtsp://10.99.0.1:7236/screen");
+
+  listening = gc_lab_run (lab, 1, &error, "ss", "-Hltn", NULL);
+  g_assert_no_error (error);
+  g_test_message ("listening in host 1:\n%s", listening);
+  lines = g_strsplit (listening, "\n", -1);
+  for (guint port = 7236; port <= 7237; port++)
+    {
+      g_autofree gchar *want = g_strdup_printf ("10.99.0.1:%u", port);
+      g_autofree gchar *suffix = g_strdup_printf (":%u", port);
+      gboolean found = FALSE;
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_auto (GStrv) f = g_strsplit_set (lines[i], " \t", -1);
+          g_autoptr (GPtrArray) words = g_ptr_array_new ();
+
+          for (guint k = 0; f[k] != NULL; k++)
+            if (f[k][0] != '\0')
+              g_ptr_array_add (words, f[k]);
+          /* State Recv-Q Send-Q Local Peer */
+          if (words->len < 4 || !g_str_has_suffix (words->pdata[3], suffix))
+            continue;
+          g_assert_cmpstr (words->pdata[3], ==, want);
+          found = TRUE;
+        }
+      g_assert_true (found);
+    }
+  /* and a receiver can still be switched there */
+  {
+    g_autofree gchar *rid = agent_id (r);
+    g_autoptr (GVariant) rows = NULL;
+    gboolean ok = FALSE;
+    const gchar *msg = NULL;
+
+    g_assert_true (wait_peer (src, rid, "10.99.0.2", 5000));
+    rows = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                               g_variant_new ("(^as)", (const gchar *[]) { rid, NULL }), 15000,
+                               &error);
+    g_assert_no_error (error);
+    g_variant_get (rows, "(a(sbsd))", &iter);
+    g_assert_true (g_variant_iter_next (iter, "(&sb&sd)", NULL, &ok, &msg, NULL));
+    g_test_message ("switch row: %s %s", ok ? "ok" : "failed", msg);
+    g_assert_true (ok);
+    g_variant_iter_free (iter);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/network/no-broadcast-address", test_no_broadcast_address);
+  g_test_add_func ("/groupcast/network/cloned-boards", test_cloned_boards);
+  g_test_add_func ("/groupcast/network/unwritable-state", test_unwritable_state);
+  g_test_add_func ("/groupcast/network/interface-address", test_interface_address);
   return g_test_run ();
 }

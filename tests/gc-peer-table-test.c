@@ -266,6 +266,106 @@ test_notify (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_data (p, names);
 }
 
+/* what a host says about peer 1 from @address, signed at @signed_ts (0:
+ * unsigned) */
+static void
+claim (Fixture *f, const gchar *name, const gchar *address, GcSeenBy path, gint64 now,
+       gint64 signed_ts)
+{
+  g_auto (GcAnnouncement) a = { 0 };
+
+  a.id = peer_id (1);
+  a.name = g_strdup (name);
+  a.roles = GC_ROLE_RECEIVER;
+  a.control_port = 7237;
+  a.url = g_strdup_printf ("rtsp://%s:7236/screen", address);
+  gc_peer_table_update_signed (f->table, &a, address, path, now, signed_ts);
+}
+
+/* mDNS cannot override signed facts: an unsigned record under a signed
+ * peer's id changes nothing, whichever comes first */
+static void
+test_signed_wins (Fixture *f, gconstpointer data)
+{
+  GcPeer *p;
+
+  /* a forged record first: listed, but not verified */
+  claim (f, "evil", "10.99.0.66", GC_SEEN_BY_MDNS, 10 * SEC, 0);
+  assert_events (f, "added " P1);
+  p = gc_peer_table_lookup (f->table, P1);
+  g_assert_false (gc_peer_get_verified (p));
+  g_assert_cmpstr (gc_peer_get_address (p), ==, "10.99.0.66");
+
+  /* the real peer's signed beacon: it takes over, and the forged path goes */
+  claim (f, "one", "10.99.0.2", GC_SEEN_BY_BEACON, 11 * SEC, 11 * SEC);
+  assert_events (f, "changed " P1);
+  g_assert_true (gc_peer_get_verified (p));
+  g_assert_cmpstr (gc_peer_get_address (p), ==, "10.99.0.2");
+  g_assert_cmpstr (gc_peer_get_name (p), ==, "one");
+  g_assert_cmpuint (gc_peer_get_seen_by (p), ==, GC_SEEN_BY_BEACON);
+
+  /* the forger's record again, changed: nothing moves */
+  claim (f, "evil2", "10.99.0.66", GC_SEEN_BY_MDNS, 12 * SEC, 0);
+  assert_events (f, "");
+  g_assert_cmpstr (gc_peer_get_address (p), ==, "10.99.0.2");
+  g_assert_cmpstr (gc_peer_get_url (p), ==, "rtsp://10.99.0.2:7236/screen");
+  g_assert_cmpuint (gc_peer_get_seen_by (p), ==, GC_SEEN_BY_BEACON);
+
+  /* the peer's own signed record joins; the beacon path still rules the
+   * visible fields, so an old record cannot undo a newer beacon */
+  claim (f, "one-old", "10.99.0.2", GC_SEEN_BY_MDNS, 13 * SEC, 5 * SEC);
+  g_assert_cmpuint (gc_peer_get_seen_by (p), ==, GC_SEEN_BY_BEACON | GC_SEEN_BY_MDNS);
+  g_assert_cmpstr (gc_peer_get_name (p), ==, "one");
+  /* a stale signed record (older than the last one on its path) is ignored */
+  claim (f, "one-newer", "10.99.0.2", GC_SEEN_BY_MDNS, 14 * SEC, 7 * SEC);
+  claim (f, "one-replayed", "10.99.0.2", GC_SEEN_BY_MDNS, 15 * SEC, 6 * SEC);
+  /* the beacons stop: the newest signed record shows */
+  gc_peer_table_expire (f->table, 20 * SEC, TIMEOUT);
+  g_assert_cmpuint (gc_peer_get_seen_by (p), ==, GC_SEEN_BY_MDNS);
+  g_assert_cmpstr (gc_peer_get_name (p), ==, "one-newer");
+  g_assert_true (gc_peer_get_verified (p));
+  /* and still the forger cannot step in */
+  claim (f, "evil3", "10.99.0.66", GC_SEEN_BY_MDNS, 21 * SEC, 0);
+  g_assert_cmpstr (gc_peer_get_address (p), ==, "10.99.0.2");
+  g_assert_cmpstr (gc_peer_get_name (p), ==, "one-newer");
+}
+
+/* without a key nothing is signed: the last news wins, as before */
+static void
+test_unsigned_only (Fixture *f, gconstpointer data)
+{
+  GcPeer *p;
+
+  claim (f, "one", "10.99.0.2", GC_SEEN_BY_BEACON, 10 * SEC, 0);
+  claim (f, "other", "10.99.0.3", GC_SEEN_BY_MDNS, 11 * SEC, 0);
+  p = gc_peer_table_lookup (f->table, P1);
+  g_assert_false (gc_peer_get_verified (p));
+  g_assert_cmpstr (gc_peer_get_address (p), ==, "10.99.0.3");
+}
+
+/* a new id for this agent: its announcements are ignored under the new id,
+ * the old one is a peer like any other */
+static void
+test_set_self_id (Fixture *f, gconstpointer data)
+{
+  announce (f, 1, "one", GC_SEEN_BY_BEACON, 10 * SEC);
+  assert_events (f, "added " P1);
+  gc_peer_table_set_self_id (f->table, P1);
+  assert_events (f, "removed " P1);
+  announce (f, 1, "one", GC_SEEN_BY_BEACON, 11 * SEC);
+  assert_events (f, "");
+  g_assert_cmpstr (gc_peer_table_get_self_id (f->table), ==, P1);
+  {
+    g_auto (GcAnnouncement) a = { 0 };
+
+    a.id = g_strdup (SELF_ID);
+    a.name = g_strdup ("old self");
+    a.control_port = 7237;
+    gc_peer_table_update (f->table, &a, "10.99.0.9", GC_SEEN_BY_BEACON, 12 * SEC);
+    g_assert_nonnull (gc_peer_table_lookup (f->table, SELF_ID));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,6 +378,9 @@ main (int argc, char **argv)
   ADD ("cap", test_cap, 4);
   ADD ("self-ignored", test_self_ignored, 0);
   ADD ("notify", test_notify, 0);
+  ADD ("signed-wins", test_signed_wins, 0);
+  ADD ("unsigned-only", test_unsigned_only, 0);
+  ADD ("set-self-id", test_set_self_id, 0);
 #undef ADD
   return g_test_run ();
 }

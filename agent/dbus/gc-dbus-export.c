@@ -69,6 +69,7 @@ peer_to_iface (GcPeer *peer, GcDBusPeer1 *iface)
   gc_dbus_peer1_set_group (iface, gc_peer_get_group (peer) ? gc_peer_get_group (peer) : "");
   gc_dbus_peer1_set_current_source (iface, gc_peer_get_current_source (peer)
                                            ? gc_peer_get_current_source (peer) : "");
+  gc_dbus_peer1_set_verified (iface, gc_peer_get_verified (peer));
 }
 
 static void
@@ -102,6 +103,14 @@ on_peer_changed (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
     }
   iface = gc_dbus_object_get_peer1 (GC_DBUS_OBJECT (obj));
   peer_to_iface (peer, iface);
+}
+
+/* the agent took a new id: another agent had the same one */
+static void
+on_agent_id (GcAgent *agent, GParamSpec *pspec, GcDBusExport *self)
+{
+  if (self->agent_iface != NULL)
+    gc_dbus_agent1_set_id (self->agent_iface, gc_agent_get_id (agent));
 }
 
 static void
@@ -758,6 +767,7 @@ gc_dbus_export_new (GcAgent *agent)
   GcPeerTable *peers = gc_agent_get_peer_table (agent);
 
   self->agent = g_object_ref (agent);
+  g_signal_connect_object (agent, "notify::id", G_CALLBACK (on_agent_id), self, 0);
   if (peers != NULL)
     {
       g_signal_connect_object (peers, "peer-added", G_CALLBACK (on_peer_added), self, 0);

@@ -28,6 +28,8 @@ gc_announcement_copy_to (const GcAnnouncement *src, GcAnnouncement *dest)
   dest->url = g_strdup (src->url);
   dest->group = g_strdup (src->group);
   dest->current_source = g_strdup (src->current_source);
+  dest->address = g_strdup (src->address);
+  dest->instance = g_strdup (src->instance);
 }
 
 GcAnnouncement *
@@ -51,6 +53,8 @@ gc_announcement_clear (GcAnnouncement *a)
   g_clear_pointer (&a->url, g_free);
   g_clear_pointer (&a->group, g_free);
   g_clear_pointer (&a->current_source, g_free);
+  g_clear_pointer (&a->address, g_free);
+  g_clear_pointer (&a->instance, g_free);
   a->roles = 0;
   a->control_port = 0;
 }
@@ -77,7 +81,9 @@ gc_announcement_equal (const GcAnnouncement *a, const GcAnnouncement *b)
          && a->control_port == b->control_port
          && g_strcmp0 (a->url, b->url) == 0
          && g_strcmp0 (a->group, b->group) == 0
-         && g_strcmp0 (a->current_source, b->current_source) == 0;
+         && g_strcmp0 (a->current_source, b->current_source) == 0
+         && g_strcmp0 (a->address, b->address) == 0
+         && g_strcmp0 (a->instance, b->instance) == 0;
 }
 
 gchar **

@@ -23,6 +23,12 @@ typedef struct
   gchar *url;            /* source's RTSP URL or NULL */
   gchar *group;          /* source's "239.0.0.11:15550" or NULL */
   gchar *current_source; /* receiver's URL or NULL */
+  gchar *address;        /* the IPv4 address it announces itself at (its
+                          * own view; peers check it against where the
+                          * announcement came from), or NULL */
+  gchar *instance;       /* this run of the agent: start time and a random
+                          * part in hex, so two agents with one id (cloned
+                          * boards) tell each other apart; NULL from old agents */
 } GcAnnouncement;
 
 GcAnnouncement *gc_announcement_new     (void);

@@ -5,8 +5,8 @@
 
 #include "gc-avahi.h"
 
-#include "gc-beacon.h"
 #include "gc-error.h"
+#include "gc-txt.h"
 
 #include <avahi-client/client.h>
 #include <avahi-client/lookup.h>
@@ -18,157 +18,6 @@
 #include <net/if.h>
 #include <string.h>
 
-/* ---- TXT records ------------------------------------------------------ */
-
-static void
-strv_builder_take (GStrvBuilder *b, gchar *s)
-{
-  g_strv_builder_add (b, s);
-  g_free (s);
-}
-
-/* "key=value" strings in the order they are published */
-gchar **
-gc_txt_build (const GcAnnouncement *a)
-{
-  GStrvBuilder *b;
-  g_autofree gchar *roles = NULL;
-  gchar **strv;
-
-  g_return_val_if_fail (a != NULL, NULL);
-  b = g_strv_builder_new ();
-  roles = gc_roles_to_string (a->roles);
-  strv_builder_take (b, g_strdup ("v=" GC_TXT_VERSION));
-  strv_builder_take (b, g_strdup_printf ("id=%s", a->id));
-  strv_builder_take (b, g_strdup_printf ("name=%s", a->name));
-  strv_builder_take (b, g_strdup_printf ("roles=%s", roles));
-  if (a->url != NULL)
-    strv_builder_take (b, g_strdup_printf ("url=%s", a->url));
-  if (a->group != NULL)
-    strv_builder_take (b, g_strdup_printf ("group=%s", a->group));
-  if (a->current_source != NULL)
-    strv_builder_take (b, g_strdup_printf ("src=%s", a->current_source));
-  strv = g_strv_builder_end (b);
-  g_strv_builder_unref (b);
-  return strv;
-}
-
-/* the DNS wire form: each string behind a length byte (strings longer than
- * 255 bytes are cut, as DNS would) */
-GBytes *
-gc_txt_encode (const gchar * const *strings)
-{
-  GByteArray *buf = g_byte_array_new ();
-
-  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
-    {
-      gsize len = MIN (strlen (strings[i]), 255);
-      guint8 l = (guint8) len;
-
-      g_byte_array_append (buf, &l, 1);
-      g_byte_array_append (buf, (const guint8 *) strings[i], len);
-    }
-  return g_byte_array_free_to_bytes (buf);
-}
-
-static gboolean
-txt_fail (GError **error, gint code, const gchar *msg)
-{
-  g_set_error_literal (error, GC_ERROR, code, msg);
-  return FALSE;
-}
-
-static gboolean
-key_is (const guint8 *s, gsize key_len, const gchar *key)
-{
-  return key_len == strlen (key) && g_ascii_strncasecmp ((const gchar *) s, key, key_len) == 0;
-}
-
-/* RFC 6763 §6: keys are case-insensitive, only the first of a repeated key
- * counts, empty strings are ignored. control_port is left 0: it is the SRV
- * record's port, not a TXT key */
-gboolean
-gc_txt_parse (const guint8 *data, gsize len, GcAnnouncement *out, GError **error)
-{
-  g_auto (GcAnnouncement) a = { 0 };
-  g_autofree gchar *version = NULL;
-  g_autofree gchar *roles = NULL;
-  gsize pos = 0;
-
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (len > GC_TXT_MAX_SIZE)
-    return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record too large");
-  while (pos < len)
-    {
-      gsize slen = data[pos++];
-      const guint8 *s = data + pos;
-      const guint8 *eq;
-      gsize key_len;
-      const gchar *value;
-      gsize vlen;
-      gchar **field = NULL;
-      gsize max = 0;
-
-      if (len - pos < slen)
-        return txt_fail (error, GC_ERROR_INVALID_ARGS, "truncated TXT string");
-      pos += slen;
-      if (slen == 0)
-        continue;
-      eq = memchr (s, '=', slen);
-      /* a key without "=" is a boolean attribute: none of ours */
-      if (eq == NULL || eq == s)
-        continue;
-      key_len = eq - s;
-      value = (const gchar *) eq + 1;
-      vlen = slen - key_len - 1;
-
-      if (key_is (s, key_len, "v"))
-        field = &version, max = 8;
-      else if (key_is (s, key_len, "id"))
-        field = &a.id, max = 36;
-      else if (key_is (s, key_len, "name"))
-        field = &a.name, max = GC_BEACON_MAX_NAME;
-      else if (key_is (s, key_len, "roles"))
-        field = &roles, max = 64;
-      else if (key_is (s, key_len, "url"))
-        field = &a.url, max = GC_BEACON_MAX_URL;
-      else if (key_is (s, key_len, "group"))
-        field = &a.group, max = GC_BEACON_MAX_GROUP;
-      else if (key_is (s, key_len, "src"))
-        field = &a.current_source, max = GC_BEACON_MAX_URL;
-      if (field == NULL || *field != NULL)
-        continue;
-      if (!gc_beacon_string_is_valid (value, vlen, max))
-        return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT value is not valid text");
-      *field = g_strndup (value, vlen);
-    }
-
-  if (version == NULL)
-    return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record has no version");
-  if (g_strcmp0 (version, GC_TXT_VERSION) != 0)
-    return txt_fail (error, GC_ERROR_NOT_SUPPORTED, "unknown TXT record version");
-  if (a.id == NULL || !g_uuid_string_is_valid (a.id))
-    return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record has no valid id");
-  if (a.name == NULL || a.name[0] == '\0')
-    return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record has no name");
-
-  /* ids compare as strings: beacons give lower case */
-  {
-    gchar *lower = g_ascii_strdown (a.id, -1);
-
-    g_free (a.id);
-    a.id = lower;
-  }
-  a.roles = gc_roles_from_string (roles);
-  gc_announcement_clear (out);
-  *out = a;
-  memset (&a, 0, sizeof a);
-  return TRUE;
-}
-
 /* ---- publish and browse ---------------------------------------------- */
 
 /* mDNS instance names are at most 63 bytes */
@@ -179,6 +28,7 @@ struct _GcAvahi
   GObject parent_instance;
 
   gchar *iface;
+  GBytes *key;            /* records are signed and checked with it */
   AvahiIfIndex ifindex;
   GcAnnouncement *self_announcement;
   gchar *service_name; /* avahi-allocated: may be an alternative name */
@@ -209,6 +59,7 @@ typedef struct
   GcAvahi *self;
   AvahiServiceResolver *resolver;
   gchar *id; /* from the TXT record, once resolved */
+  gboolean verified; /* its record carried a valid MAC */
 } Service;
 
 static void
@@ -223,15 +74,18 @@ service_free (Service *s)
 static void connect_client (GcAvahi *self);
 static void create_services (GcAvahi *self, AvahiClient *client);
 
+/* another service still names @id (a signed one, with @verified_only: a
+ * forged record must not keep a signed peer's mDNS path alive) */
 static gboolean
-id_still_seen (GcAvahi *self, const gchar *id)
+id_still_seen (GcAvahi *self, const gchar *id, gboolean verified_only)
 {
   GHashTableIter iter;
   gpointer value;
 
   g_hash_table_iter_init (&iter, self->services);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (g_strcmp0 (((Service *) value)->id, id) == 0)
+    if (g_strcmp0 (((Service *) value)->id, id) == 0
+        && (!verified_only || ((Service *) value)->verified))
       return TRUE;
   return FALSE;
 }
@@ -298,8 +152,10 @@ resolve_cb (AvahiServiceResolver *r, AvahiIfIndex interface, AvahiProtocol proto
   GcAvahi *self = s->self;
   g_auto (GcAnnouncement) a = { 0 };
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *mac = NULL;
   guint8 buf[GC_TXT_MAX_SIZE];
   gchar addr[AVAHI_ADDRESS_STR_MAX];
+  gint64 ts = 0, signed_ts = 0;
   gsize len;
 
   if (event == AVAHI_RESOLVER_FAILURE)
@@ -314,24 +170,32 @@ resolve_cb (AvahiServiceResolver *r, AvahiIfIndex interface, AvahiProtocol proto
   if (address == NULL || address->proto != AVAHI_PROTO_INET)
     return;
   len = avahi_string_list_serialize (txt, buf, sizeof buf);
-  if (!gc_txt_parse (buf, len, &a, &error))
+  if (!gc_txt_parse_full (buf, len, &a, &ts, &mac, &error))
     {
       g_debug ("ignoring service “%s”: %s", name, error->message);
       return;
     }
   a.control_port = port;
   avahi_address_snprint (addr, sizeof addr, address);
+  /* the MAC covers the address the record resolved to: a signed record
+   * copied to another host does not verify there */
+  if (self->key != NULL && gc_txt_verify (&a, self->key, addr, ts, mac))
+    signed_ts = ts;
+  else if (self->key != NULL)
+    g_debug ("service “%s” at %s: record %s", name, addr,
+             mac == NULL ? "is not signed" : "has a wrong MAC");
 
   if (s->id != NULL && g_strcmp0 (s->id, a.id) != 0)
     {
       g_autofree gchar *old = g_steal_pointer (&s->id);
 
-      if (!id_still_seen (self, old))
+      if (!id_still_seen (self, old, s->verified))
         g_signal_emit (self, signals[SIGNAL_LOST], 0, old);
     }
   if (s->id == NULL)
     s->id = g_strdup (a.id);
-  g_signal_emit (self, signals[SIGNAL_FOUND], 0, &a, addr);
+  s->verified = signed_ts > 0;
+  g_signal_emit (self, signals[SIGNAL_FOUND], 0, &a, addr, signed_ts);
 }
 
 static gchar *
@@ -379,14 +243,16 @@ browse_cb (AvahiServiceBrowser *b, AvahiIfIndex interface, AvahiProtocol protoco
       {
         Service *s;
         g_autofree gchar *id = NULL;
+        gboolean verified;
 
         key = service_key (interface, protocol, name, domain);
         s = g_hash_table_lookup (self->services, key);
         if (s == NULL)
           return;
         id = g_steal_pointer (&s->id);
+        verified = s->verified;
         g_hash_table_remove (self->services, key);
-        if (id != NULL && !id_still_seen (self, id))
+        if (id != NULL && !id_still_seen (self, id, verified))
           g_signal_emit (self, signals[SIGNAL_LOST], 0, id);
         break;
       }
@@ -494,7 +360,11 @@ group_cb (AvahiEntryGroup *g, AvahiEntryGroupState state, void *userdata)
 static AvahiStringList *
 make_txt (GcAvahi *self)
 {
-  g_auto (GStrv) strv = gc_txt_build (self->self_announcement);
+  const GcAnnouncement *a = self->self_announcement;
+  /* signed at the time it is made: a later record has a later stamp */
+  g_auto (GStrv) strv = self->key != NULL && a->address != NULL
+                        ? gc_txt_build_signed (a, self->key, a->address, g_get_real_time ())
+                        : gc_txt_build (a);
 
   return avahi_string_list_new_from_array ((const char **) strv, -1);
 }
@@ -625,6 +495,7 @@ gc_avahi_finalize (GObject *object)
   g_clear_pointer (&self->self_announcement, gc_announcement_free);
   g_clear_pointer (&self->service_name, avahi_free);
   g_clear_pointer (&self->iface, g_free);
+  g_clear_pointer (&self->key, g_bytes_unref);
   G_OBJECT_CLASS (gc_avahi_parent_class)->finalize (object);
 }
 
@@ -636,10 +507,13 @@ gc_avahi_class_init (GcAvahiClass *klass)
   object_class->dispose = gc_avahi_dispose;
   object_class->finalize = gc_avahi_finalize;
 
-  /* found (const GcAnnouncement *a, const gchar *address): resolved or changed */
+  /* found (const GcAnnouncement *a, const gchar *address, gint64 signed_ts):
+   * resolved or changed; signed_ts is the record's stamp when it carried a
+   * valid MAC (with a key), else 0 */
   signals[SIGNAL_FOUND] =
     g_signal_new ("found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_STRING,
+                  G_TYPE_INT64);
   /* lost (const gchar *id): no service of that agent is seen any more */
   signals[SIGNAL_LOST] =
     g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -661,6 +535,16 @@ gc_avahi_new (const gchar *iface)
 
   self->iface = g_strdup (iface);
   return self;
+}
+
+/* before start: our records are signed with @key (for the announcement's
+ * address), and others' are checked with it */
+void
+gc_avahi_set_key (GcAvahi *self, GBytes *key)
+{
+  g_return_if_fail (GC_IS_AVAHI (self));
+  g_clear_pointer (&self->key, g_bytes_unref);
+  self->key = key != NULL ? g_bytes_ref (key) : NULL;
 }
 
 static gchar *

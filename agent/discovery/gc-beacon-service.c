@@ -16,8 +16,10 @@
 #include <sys/socket.h>
 
 /* UDP broadcast beacons: one socket both sends ours and hears the others'.
- * receiving is bounded twice, per dispatch and by a token bucket, so a flood
- * costs the main loop a fixed slice of time. */
+ * receiving is bounded: per dispatch; per sender, by a token bucket of its
+ * own, applied after a cheap check of the header, so one flooding host
+ * uses up its own allowance and not the others'; and by a bucket for all,
+ * so a flood from many addresses costs the main loop a fixed slice of time */
 
 /* keyed beacons older or newer than this are replays or broken clocks */
 #define MAX_CLOCK_SKEW_US (120 * G_USEC_PER_SEC)
@@ -40,9 +42,18 @@ struct _GcBeaconService
 
   gdouble tokens;
   gint64 tokens_at;
+  GHashTable *senders;       /* IPv4 address (guint32) → Bucket */
   guint64 dropped;
   guint64 rejected;
 };
+
+typedef struct
+{
+  gdouble tokens;
+  gint64 at;
+  guint64 dropped;           /* since it went over its limit */
+  gboolean limited;
+} Bucket;
 
 G_DEFINE_FINAL_TYPE (GcBeaconService, gc_beacon_service, G_TYPE_OBJECT)
 
@@ -72,6 +83,7 @@ gc_beacon_service_finalize (GObject *object)
   g_clear_pointer (&self->iface, g_free);
   g_clear_pointer (&self->key, g_bytes_unref);
   g_clear_pointer (&self->self_announcement, gc_announcement_free);
+  g_clear_pointer (&self->senders, g_hash_table_unref);
   G_OBJECT_CLASS (gc_beacon_service_parent_class)->finalize (object);
 }
 
@@ -83,11 +95,13 @@ gc_beacon_service_class_init (GcBeaconServiceClass *klass)
   object_class->dispose = gc_beacon_service_dispose;
   object_class->finalize = gc_beacon_service_finalize;
 
-  /* received (const GcAnnouncement *a, const gchar *address): a valid beacon,
-   * ours included (the table ignores its own id) */
+  /* received (const GcAnnouncement *a, const gchar *address, gint64 signed_ts):
+   * a valid beacon, ours included (the table ignores its own id); signed_ts
+   * is its stamp when it was checked with the key, else 0 */
   signals[SIGNAL_RECEIVED] =
     g_signal_new ("received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_STRING,
+                  G_TYPE_INT64);
   /* leaving (const gchar *id, const gchar *address): a peer's goodbye */
   signals[SIGNAL_LEAVING] =
     g_signal_new ("leaving", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -97,6 +111,7 @@ gc_beacon_service_class_init (GcBeaconServiceClass *klass)
 static void
 gc_beacon_service_init (GcBeaconService *self)
 {
+  self->senders = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 GcBeaconService *
@@ -114,8 +129,8 @@ gc_beacon_service_new (const gchar *iface, guint16 port, guint interval_ms, GByt
 /* where beacons go, from the interface's IPv4 address, netmask and
  * broadcast address (network order; any may be 0): the broadcast address
  * when the interface has one; else the directed broadcast of its subnet
- * (an address added without "brd" reports 0.0.0.0, and sending there
- * reaches only this host); else, for a /31 or /32 or no address at all,
+ * (an address added without "brd" reports 0.0.0.0 or itself, and sending
+ * there reaches only this host); else, for a /31 or /32 or no address at all,
  * 255.255.255.255, which SO_BINDTODEVICE keeps on the interface */
 guint32
 gc_beacon_service_destination (guint32 address, guint32 netmask, guint32 broadcast,
@@ -125,7 +140,10 @@ gc_beacon_service_destination (guint32 address, guint32 netmask, guint32 broadca
 
   if (how == NULL)
     how = &dummy;
-  if (broadcast != 0 && broadcast != 0xffffffff)
+  /* without "brd" the kernel reports no broadcast address: getifaddrs()
+   * then gives 0.0.0.0 or the address itself */
+  if (broadcast != 0 && broadcast != 0xffffffff && broadcast != address
+      && (netmask == 0 || (broadcast & netmask) == (address & netmask)))
     {
       *how = "the interface's broadcast address";
       return broadcast;
@@ -211,18 +229,98 @@ send_cb (gpointer user_data)
 }
 
 static gboolean
-take_token (GcBeaconService *self)
+take_token (gdouble *tokens, gint64 *at, gint64 now, gdouble rate, gdouble burst)
 {
-  gint64 now = g_get_monotonic_time ();
-
-  self->tokens += (gdouble) (now - self->tokens_at) * GC_BEACON_SERVICE_RATE / G_USEC_PER_SEC;
-  self->tokens_at = now;
-  if (self->tokens > GC_BEACON_SERVICE_BURST)
-    self->tokens = GC_BEACON_SERVICE_BURST;
-  if (self->tokens < 1.0)
+  *tokens += (gdouble) (now - *at) * rate / G_USEC_PER_SEC;
+  *at = now;
+  if (*tokens > burst)
+    *tokens = burst;
+  if (*tokens < 1.0)
     return FALSE;
-  self->tokens -= 1.0;
+  *tokens -= 1.0;
   return TRUE;
+}
+
+/* the table of senders is bounded: when full, those quiet for a while go;
+ * when all are busy (a flood from made-up addresses), it starts afresh */
+static Bucket *
+sender_bucket (GcBeaconService *self, guint32 addr, gint64 now)
+{
+  Bucket *b = g_hash_table_lookup (self->senders, GUINT_TO_POINTER (addr));
+  GHashTableIter iter;
+  gpointer value;
+
+  if (b != NULL)
+    return b;
+  if (g_hash_table_size (self->senders) >= GC_BEACON_SERVICE_MAX_SENDERS)
+    {
+      g_hash_table_iter_init (&iter, self->senders);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (now - ((Bucket *) value)->at > 2 * G_USEC_PER_SEC)
+          g_hash_table_iter_remove (&iter);
+      if (g_hash_table_size (self->senders) >= GC_BEACON_SERVICE_MAX_SENDERS)
+        g_hash_table_remove_all (self->senders);
+    }
+  b = g_new0 (Bucket, 1);
+  b->tokens = GC_BEACON_SERVICE_SENDER_BURST;
+  b->at = now;
+  g_hash_table_insert (self->senders, GUINT_TO_POINTER (addr), b);
+  return b;
+}
+
+static void
+note_limited (Bucket *b, gboolean over, GInetAddress *from)
+{
+  g_autofree gchar *text = NULL;
+
+  if (over)
+    b->dropped++;
+  if (over == b->limited)
+    return;
+  /* logged when it starts and when it ends, not per datagram */
+  b->limited = over;
+  text = g_inet_address_to_string (from);
+  if (over)
+    g_message ("beacons from %s come faster than %u a second: dropping the excess", text,
+               GC_BEACON_SERVICE_SENDER_RATE);
+  else
+    {
+      g_message ("beacons from %s are back under %u a second (%" G_GUINT64_FORMAT " dropped)",
+                 text, GC_BEACON_SERVICE_SENDER_RATE, b->dropped);
+      b->dropped = 0;
+    }
+}
+
+/* the cheap check, then the sender's bucket, then the one for all */
+static gboolean
+admit (GcBeaconService *self, const guint8 *buf, gsize len, GSocketAddress *from)
+{
+  GInetAddress *ia;
+  guint32 addr = 0;
+  gint64 now = g_get_monotonic_time ();
+  Bucket *b;
+  gboolean ok;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (from))
+    return FALSE;
+  if (!gc_beacon_looks_valid (buf, len))
+    {
+      self->rejected++;
+      return FALSE;
+    }
+  ia = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (from));
+  if (g_inet_address_get_family (ia) == G_SOCKET_FAMILY_IPV4)
+    memcpy (&addr, g_inet_address_to_bytes (ia), 4);
+  b = sender_bucket (self, addr, now);
+  ok = take_token (&b->tokens, &b->at, now, GC_BEACON_SERVICE_SENDER_RATE,
+                   GC_BEACON_SERVICE_SENDER_BURST);
+  note_limited (b, !ok, ia);
+  if (ok)
+    ok = take_token (&self->tokens, &self->tokens_at, now, GC_BEACON_SERVICE_RATE,
+                     GC_BEACON_SERVICE_BURST);
+  if (!ok)
+    self->dropped++;
+  return ok;
 }
 
 static void
@@ -251,10 +349,20 @@ handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
       g_debug ("dropping beacon from %s: timestamp out of range", address);
       return;
     }
+  /* the MAC covers the address the sender put in: a signed beacon sent
+   * again from another host is not that agent */
+  if (self->key != NULL && g_strcmp0 (a.address, address) != 0)
+    {
+      self->rejected++;
+      g_debug ("dropping beacon from %s: signed for %s", address,
+               a.address != NULL ? a.address : "no address");
+      return;
+    }
   if (flags & GC_BEACON_FLAG_LEAVING)
     g_signal_emit (self, signals[SIGNAL_LEAVING], 0, a.id, address);
   else
-    g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address);
+    g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address,
+                   self->key != NULL ? ts : (gint64) 0);
 }
 
 static gboolean
@@ -280,12 +388,8 @@ recv_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
             g_debug ("receiving beacon: %s", error->message);
           break;
         }
-      if (!take_token (self))
-        {
-          self->dropped++;
-          continue;
-        }
-      handle_datagram (self, buf, (gsize) n, from);
+      if (admit (self, buf, (gsize) n, from))
+        handle_datagram (self, buf, (gsize) n, from);
     }
   g_object_unref (self);
   return G_SOURCE_CONTINUE;
@@ -400,6 +504,7 @@ gc_beacon_service_stop (GcBeaconService *self)
     g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);
   g_clear_object (&self->broadcast);
+  g_hash_table_remove_all (self->senders);
 }
 
 guint16

@@ -10,11 +10,15 @@ G_BEGIN_DECLS
 #define GC_TYPE_BEACON_SERVICE (gc_beacon_service_get_type ())
 G_DECLARE_FINAL_TYPE (GcBeaconService, gc_beacon_service, GC, BEACON_SERVICE, GObject)
 
-/* datagrams read per main-loop dispatch, and the token bucket that bounds
- * how many are parsed per second */
+/* datagrams read per main-loop dispatch; the token bucket of each sender
+ * (an agent sends one a second, and one on each change) and the one for
+ * all that bound how many are parsed per second; senders tracked at once */
 #define GC_BEACON_SERVICE_MAX_PER_DISPATCH 64
+#define GC_BEACON_SERVICE_SENDER_RATE      10
+#define GC_BEACON_SERVICE_SENDER_BURST     20
 #define GC_BEACON_SERVICE_RATE             500
 #define GC_BEACON_SERVICE_BURST            500
+#define GC_BEACON_SERVICE_MAX_SENDERS      1024
 
 GcBeaconService *gc_beacon_service_new          (const gchar *iface,
                                                  guint16      port,

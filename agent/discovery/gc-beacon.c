@@ -20,6 +20,8 @@ enum
   TLV_URL = 2,
   TLV_GROUP = 3,
   TLV_CURRENT_SOURCE = 4,
+  TLV_INSTANCE = 5,
+  TLV_ADDRESS = 6,
 };
 
 static const guint8 magic[2] = { 'G', 'C' };
@@ -177,7 +179,9 @@ gc_beacon_build_full (const GcAnnouncement *a, GBytes *key, gint64 timestamp_us,
       || !add_tlv (buf, TLV_URL, a->url, GC_BEACON_MAX_URL, "url", error)
       || !add_tlv (buf, TLV_GROUP, a->group, GC_BEACON_MAX_GROUP, "group", error)
       || !add_tlv (buf, TLV_CURRENT_SOURCE, a->current_source, GC_BEACON_MAX_URL,
-                   "current source", error))
+                   "current source", error)
+      || !add_tlv (buf, TLV_INSTANCE, a->instance, GC_BEACON_MAX_INSTANCE, "instance", error)
+      || !add_tlv (buf, TLV_ADDRESS, a->address, GC_BEACON_MAX_ADDRESS, "address", error))
     return NULL;
   /* cannot happen with the limits above, but the limit is the contract */
   if (buf->len + (key != NULL ? GC_BEACON_MAC_SIZE : 0) > GC_BEACON_MAX_SIZE)
@@ -246,6 +250,14 @@ parse_fields (const guint8 *data, gsize body_end, GcAnnouncement *a, GError **er
           field = &a->current_source;
           max = GC_BEACON_MAX_URL;
           break;
+        case TLV_INSTANCE:
+          field = &a->instance;
+          max = GC_BEACON_MAX_INSTANCE;
+          break;
+        case TLV_ADDRESS:
+          field = &a->address;
+          max = GC_BEACON_MAX_ADDRESS;
+          break;
         default:
           /* a newer agent's field: skipped, its length is known */
           break;
@@ -261,6 +273,16 @@ parse_fields (const guint8 *data, gsize body_end, GcAnnouncement *a, GError **er
       pos += vlen;
     }
   return TRUE;
+}
+
+/* the cheap part of the checks (magic, version, length), done before a
+ * datagram costs a parse or a MAC */
+gboolean
+gc_beacon_looks_valid (const guint8 *data, gsize len)
+{
+  return data != NULL && len >= GC_BEACON_HEADER_SIZE && len <= GC_BEACON_MAX_SIZE
+         && memcmp (data, magic, sizeof magic) == 0 && data[2] == GC_BEACON_VERSION
+         && (gsize) (data[4] << 8 | data[5]) == len;
 }
 
 gboolean

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define GC_BEACON_MAX_NAME       64
 #define GC_BEACON_MAX_URL        255
 #define GC_BEACON_MAX_GROUP      64
+#define GC_BEACON_MAX_INSTANCE   32
+#define GC_BEACON_MAX_ADDRESS    46
 
 /* flags byte: SIGNED is set by the builder when a key is given; LEAVING is
  * the goodbye an agent sends when it stops */
@@ -45,6 +47,8 @@ gboolean  gc_beacon_parse_full (const guint8         *data,
                                 guint                *flags,
                                 GError              **error);
 
+gboolean  gc_beacon_looks_valid (const guint8 *data,
+                                 gsize         len);
 gboolean  gc_beacon_string_is_valid (const gchar *s,
                                      gssize       len,
                                      gsize        max_len);

@@ -34,6 +34,14 @@ struct _GcDiscovery
 
 G_DEFINE_FINAL_TYPE (GcDiscovery, gc_discovery, G_TYPE_OBJECT)
 
+enum
+{
+  SIGNAL_ID_COLLISION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 gc_discovery_dispose (GObject *object)
 {
@@ -62,6 +70,14 @@ gc_discovery_class_init (GcDiscoveryClass *klass)
 
   object_class->dispose = gc_discovery_dispose;
   object_class->finalize = gc_discovery_finalize;
+
+  /* id-collision (const gchar *address, const gchar *instance): another
+   * agent announces our id (a board cloned from one image), from @address;
+   * @instance is its run's (NULL from an old agent). repeated while it
+   * lasts */
+  signals[SIGNAL_ID_COLLISION] =
+    g_signal_new ("id-collision", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -135,13 +151,39 @@ peer_removed_cb (GcPeerTable *table, GcPeer *peer, gpointer user_data)
   g_info ("peer %s “%s” disappeared", gc_peer_get_id (peer), gc_peer_get_name (peer));
 }
 
+/* our own id: our own announcement coming back, or another agent's with the
+ * same id. another run of the agent (instance) tells them apart on a beacon;
+ * on mDNS also another address, since a record of our previous run may
+ * still be about */
+static gboolean
+is_self (GcDiscovery *self, const GcAnnouncement *a, const gchar *address, GcSeenBy path)
+{
+  const GcAnnouncement *me = self->self_announcement;
+  gboolean other_address = me->address != NULL && g_strcmp0 (address, me->address) != 0;
+  gboolean other;
+
+  if (a->id == NULL || g_ascii_strcasecmp (a->id, me->id) != 0)
+    return FALSE;
+  if (a->instance != NULL && me->instance != NULL)
+    other = g_strcmp0 (a->instance, me->instance) != 0
+            && (path == GC_SEEN_BY_BEACON || other_address);
+  else
+    other = other_address;
+  if (other)
+    g_signal_emit (self, signals[SIGNAL_ID_COLLISION], 0, address, a->instance);
+  return TRUE;
+}
+
 static void
 beacon_received_cb (GcBeaconService *beacons, const GcAnnouncement *a,
-                    const gchar *address, gpointer user_data)
+                    const gchar *address, gint64 signed_ts, gpointer user_data)
 {
   GcDiscovery *self = user_data;
 
-  gc_peer_table_update (self->table, a, address, GC_SEEN_BY_BEACON, g_get_real_time ());
+  if (is_self (self, a, address, GC_SEEN_BY_BEACON))
+    return;
+  gc_peer_table_update_signed (self->table, a, address, GC_SEEN_BY_BEACON, g_get_real_time (),
+                               signed_ts);
 }
 
 static void
@@ -159,11 +201,14 @@ beacon_leaving_cb (GcBeaconService *beacons, const gchar *id, const gchar *addre
 
 static void
 mdns_found_cb (GcAvahi *avahi, const GcAnnouncement *a, const gchar *address,
-               gpointer user_data)
+               gint64 signed_ts, gpointer user_data)
 {
   GcDiscovery *self = user_data;
 
-  gc_peer_table_update (self->table, a, address, GC_SEEN_BY_MDNS, g_get_real_time ());
+  if (is_self (self, a, address, GC_SEEN_BY_MDNS))
+    return;
+  gc_peer_table_update_signed (self->table, a, address, GC_SEEN_BY_MDNS, g_get_real_time (),
+                               signed_ts);
 }
 
 static void
@@ -217,6 +262,7 @@ gc_discovery_start (GcDiscovery *self, gboolean use_mdns, gboolean use_beacons,
   if (use_mdns)
     {
       self->avahi = gc_avahi_new (self->iface);
+      gc_avahi_set_key (self->avahi, self->key);
       g_signal_connect (self->avahi, "found", G_CALLBACK (mdns_found_cb), self);
       g_signal_connect (self->avahi, "lost", G_CALLBACK (mdns_lost_cb), self);
       gc_avahi_start (self->avahi, self->self_announcement);
@@ -232,6 +278,8 @@ gc_discovery_update (GcDiscovery *self, const GcAnnouncement *self_announcement)
 
   if (gc_announcement_equal (self->self_announcement, self_announcement))
     return;
+  if (g_strcmp0 (self->self_announcement->id, self_announcement->id) != 0)
+    gc_peer_table_set_self_id (self->table, self_announcement->id);
   g_clear_pointer (&self->self_announcement, gc_announcement_free);
   self->self_announcement = gc_announcement_copy (self_announcement);
   if (self->beacons != NULL)

@@ -107,10 +107,12 @@ evict_stalest (GcPeerTable *self)
     }
 }
 
-/* returns TRUE when the table changed in a way a user sees */
+/* returns TRUE when the table changed in a way a user sees. @signed_ts is
+ * the stamp of an announcement that came signed with the site key, else 0:
+ * see GcPeer for what unsigned ones may not do */
 gboolean
-gc_peer_table_update (GcPeerTable *self, const GcAnnouncement *a, const gchar *address,
-                      GcSeenBy path, gint64 now_us)
+gc_peer_table_update_signed (GcPeerTable *self, const GcAnnouncement *a, const gchar *address,
+                             GcSeenBy path, gint64 now_us, gint64 signed_ts)
 {
   GcPeer *peer;
 
@@ -132,18 +134,43 @@ gc_peer_table_update (GcPeerTable *self, const GcAnnouncement *a, const gchar *a
       while (g_hash_table_size (self->peers) >= self->cap)
         evict_stalest (self);
       fresh = gc_peer_new (a->id);
-      gc_peer_update (fresh, a, address, path, now_us);
+      gc_peer_update_signed (fresh, a, address, path, now_us, signed_ts);
       g_hash_table_insert (self->peers, (gpointer) gc_peer_get_id (fresh),
                            g_object_ref (fresh));
       g_signal_emit (self, signals[SIGNAL_PEER_ADDED], 0, fresh);
       return TRUE;
     }
-  if (gc_peer_update (peer, a, address, path, now_us))
+  if (gc_peer_update_signed (peer, a, address, path, now_us, signed_ts))
     {
       g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, peer);
       return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+gc_peer_table_update (GcPeerTable *self, const GcAnnouncement *a, const gchar *address,
+                      GcSeenBy path, gint64 now_us)
+{
+  return gc_peer_table_update_signed (self, a, address, path, now_us, 0);
+}
+
+/* the agent took a new id (its old one was a clone's too): its own
+ * announcements are now the ones to ignore, and an entry under the new id,
+ * if any, was someone else's claim */
+void
+gc_peer_table_set_self_id (GcPeerTable *self, const gchar *self_id)
+{
+  GcPeer *peer;
+
+  g_return_if_fail (GC_IS_PEER_TABLE (self));
+  g_return_if_fail (self_id != NULL);
+
+  g_free (self->self_id);
+  self->self_id = g_strdup (self_id);
+  peer = g_hash_table_lookup (self->peers, self_id);
+  if (peer != NULL)
+    remove_peer (self, peer);
 }
 
 static void

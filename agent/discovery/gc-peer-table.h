@@ -20,6 +20,14 @@ gboolean     gc_peer_table_update           (GcPeerTable          *self,
                                              const gchar          *address,
                                              GcSeenBy              path,
                                              gint64                now_us);
+gboolean     gc_peer_table_update_signed    (GcPeerTable          *self,
+                                             const GcAnnouncement *a,
+                                             const gchar          *address,
+                                             GcSeenBy              path,
+                                             gint64                now_us,
+                                             gint64                signed_ts);
+void         gc_peer_table_set_self_id      (GcPeerTable *self,
+                                             const gchar *self_id);
 void         gc_peer_table_remove_path      (GcPeerTable *self,
                                              const gchar *id,
                                              GcSeenBy     path);

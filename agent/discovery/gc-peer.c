@@ -7,7 +7,13 @@
 
 /* one agent seen on the LAN. each discovery path (mDNS, beacon) keeps what it
  * last said; the visible fields follow the path that last said something new,
- * so a stale repeat on one path cannot undo a rename seen on the other. */
+ * so a stale repeat on one path cannot undo a rename seen on the other.
+ *
+ * with a site key, what came signed (a beacon, or a TXT record with a valid
+ * MAC) makes the peer verified, and from then on: nothing unsigned changes
+ * it, a signed record older than the last one on its path is ignored, and
+ * the visible fields follow the beacon path while there is one (beacons
+ * are fresh, a record may have been made long ago). */
 
 #define N_PATHS 2
 
@@ -16,6 +22,7 @@ typedef struct
   GcAnnouncement a;
   gchar *address;
   gint64 last_seen;
+  gint64 signed_ts;  /* its stamp, when it came signed; else 0 */
   gboolean valid;
 } PathState;
 
@@ -33,6 +40,7 @@ struct _GcPeer
   gchar *url;
   gchar *group;
   gchar *current_source;
+  gboolean verified;
 
   PathState paths[N_PATHS];
 };
@@ -52,6 +60,7 @@ enum
   PROP_URL,
   PROP_GROUP,
   PROP_CURRENT_SOURCE,
+  PROP_VERIFIED,
   N_PROPS
 };
 
@@ -129,6 +138,9 @@ gc_peer_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_CURRENT_SOURCE:
       g_value_set_string (value, self->current_source);
       break;
+    case PROP_VERIFIED:
+      g_value_set_boolean (value, self->verified);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -156,6 +168,8 @@ gc_peer_class_init (GcPeerClass *klass)
   properties[PROP_GROUP] = g_param_spec_string ("group", NULL, NULL, NULL, f);
   properties[PROP_CURRENT_SOURCE] =
     g_param_spec_string ("current-source", NULL, NULL, NULL, f);
+  /* everything known of it came signed with the site key */
+  properties[PROP_VERIFIED] = g_param_spec_boolean ("verified", NULL, NULL, FALSE, f);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -212,12 +226,42 @@ apply (GcPeer *self, const GcAnnouncement *a, const gchar *address)
   return changed;
 }
 
-/* returns TRUE when something other than last-seen changed */
+static void
+clear_path (GcPeer *self, gint idx)
+{
+  PathState *ps = &self->paths[idx];
+
+  gc_announcement_clear (&ps->a);
+  g_clear_pointer (&ps->address, g_free);
+  ps->valid = FALSE;
+  ps->last_seen = 0;
+  ps->signed_ts = 0;
+}
+
+/* the first signed word: what unsigned paths said goes (it may have been
+ * anyone), and the peer is verified from now on */
+static void
+become_verified (GcPeer *self)
+{
+  for (gint i = 0; i < N_PATHS; i++)
+    if (self->paths[i].valid && self->paths[i].signed_ts == 0)
+      {
+        clear_path (self, i);
+        self->seen_by &= ~(1u << i);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEEN_BY]);
+      }
+  self->verified = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFIED]);
+}
+
+/* returns TRUE when something other than last-seen changed; unsigned news
+ * of a verified peer and stale signed records change nothing */
 gboolean
-gc_peer_update (GcPeer *self, const GcAnnouncement *a, const gchar *address,
-                GcSeenBy path, gint64 now_us)
+gc_peer_update_signed (GcPeer *self, const GcAnnouncement *a, const gchar *address,
+                       GcSeenBy path, gint64 now_us, gint64 signed_ts)
 {
   gint idx = path_index (path);
+  gint beacon = path_index (GC_SEEN_BY_BEACON);
   PathState *ps;
   gboolean news, changed = FALSE;
 
@@ -225,17 +269,28 @@ gc_peer_update (GcPeer *self, const GcAnnouncement *a, const gchar *address,
   g_return_val_if_fail (a != NULL, FALSE);
   g_return_val_if_fail (idx >= 0, FALSE);
 
-  g_object_freeze_notify (G_OBJECT (self));
   ps = &self->paths[idx];
+  if (signed_ts <= 0 && self->verified)
+    return FALSE;
+  if (signed_ts > 0 && ps->valid && signed_ts < ps->signed_ts)
+    return FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (signed_ts > 0 && !self->verified)
+    {
+      become_verified (self);
+      changed = TRUE;
+    }
   news = !ps->valid || !gc_announcement_equal (&ps->a, a)
          || g_strcmp0 (ps->address, address) != 0;
+  ps->signed_ts = MAX (signed_ts, 0);
   if (news)
     {
       gc_announcement_copy_to (a, &ps->a);
       g_free (ps->address);
       ps->address = g_strdup (address);
       ps->valid = TRUE;
-      changed |= apply (self, a, address);
+      if (!self->verified || idx == beacon || !self->paths[beacon].valid)
+        changed |= apply (self, a, address);
     }
   ps->last_seen = now_us;
   if (!(self->seen_by & path))
@@ -253,24 +308,26 @@ gc_peer_update (GcPeer *self, const GcAnnouncement *a, const gchar *address,
   return changed;
 }
 
+gboolean
+gc_peer_update (GcPeer *self, const GcAnnouncement *a, const gchar *address,
+                GcSeenBy path, gint64 now_us)
+{
+  return gc_peer_update_signed (self, a, address, path, now_us, 0);
+}
+
 /* forget a path; when another path still sees the peer, its view takes over.
  * returns TRUE when the path was there */
 gboolean
 gc_peer_drop_path (GcPeer *self, GcSeenBy path)
 {
   gint idx = path_index (path);
-  PathState *ps;
 
   g_return_val_if_fail (GC_IS_PEER (self), FALSE);
   g_return_val_if_fail (idx >= 0, FALSE);
 
   if (!(self->seen_by & path))
     return FALSE;
-  ps = &self->paths[idx];
-  gc_announcement_clear (&ps->a);
-  g_clear_pointer (&ps->address, g_free);
-  ps->valid = FALSE;
-  ps->last_seen = 0;
+  clear_path (self, idx);
 
   g_object_freeze_notify (G_OBJECT (self));
   self->seen_by &= ~path;
@@ -382,6 +439,13 @@ gc_peer_get_group (GcPeer *self)
 {
   g_return_val_if_fail (GC_IS_PEER (self), NULL);
   return self->group;
+}
+
+gboolean
+gc_peer_get_verified (GcPeer *self)
+{
+  g_return_val_if_fail (GC_IS_PEER (self), FALSE);
+  return self->verified;
 }
 
 const gchar *

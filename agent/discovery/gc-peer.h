@@ -29,6 +29,7 @@ gint64       gc_peer_get_last_seen       (GcPeer *self);
 const gchar *gc_peer_get_url             (GcPeer *self);
 const gchar *gc_peer_get_group           (GcPeer *self);
 const gchar *gc_peer_get_current_source  (GcPeer *self);
+gboolean     gc_peer_get_verified        (GcPeer *self);
 
 gchar      **gc_seen_by_to_strv          (guint seen_by);
 
@@ -39,6 +40,12 @@ gboolean     gc_peer_update              (GcPeer               *self,
                                           const gchar          *address,
                                           GcSeenBy              path,
                                           gint64                now_us);
+gboolean     gc_peer_update_signed       (GcPeer               *self,
+                                          const GcAnnouncement *a,
+                                          const gchar          *address,
+                                          GcSeenBy              path,
+                                          gint64                now_us,
+                                          gint64                signed_ts);
 gboolean     gc_peer_drop_path           (GcPeer   *self,
                                           GcSeenBy  path);
 gint64       gc_peer_get_path_last_seen  (GcPeer   *self,

@@ -296,7 +296,8 @@ make_server (GcSource *self, const gchar *launch, GError **error)
 
   self->server = gst_rtsp_server_new ();
   gst_rtsp_server_set_service (self->server, service);
-  gst_rtsp_server_set_address (self->server, "0.0.0.0");
+  /* on the chosen interface's address only, when there is one */
+  gst_rtsp_server_set_address (self->server, c->interface != NULL ? c->bind_address : "0.0.0.0");
   /* the default listen backlog is 5: a burst of receivers connecting at
    * once (a source restart, a switch of many) overflows it and the kernel
    * drops SYNs, which the clients retry only after 1 s, 3 s, ... */
