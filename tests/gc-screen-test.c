@@ -290,6 +290,21 @@ check_trace (GArray *shown)
   return cuts;
 }
 
+static gdouble
+gap_of (GcTestAgent *rx)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (rx, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                              "SwitchGapMs");
+
+  return v != NULL ? g_variant_get_double (v) : -1;
+}
+
+static gboolean
+gap_known (gpointer data)
+{
+  return gap_of (data) >= 0;
+}
+
 /* ---- tests ---------------------------------------------------------------- */
 
 #define N_SWITCHES 10
@@ -334,17 +349,14 @@ test_one_window (void)
 
       switch_to (all[i % 2], rx_addr);
       g_assert_true (gc_test_agent_wait_playing (all[2], 2000));
-      gc_test_sleep (150);
-      /* a switch from a picture: the gap is known, and short */
-      g_autoptr (GVariant) v = gc_test_agent_get (all[2], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
-                                                  "SwitchGapMs");
-      gap = g_variant_get_double (v);
+      /* a switch from a picture: the gap is known (with the next counters,
+       * at most half a second later), and short */
+      if (i > 0)
+        g_assert_true (gc_test_wait_until (gap_known, all[2], 1500));
+      gap = gap_of (all[2]);
       g_test_message ("switch %u: gap %.1f ms", i, gap);
       if (i > 0)
-        {
-          g_assert_cmpfloat (gap, >=, 0);
-          g_assert_cmpfloat (gap, <, 1000);
-        }
+        g_assert_cmpfloat (gap, <, 1000);
     }
   /* the source on screen dies and comes back, twice: the window stays */
   for (guint i = 0; i < N_LOSSES; i++)
@@ -363,7 +375,8 @@ test_one_window (void)
   g_thread_join (thread);
   g_test_message ("%u polls of the window: %u not one, %u another, %u unmapped", w.polls,
                   w.not_one, w.changed, w.unmapped);
-  g_assert_cmpuint (w.polls, >, 50);
+  /* the X server is busy drawing the picture: a poll takes a while */
+  g_assert_cmpuint (w.polls, >, 20);
   g_assert_cmpuint (w.not_one, ==, 0);
   g_assert_cmpuint (w.changed, ==, 0);
   g_assert_cmpuint (w.unmapped, ==, 0);
@@ -468,7 +481,8 @@ test_identify (void)
   g_setenv ("DISPLAY", gc_xvfb_get_display (xvfb), TRUE);
   all[2] = start (lab, 3, key, "--receiver", "--sink=x11", NULL, NULL);
   rx_addr = gc_lab_host_address (lab, 3);
-  wait_discovered (all[2], 2);
+  /* the site's source; the other key's may never be listed */
+  wait_discovered (all[2], 1);
   g_assert_true (gc_test_wait_until (identify_shown, GINT_TO_POINTER (FALSE), 2000));
 
   /* the site's source: the name shows at once, and goes after its time */

@@ -17,6 +17,9 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gc_receiver_pipeline_debug);
 #define GST_CAT_DEFAULT gc_receiver_pipeline_debug
@@ -33,6 +36,7 @@ struct _GcReceiverPipeline
   GcDisplay *display;
   guint stream;             /* this pipeline's frames, to the display */
   gboolean keyed;           /* streaming thread: a key frame reached the decoder */
+  gboolean asked_key_frame; /* the source was asked for one once joined */
   guint bus_watch;
   gboolean stopped;         /* no signal is emitted once stopping began */
 
@@ -272,6 +276,26 @@ on_new_manager (GstElement *rtspsrc, GstElement *manager, gpointer data)
     g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
 }
 
+/* each socket gets its own group only. during a switch this host is in
+ * two groups on the same port, with two sockets bound to it: udpsrc binds
+ * with SO_REUSEADDR and SO_REUSEPORT, and linux then steers every datagram
+ * for the port, of either group, to one socket of the two (the old
+ * stream's), whatever each joined. SO_REUSEADDR alone still lets both bind;
+ * with SO_REUSEPORT off after the bind, each gets its own group's. rtspsrc opens
+ * (binds and joins) each udpsrc before it adds it: done as it is added */
+static void
+isolate_socket (GstElement *udpsrc)
+{
+  g_autoptr (GSocket) socket = NULL;
+
+  g_object_get (udpsrc, "used-socket", &socket, NULL);
+  if (socket == NULL)
+    return;
+  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 0, NULL);
+  if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
+    g_socket_set_option (socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
+}
+
 static void
 on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipeline *self)
 {
@@ -289,10 +313,16 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
       gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_jitterbuffer_event, NULL,
                          NULL);
     }
+  /* the receiver reports it sends to the group are for the source and the
+   * other receivers: looped back here they would reach this host's other
+   * stream (a switch keeps two) as a stranger's */
+  if (g_str_equal (name, "udpsink"))
+    g_object_set (element, "loop", FALSE, NULL);
   if (g_str_equal (name, "udpsrc"))
     {
       g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
 
+      isolate_socket (element);
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_udp, self, NULL);
     }
@@ -321,12 +351,91 @@ static void
 on_pad_added (GstElement *src, GstPad *pad, GstElement *depay)
 {
   g_autoptr (GstPad) sinkpad = gst_element_get_static_pad (depay, "sink");
+  GstElement *drop;
+  g_autoptr (GstPad) dropsink = NULL;
+  GstObject *bin;
 
   if (!gst_pad_is_linked (sinkpad))
-    gst_pad_link (pad, sinkpad);
+    {
+      gst_pad_link (pad, sinkpad);
+      return;
+    }
+  /* a second stream in the session (another SSRC on the group): shown is
+   * the first; the other's packets go nowhere instead of stopping the
+   * socket they came on */
+  g_message ("a second stream on %s (%s) is not shown", GST_OBJECT_NAME (src),
+             GST_PAD_NAME (pad));
+  bin = gst_object_get_parent (GST_OBJECT (src));
+  if (bin == NULL)
+    return;
+  drop = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (drop, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (bin), drop);
+  gst_element_sync_state_with_parent (drop);
+  dropsink = gst_element_get_static_pad (drop, "sink");
+  gst_pad_link (pad, dropsink);
+  gst_object_unref (bin);
 }
 
 /* ---- bus (main loop) ---------------------------------------------------- */
+
+/* rtspsrc joins the group only once PLAY is answered, and the key frame
+ * the source forced on PLAY has gone out by then: when the RTP socket is
+ * up (joined), the receiver asks for one more over its RTSP session, and
+ * the source sends it at once. the decoder waits for it meanwhile (a join
+ * midway through a GOP gets P-frames first). */
+static void
+ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
+{
+  GstState new_state;
+  GstElementFactory *f;
+  gint port = 0;
+
+  if (self->asked_key_frame || !GST_IS_ELEMENT (GST_MESSAGE_SRC (msg)))
+    return;
+  f = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (msg)));
+  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+    return;
+  gst_message_parse_state_changed (msg, NULL, &new_state, NULL);
+  g_object_get (GST_MESSAGE_SRC (msg), "port", &port, NULL);
+  if (new_state != GST_STATE_PLAYING || port % 2 != 0)
+    return;
+  self->asked_key_frame = TRUE;
+  if (LOAD (self->timing.decoder_in) == 0)
+    {
+      g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
+      /* rtspsrc wants a promise; the answer itself is of no use */
+      g_autoptr (GstPromise) promise = gst_promise_new ();
+      gboolean queued = FALSE;
+
+      g_signal_emit_by_name (src, "set-parameter", "groupcast-key-frame", "1",
+                             "text/parameters", promise, &queued);
+      g_debug ("joined the group: a key frame asked for (%s)", queued ? "sent" : "not sent");
+    }
+}
+
+/* an RTCP socket that stopped on RTCP it had nowhere to send (during a
+ * switch, this host's other stream's reports): the picture comes on the RTP
+ * socket, which goes on; not a reason to drop the stream */
+static gboolean
+is_stray_rtcp (GstMessage *msg, const gchar *debug)
+{
+  GstElementFactory *f;
+  gint port = 0;
+
+  if (!GST_IS_ELEMENT (GST_MESSAGE_SRC (msg)) || debug == NULL
+      || strstr (debug, "not-linked") == NULL)
+    return FALSE;
+  f = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (msg)));
+  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+    return FALSE;
+  g_object_get (GST_MESSAGE_SRC (msg), "port", &port, NULL);
+  if (port % 2 == 0)
+    return FALSE;
+  g_message ("RTCP from %s stopped (%s); the stream goes on",
+             GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "not-linked");
+  return TRUE;
+}
 
 static gboolean
 on_bus (GstBus *bus, GstMessage *msg, gpointer data)
@@ -345,6 +454,8 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
         g_autofree gchar *text = NULL;
 
         gst_message_parse_error (msg, &err, &debug);
+        if (is_stray_rtcp (msg, debug))
+          break;
         text = gc_receiver_describe_error (self->url, err->message, debug);
         g_message ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
                    err->message, debug ? debug : "");
@@ -358,6 +469,9 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
         g_signal_emit (self, signals[SIGNAL_FAILED], 0, werr);
         break;
       }
+    case GST_MESSAGE_STATE_CHANGED:
+      ask_key_frame_once_joined (self, msg);
+      break;
     case GST_MESSAGE_EOS:
       g_message ("end of stream from %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
       STORE (self->last_packet, 0);

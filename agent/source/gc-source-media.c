@@ -102,6 +102,15 @@ hook_udpsrc (GcSourceMedia *self, GstElement *element)
                      NULL, NULL);
 }
 
+/* the first member's SETUP adds the group to the sink: the key frame its
+ * PLAY forced may have gone out before, to nobody, so one more now */
+static void
+on_group_added (GcSourceMedia *self)
+{
+  GST_DEBUG ("the group is a destination now: a key frame for it");
+  gc_source_media_force_key_frame (self);
+}
+
 static void
 on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMedia *self)
 {
@@ -127,7 +136,11 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMe
     g_object_set (element, "multicast-iface", self->interface, NULL);
   g_mutex_lock (&self->lock);
   if (sync && self->mcast_rtp_sink == NULL)
-    self->mcast_rtp_sink = gst_object_ref (element);
+    {
+      self->mcast_rtp_sink = gst_object_ref (element);
+      g_signal_connect_object (element, "client-added", G_CALLBACK (on_group_added), self,
+                               G_CONNECT_SWAPPED);
+    }
   g_mutex_unlock (&self->lock);
 }
 

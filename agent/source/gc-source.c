@@ -24,6 +24,9 @@ GST_DEBUG_CATEGORY_STATIC (gc_source_debug);
 #define STATS_INTERVAL_MS 500
 #define VIDEO_CLOCK_RATE 90000
 #define SESSION_TIMEOUT_S 20
+/* what a receiver sends when it has joined the group and waits for its
+ * first key frame */
+#define GC_KEY_FRAME_PARAMETER "groupcast-key-frame"
 
 struct _GcSource
 {
@@ -141,9 +144,27 @@ on_new_session (GstRTSPClient *client, GstRTSPSession *session, GcSource *self)
   gst_rtsp_session_set_timeout (session, SESSION_TIMEOUT_S);
 }
 
+/* a receiver says it has joined the group (GC_KEY_FRAME_PARAMETER in a
+ * SET_PARAMETER on its RTSP session): the key frame its PLAY forced went
+ * out before its join, so it gets one now */
+static GstRTSPStatusCode
+on_client_set_parameter (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
+{
+  guint8 *body = NULL;
+  guint size = 0;
+
+  if (ctx->request != NULL
+      && gst_rtsp_message_get_body (ctx->request, &body, &size) == GST_RTSP_OK && size > 0
+      && g_strstr_len ((const gchar *) body, size, GC_KEY_FRAME_PARAMETER) != NULL)
+    gc_source_force_key_frame (self, NULL);
+  return GST_RTSP_STS_OK;
+}
+
 static void
 on_client_connected (GstRTSPServer *server, GstRTSPClient *client, GcSource *self)
 {
+  g_signal_connect_object (client, "pre-set-parameter-request",
+                           G_CALLBACK (on_client_set_parameter), self, 0);
   g_signal_connect_object (client, "play-request", G_CALLBACK (on_client_play), self, 0);
   g_signal_connect_object (client, "teardown-request", G_CALLBACK (on_client_teardown), self, 0);
   g_signal_connect_object (client, "closed", G_CALLBACK (on_client_closed), self, 0);
