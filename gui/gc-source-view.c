@@ -23,8 +23,15 @@ struct _GcSourceView
 
   GcDBusSource1 *source;
   GcSourceMonitor *monitor;
+  GCancellable *sharing;     /* a StartWith under way (the desktop's dialog) */
+  gchar *share_error;        /* what the last share said, for a person */
+  GBytes *preview_shown;
 
   GtkStack *stack;
+  AdwActionRow *share_row;
+  GtkPicture *preview_picture;
+  GtkSpinner *share_spinner;
+  GtkButton *share_button;
   GtkLabel *state_label;
   GtkLabel *group_label;
   GtkLabel *ttl_label;
@@ -72,6 +79,8 @@ state_in_words (const gchar *word)
     }
 }
 
+static void update_sharing (GcSourceView *self);
+
 static void
 update_properties (GcSourceView *self)
 {
@@ -98,12 +107,166 @@ update_properties (GcSourceView *self)
   gtk_label_set_label (self->url_label, gc_dbus_source1_get_url (s));
   gtk_label_set_label (self->encoder_label, gc_dbus_source1_get_encoder (s));
 
+  update_sharing (self);
   bitrate = gc_util_format_bitrate (gc_dbus_source1_get_bitrate (s));
   gtk_label_set_label (self->bitrate_label, bitrate);
   count = g_strdup_printf ("%" G_GUINT64_FORMAT, gc_dbus_source1_get_packets_sent (s));
   /* TRANSLATORS: %s is the number of RTP packets sent so far */
   packets = g_strdup_printf (_("%s packets sent"), count);
   gtk_label_set_label (self->packets_label, packets);
+}
+
+/* what this source shares, in words */
+static const gchar *
+capture_in_words (const gchar *capture)
+{
+  if (g_strcmp0 (capture, "screen") == 0 || g_strcmp0 (capture, "portal") == 0
+      || g_strcmp0 (capture, "x11") == 0)
+    return _("Sharing this screen");
+  if (g_strcmp0 (capture, "test") == 0)
+    /* TRANSLATORS: the built-in moving test picture */
+    return _("Sharing the test pattern");
+  return _("Sharing");
+}
+
+static void
+update_preview (GcSourceView *self)
+{
+  GVariant *v = gc_dbus_source1_get_preview (self->source);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  bytes = v != NULL ? g_variant_get_data_as_bytes (v) : g_bytes_new (NULL, 0);
+  if (self->preview_shown != NULL && g_bytes_equal (bytes, self->preview_shown))
+    return;
+  g_clear_pointer (&self->preview_shown, g_bytes_unref);
+  self->preview_shown = g_bytes_ref (bytes);
+  if (g_bytes_get_size (bytes) > 0)
+    texture = gdk_texture_new_from_bytes (bytes, NULL);
+  /* a picture that does not decode shows nothing, not an old one */
+  gtk_picture_set_paintable (self->preview_picture, GDK_PAINTABLE (texture));
+}
+
+static void
+update_sharing (GcSourceView *self)
+{
+  GcSourceState state = GC_SOURCE_STATE_STOPPED;
+  const gchar *last_error = gc_dbus_source1_get_last_error (self->source);
+  gboolean starting = self->sharing != NULL;
+  g_autofree gchar *stopped = NULL;
+
+  gc_source_state_from_string (gc_dbus_source1_get_state (self->source), &state);
+  gtk_widget_set_visible (GTK_WIDGET (self->share_spinner), starting);
+  gtk_spinner_set_spinning (self->share_spinner, starting);
+  if (state == GC_SOURCE_STATE_STOPPED)
+    {
+      gtk_button_set_label (self->share_button, _("Share Screen"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->share_button), "source.share");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->share_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->share_button), "suggested-action");
+      if (starting)
+        /* TRANSLATORS: the desktop asks which screen or window to share */
+        adw_action_row_set_subtitle (self->share_row, _("Waiting for the desktop's dialog…"));
+      else if (self->share_error != NULL)
+        adw_action_row_set_subtitle (self->share_row, self->share_error);
+      else if (last_error != NULL && *last_error != '\0')
+        {
+          /* TRANSLATORS: %s says why, from the agent (e.g. the desktop ended it) */
+          stopped = g_strdup_printf (_("Sharing stopped: %s"), last_error);
+          adw_action_row_set_subtitle (self->share_row, stopped);
+        }
+      else
+        adw_action_row_set_subtitle (self->share_row, _("Not sharing"));
+    }
+  else
+    {
+      gtk_button_set_label (self->share_button, _("Stop Sharing"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->share_button), "source.stop");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->share_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->share_button), "destructive-action");
+      adw_action_row_set_subtitle (self->share_row,
+                                   capture_in_words (gc_dbus_source1_get_capture (self->source)));
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "source.share", !starting);
+  update_preview (self);
+}
+
+static void
+shared (GObject *object, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GcSourceView) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *remote = NULL;
+
+  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), res, &error);
+
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      remote = g_dbus_error_get_remote_error (error);
+      g_dbus_error_strip_remote_error (error);
+      g_clear_pointer (&self->share_error, g_free);
+      if (g_strcmp0 (remote, "io.github.Groupcast.Error.Cancelled") == 0)
+        self->share_error = g_strdup (_("Sharing was cancelled"));
+      else
+        /* TRANSLATORS: %s is the agent's reason, e.g. no screen sharing portal */
+        self->share_error = g_strdup_printf (_("Cannot share: %s"), error->message);
+    }
+  g_clear_object (&self->sharing);
+  if (self->source != NULL)
+    update_sharing (self);
+}
+
+static void
+share_activated (GtkWidget *widget, const gchar *name, GVariant *param)
+{
+  GcSourceView *self = GC_SOURCE_VIEW (widget);
+  GVariantBuilder options;
+
+  if (self->source == NULL || self->sharing != NULL)
+    return;
+  g_clear_pointer (&self->share_error, g_free);
+  self->sharing = g_cancellable_new ();
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "capture", g_variant_new_string ("screen"));
+  /* no time limit: the desktop's dialog waits for the person */
+  g_dbus_proxy_call (G_DBUS_PROXY (self->source), "StartWith",
+                     g_variant_new ("(@a{sv})", g_variant_builder_end (&options)),
+                     G_DBUS_CALL_FLAGS_NONE, G_MAXINT, self->sharing, shared, g_object_ref (self));
+  update_sharing (self);
+}
+
+static void
+stopped (GObject *object, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GcSourceView) self = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_dbus_source1_call_stop_finish (GC_DBUS_SOURCE1 (object), res, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_free (self->share_error);
+      self->share_error = g_strdup_printf (_("Cannot stop: %s"), error->message);
+      if (self->source != NULL)
+        update_sharing (self);
+    }
+}
+
+static void
+stop_activated (GtkWidget *widget, const gchar *name, GVariant *param)
+{
+  GcSourceView *self = GC_SOURCE_VIEW (widget);
+
+  if (self->source == NULL)
+    return;
+  /* a dialog still open is given up too */
+  if (self->sharing != NULL)
+    g_cancellable_cancel (self->sharing);
+  g_clear_object (&self->sharing);
+  g_clear_pointer (&self->share_error, g_free);
+  gc_dbus_source1_call_stop (self->source, NULL, stopped, g_object_ref (self));
 }
 
 static void
@@ -143,6 +306,10 @@ gc_source_view_set_source (GcSourceView  *self,
     return;
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
+  if (self->sharing != NULL)
+    g_cancellable_cancel (self->sharing);
+  g_clear_object (&self->sharing);
+  g_clear_pointer (&self->share_error, g_free);
   g_set_object (&self->source, source);
   /* the member list follows the monitor, and the count label the list */
   gc_source_monitor_set_source (self->monitor, source);
@@ -165,6 +332,9 @@ gc_source_view_dispose (GObject *object)
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
+  if (self->sharing != NULL)
+    g_cancellable_cancel (self->sharing);
+  g_clear_object (&self->sharing);
   if (self->monitor != NULL)
     {
       GcMemberList *members = gc_source_monitor_get_members (self->monitor);
@@ -185,6 +355,8 @@ gc_source_view_finalize (GObject *object)
   GcSourceView *self = GC_SOURCE_VIEW (object);
 
   g_clear_object (&self->monitor);
+  g_free (self->share_error);
+  g_clear_pointer (&self->preview_shown, g_bytes_unref);
   G_OBJECT_CLASS (gc_source_view_parent_class)->finalize (object);
 }
 
@@ -246,6 +418,13 @@ gc_source_view_class_init (GcSourceViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/Groupcast/ui/gc-source-view.ui");
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, stack);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, share_row);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, preview_picture);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, share_spinner);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, share_button);
+  /* Share Screen and Stop Sharing: Source1.StartWith and Stop */
+  gtk_widget_class_install_action (widget_class, "source.share", NULL, share_activated);
+  gtk_widget_class_install_action (widget_class, "source.stop", NULL, stop_activated);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, state_label);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, group_label);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, ttl_label);

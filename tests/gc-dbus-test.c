@@ -1166,6 +1166,13 @@ test_activation (void)
   roles = g_variant_get_strv (v, NULL);
   g_assert_true (g_strv_contains (roles, "source"));
   g_assert_true (g_strv_contains (roles, "receiver"));
+  /* a desktop agent: it shares when the user starts sharing */
+  g_assert_false (source_ready (bus));
+  g_clear_pointer (&r, g_variant_unref);
+  r = g_dbus_connection_call_sync (bus, GC_DBUS_NAME, GC_SOURCE_PATH, GC_SOURCE_IFACE,
+                                   "StartWith", g_variant_new_parsed ("({'capture': <'test'>},)"),
+                                   NULL, G_DBUS_CALL_FLAGS_NONE, 20000, NULL, &error);
+  g_assert_no_error (error);
   g_assert_true (gc_test_wait_until (source_ready, bus, 10000));
 
   /* stop the agent we caused to start, by its pid */

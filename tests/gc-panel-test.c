@@ -789,6 +789,104 @@ test_program_starts (void)
   process_stop (panel);
 }
 
+/* ---- sharing from the panel -------------------------------------------- */
+
+typedef struct
+{
+  GtkWidget *view;
+  const gchar *id;
+  const gchar *label;
+} ButtonWait;
+
+static gboolean
+button_says (gpointer user_data)
+{
+  ButtonWait *w = user_data;
+  GtkButton *b = GTK_BUTTON (gtk_widget_get_template_child (w->view, GC_TYPE_SOURCE_VIEW, w->id));
+
+  return g_strcmp0 (gtk_button_get_label (b), w->label) == 0;
+}
+
+static gboolean
+preview_shown (gpointer user_data)
+{
+  GtkPicture *p = GTK_PICTURE (gtk_widget_get_template_child (user_data, GC_TYPE_SOURCE_VIEW,
+                                                              "preview_picture"));
+
+  return gtk_picture_get_paintable (p) != NULL;
+}
+
+static gboolean
+preview_gone (gpointer user_data)
+{
+  return !preview_shown (user_data);
+}
+
+/* Share Screen on a desktop agent: it serves this (X11) screen, the
+ * button turns to Stop Sharing and the thumbnail row shows the picture;
+ * Stop Sharing stops it again */
+static void
+test_share (void)
+{
+  g_autoptr (GcLab) lab = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) agent = NULL;
+  g_autofree gchar *bus = NULL;
+  GcDBusSource1 *source;
+  GtkWidget *view;
+  GdkPaintable *paintable;
+  GcWindow *window;
+  ButtonWait bw;
+
+  if (!need_display () || !need_agent () || (lab = need_lab (1)) == NULL)
+    return;
+  bus = gc_lab_start_bus (lab, 1, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  /* the Xvfb is an X11 session's display */
+  g_subprocess_launcher_setenv (launcher, "XDG_SESSION_TYPE", "x11", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  agent = gc_lab_spawn (lab, 1, launcher, &error, AGENT, "--source", "--desktop",
+                        "--bus-address", bus, "--interface", "eth0", "--no-mdns",
+                        "--no-beacons", "--name", "Presenter", "--state-dir",
+                        gc_lab_host_dir (lab, 1), NULL);
+  g_assert_no_error (error);
+
+  window = window_new (bus);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
+  assert_page (window, "receivers", 10000);
+  gc_window_show_page (window, "group");
+  view = template_child (window, "source_view");
+  /* a desktop agent shares nothing until the user says so */
+  bw = (ButtonWait) { view, "share_button", _("Share Screen") };
+  g_assert_true (gc_test_wait_until (button_says, &bw, 5000));
+  g_assert_false (preview_shown (view));
+
+  g_assert_true (gtk_widget_activate_action (view, "source.share", NULL));
+  bw.label = _("Stop Sharing");
+  g_assert_true (gc_test_wait_until (button_says, &bw, 15000));
+  source = gc_source_view_get_source (GC_SOURCE_VIEW (view));
+  g_assert_cmpstr (gc_dbus_source1_get_state (source), ==, "ready");
+  g_assert_cmpstr (gc_dbus_source1_get_capture (source), ==, "screen");
+  /* the thumbnail comes within a couple of seconds, at the preview's size */
+  g_assert_true (gc_test_wait_until (preview_shown, view, 5000));
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (
+    gtk_widget_get_template_child (view, GC_TYPE_SOURCE_VIEW, "preview_picture")));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 320);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 180);
+  gc_test_sleep (500);
+  save_screenshot (GTK_WIDGET (window), "panel-share.png");
+
+  g_assert_true (gtk_widget_activate_action (view, "source.stop", NULL));
+  bw.label = _("Share Screen");
+  g_assert_true (gc_test_wait_until (button_says, &bw, 5000));
+  g_assert_true (gc_test_wait_until (preview_gone, view, 3000));
+  window_destroy (window);
+  process_stop (agent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -858,6 +956,7 @@ main (int   argc,
   g_test_add_func ("/groupcast/panel/translated", test_translated);
   g_test_add_func ("/groupcast/panel/catalogue-complete", test_catalogue_complete);
   g_test_add_func ("/groupcast/panel/program-starts", test_program_starts);
+  g_test_add_func ("/groupcast/panel/share", test_share);
 
   ret = g_test_run ();
 

@@ -163,6 +163,26 @@ members_to_variant (GcMemberTable *table)
   return g_variant_builder_end (&b);
 }
 
+/* the last preview picture (one a second), or none: it goes out with the
+ * counters (or the state), so Source1 keeps its two PropertiesChanged a
+ * second at most */
+static void
+source_preview_to_iface (GcDBusExport *self)
+{
+  GcSource *s = gc_agent_get_source (self->agent);
+  GBytes *bytes;
+
+  if (s == NULL || self->source_iface == NULL)
+    return;
+  bytes = gc_source_preview_get_bytes (gc_source_get_preview (s));
+  /* the same picture again changes only the time: PropertiesChanged
+   * carries only what changed, so a still screen costs a few bytes */
+  gc_dbus_source1_set_preview (self->source_iface,
+                               g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
+  gc_dbus_source1_set_preview_time (self->source_iface,
+                                    (guint64) gc_source_preview_get_taken (gc_source_get_preview (s)));
+}
+
 /* what changes only with the state */
 static void
 source_state_to_iface (GcDBusExport *self)
@@ -179,6 +199,7 @@ source_state_to_iface (GcDBusExport *self)
   gc_dbus_source1_set_ttl (self->source_iface, gc_source_get_ttl (s));
   gc_dbus_source1_set_capture (self->source_iface, gc_source_get_capture (s));
   gc_dbus_source1_set_last_error (self->source_iface, gc_source_get_last_error (s));
+  source_preview_to_iface (self);
   gc_dbus_source1_set_encoder (self->source_iface, gc_source_get_encoder (s));
 }
 
@@ -194,6 +215,7 @@ source_counters_to_iface (GcDBusExport *self)
   gc_dbus_source1_set_bitrate (self->source_iface, gc_source_get_bitrate (s));
   gc_dbus_source1_set_packet_rate (self->source_iface, gc_source_get_packet_rate (s));
   gc_dbus_source1_set_members (self->source_iface, members_to_variant (gc_source_get_members (s)));
+  source_preview_to_iface (self);
 }
 
 static void
@@ -201,26 +223,6 @@ on_source_state (GcSource *s, GParamSpec *pspec, GcDBusExport *self)
 {
   /* states go out at once; counters with the model's next tick */
   source_state_to_iface (self);
-}
-
-/* a new preview picture (about once a second), or none */
-static void
-source_preview_to_iface (GcDBusExport *self)
-{
-  GcSource *s = gc_agent_get_source (self->agent);
-  GBytes *bytes;
-
-  if (s == NULL || self->source_iface == NULL)
-    return;
-  bytes = gc_source_preview_get_bytes (gc_source_get_preview (s));
-  gc_dbus_source1_set_preview (self->source_iface,
-                               g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
-}
-
-static void
-on_source_preview (GcSourcePreview *preview, GcDBusExport *self)
-{
-  source_preview_to_iface (self);
 }
 
 static void
@@ -461,6 +463,7 @@ static void
 receiver_state_to_iface (GcDBusExport *self)
 {
   GcReceiver *r = gc_agent_get_receiver (self->agent);
+  GcReceiverCounters c;
 
   if (r == NULL || self->receiver_iface == NULL)
     return;
@@ -475,6 +478,9 @@ receiver_state_to_iface (GcDBusExport *self)
   gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
   gc_dbus_receiver1_set_display (self->receiver_iface,
                                  gc_display_get_kind (gc_receiver_get_display (r)));
+  /* a new source starts with no gap known: -1 goes out with "connecting" */
+  gc_receiver_get_counters (r, &c);
+  gc_dbus_receiver1_set_switch_gap_ms (self->receiver_iface, c.switch_gap_ms);
 }
 
 static void
@@ -599,7 +605,6 @@ export_all (GcDBusExport *self, GError **error)
       self->source_iface = gc_dbus_source1_skeleton_new ();
       source_state_to_iface (self);
       source_counters_to_iface (self);
-      source_preview_to_iface (self);
       {
         guint w, h;
 
@@ -782,8 +787,6 @@ gc_dbus_export_new (GcAgent *agent)
 
       g_signal_connect_object (s, "notify::state", G_CALLBACK (on_source_state), self, 0);
       g_signal_connect_object (s, "counters-changed", G_CALLBACK (on_source_counters), self, 0);
-      g_signal_connect_object (gc_source_get_preview (s), "changed",
-                               G_CALLBACK (on_source_preview), self, 0);
       g_signal_connect_object (members, "member-joined", G_CALLBACK (on_member_joined), self, 0);
       g_signal_connect_object (members, "member-left", G_CALLBACK (on_member_left), self, 0);
     }

@@ -50,6 +50,7 @@ struct _GcCapturePortal
   gchar *session;           /* the session's object path */
   guint closed_id;
   gint fd;
+  gint watch_fd;            /* a second remote, for watching the node */
   guint32 node;
   gint width, height;
 };
@@ -216,6 +217,20 @@ on_session_closed (GDBusConnection *bus, const gchar *sender, const gchar *path,
     g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
+static void remote_opened (GObject *object, GAsyncResult *res, gpointer data);
+
+/* each call gives a connection of its own: one for pipewiresrc, one to
+ * watch the node with (one socket cannot carry two PipeWire clients) */
+static void
+open_remote (GcCapturePortal *self)
+{
+  g_dbus_connection_call_with_unix_fd_list (self->bus, PORTAL_NAME, PORTAL_PATH, SCREENCAST_IFACE,
+                                            "OpenPipeWireRemote",
+                                            g_variant_new ("(oa{sv})", self->session, NULL),
+                                            G_VARIANT_TYPE ("(h)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                            NULL, NULL, remote_opened, g_object_ref (self));
+}
+
 static void
 remote_opened (GObject *object, GAsyncResult *res, gpointer data)
 {
@@ -231,6 +246,12 @@ remote_opened (GObject *object, GAsyncResult *res, gpointer data)
     return;
   if (reply != NULL)
     g_variant_get (reply, "(h)", &index);
+  if (self->fd >= 0 && (reply == NULL || fds == NULL || index < 0
+                         || index >= g_unix_fd_list_get_length (fds)))
+    {
+      start_done (self);
+      return;
+    }
   if (reply == NULL || fds == NULL || index < 0 || index >= g_unix_fd_list_get_length (fds))
     {
       if (error != NULL)
@@ -241,6 +262,12 @@ remote_opened (GObject *object, GAsyncResult *res, gpointer data)
                                      error ? ": " : "", error ? error->message : ""));
       return;
     }
+  if (self->fd >= 0)
+    {
+      self->watch_fd = g_unix_fd_list_get (fds, index, NULL);
+      start_done (self);
+      return;
+    }
   self->fd = g_unix_fd_list_get (fds, index, &error);
   if (self->fd < 0)
     {
@@ -248,7 +275,7 @@ remote_opened (GObject *object, GAsyncResult *res, gpointer data)
                                      error->message));
       return;
     }
-  start_done (self);
+  open_remote (self);
 }
 
 static void
@@ -290,11 +317,7 @@ started (GcCapturePortal *self, GVariant *results)
   g_variant_lookup (props, "size", "(ii)", &self->width, &self->height);
   g_variant_lookup (results, "restore_token", "&s", &token);
   save_token (self, token);
-  g_dbus_connection_call_with_unix_fd_list (self->bus, PORTAL_NAME, PORTAL_PATH, SCREENCAST_IFACE,
-                                            "OpenPipeWireRemote",
-                                            g_variant_new ("(oa{sv})", self->session, NULL),
-                                            G_VARIANT_TYPE ("(h)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                            NULL, NULL, remote_opened, g_object_ref (self));
+  open_remote (self);
 }
 
 static void
@@ -506,7 +529,9 @@ gc_capture_portal_close (GcCapturePortal *self)
   g_clear_pointer (&self->session, g_free);
   if (self->fd >= 0)
     close (self->fd);
-  self->fd = -1;
+  if (self->watch_fd >= 0)
+    close (self->watch_fd);
+  self->fd = self->watch_fd = -1;
   if (self->pending != NULL)
     start_fail (self, g_error_new_literal (GC_ERROR, GC_ERROR_FAILED,
                                            "the screen cast was stopped before it started"));
@@ -517,6 +542,14 @@ gc_capture_portal_get_fd (GcCapturePortal *self)
 {
   g_return_val_if_fail (GC_IS_CAPTURE_PORTAL (self), -1);
   return self->fd;
+}
+
+/* the second remote, to watch the node with; -1 when there is none */
+gint
+gc_capture_portal_get_watch_fd (GcCapturePortal *self)
+{
+  g_return_val_if_fail (GC_IS_CAPTURE_PORTAL (self), -1);
+  return self->watch_fd;
 }
 
 guint32
@@ -579,4 +612,5 @@ static void
 gc_capture_portal_init (GcCapturePortal *self)
 {
   self->fd = -1;
+  self->watch_fd = -1;
 }

@@ -25,6 +25,7 @@ gboolean         gc_capture_portal_start_finish (GcCapturePortal *self,
                                                  GError **error);
 void             gc_capture_portal_close        (GcCapturePortal *self);
 gint             gc_capture_portal_get_fd       (GcCapturePortal *self);
+gint             gc_capture_portal_get_watch_fd (GcCapturePortal *self);
 guint32          gc_capture_portal_get_node     (GcCapturePortal *self);
 void             gc_capture_portal_get_size     (GcCapturePortal *self,
                                                  gint *width,

@@ -6,6 +6,7 @@
 #include "gc-source-capture.h"
 #include "gc-capture-portal.h"
 #include "gc-error.h"
+#include "gc-pipewire-watch.h"
 
 #include <gst/gst.h>
 
@@ -20,10 +21,7 @@ struct _GcSourceCapture
   GcCaptureStream stream;
   GMainContext *context;
   gboolean ended;
-  guint stall_ms;            /* a portal stream without a frame this long went */
-  GMutex lock;
-  gint64 last_frame;         /* monotonic µs; set from a streaming thread */
-  guint watchdog_id;
+  GcPipewireWatch *watch;    /* the portal's stream, in PipeWire's registry */
 };
 
 G_DEFINE_FINAL_TYPE (GcSourceCapture, gc_source_capture, G_TYPE_OBJECT)
@@ -51,6 +49,12 @@ static void
 on_portal_closed (GcCapturePortal *portal, GcSourceCapture *self)
 {
   end (self, "the screen cast was ended from the desktop");
+}
+
+static void
+on_stream_gone (GcPipewireWatch *watch, GcSourceCapture *self)
+{
+  end (self, "the screen cast was ended from the desktop (its stream went away)");
 }
 
 /* ---- the pipeline's end (streaming threads → main loop) ------------------ */
@@ -93,17 +97,7 @@ end_from_thread (GcSourceCapture *self, gchar *reason)
 static GstPadProbeReturn
 on_capture_data (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  GcSourceCapture *self = data;
-  GstEvent *event;
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    {
-      g_mutex_lock (&self->lock);
-      self->last_frame = g_get_monotonic_time ();
-      g_mutex_unlock (&self->lock);
-      return GST_PAD_PROBE_OK;
-    }
-  event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   /* the stream's end: the PipeWire node or the display went away */
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
     end_from_thread (data, g_strdup ("the captured screen ended"));
@@ -130,8 +124,7 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceC
   g_autoptr (GstBus) bus = NULL;
 
   if (pad != NULL)
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
-                       on_capture_data,
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_capture_data,
                        g_object_ref (self), g_object_unref);
   /* the media watches its bus itself; errors come to us as sync messages
    * too (the capture's are the ones a desktop makes: a stream that went) */
@@ -144,37 +137,13 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceC
                          0);
 }
 
-/* pipewiresrc (0.3.65) sends nothing when the desktop destroys the stream
- * (xdg-desktop-portal-wlr ends a session that way, without Closed): its
- * stream goes unconnected and frames just stop. they never stop while the
- * stream lives, since the last frame is sent again every frame time. */
-static gboolean
-watchdog_tick (gpointer data)
-{
-  GcSourceCapture *self = data;
-  gint64 last;
-
-  g_mutex_lock (&self->lock);
-  last = self->last_frame;
-  g_mutex_unlock (&self->lock);
-  if (last > 0 && g_get_monotonic_time () - last > (gint64) self->stall_ms * 1000)
-    {
-      self->watchdog_id = 0;
-      end (self, "the screen cast's stream stopped (the desktop ended it)");
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
 /* ---- API ------------------------------------------------------------------ */
 
-/* @framerate: the pipeline's, so a stalled stream is told from a slow one */
 GcSourceCapture *
-gc_source_capture_new (const gchar *capture, const gchar *token_path, guint framerate)
+gc_source_capture_new (const gchar *capture, const gchar *token_path)
 {
   GcSourceCapture *self = g_object_new (GC_TYPE_SOURCE_CAPTURE, NULL);
 
-  self->stall_ms = MAX (600u, 3000u / MAX (1u, framerate));
   self->word = g_strdup (capture != NULL ? capture : "test");
   self->token_path = g_strdup (token_path);
   return self;
@@ -194,6 +163,21 @@ portal_started (GObject *object, GAsyncResult *res, gpointer data)
     }
   self->stream.fd = gc_capture_portal_get_fd (self->portal);
   self->stream.node = gc_capture_portal_get_node (self->portal);
+  /* pipewiresrc (0.3.65) says nothing when the desktop destroys the
+   * stream: its frames just stop. the node leaving PipeWire's registry
+   * says it */
+  if (gc_capture_portal_get_watch_fd (self->portal) < 0)
+    g_set_error_literal (&error, GC_ERROR, GC_ERROR_FAILED, "the portal gave one remote only");
+  else
+    self->watch = gc_pipewire_watch_new (gc_capture_portal_get_watch_fd (self->portal),
+                                         self->stream.node, &error);
+  if (self->watch != NULL)
+    g_signal_connect_object (self->watch, "gone", G_CALLBACK (on_stream_gone), self, 0);
+  else
+    {
+      g_warning ("the end of the screen cast will not be seen: %s", error->message);
+      g_clear_error (&error);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -243,13 +227,6 @@ gc_source_capture_watch (GcSourceCapture *self, GstRTSPMediaFactory *factory)
   if (self->kind == GC_CAPTURE_KIND_PORTAL || self->kind == GC_CAPTURE_KIND_X11)
     g_signal_connect_object (factory, "media-configure", G_CALLBACK (on_media_configure), self,
                              0);
-  if (self->kind == GC_CAPTURE_KIND_PORTAL && self->watchdog_id == 0)
-    {
-      g_autoptr (GSource) tick = g_timeout_source_new (self->stall_ms / 3);
-
-      g_source_set_callback (tick, watchdog_tick, self, NULL);
-      self->watchdog_id = g_source_attach (tick, self->context);
-    }
 }
 
 /* ends the screen cast; no ::ended after this */
@@ -259,9 +236,7 @@ gc_source_capture_close (GcSourceCapture *self)
   g_return_if_fail (GC_IS_SOURCE_CAPTURE (self));
 
   self->ended = TRUE;
-  if (self->watchdog_id != 0)
-    g_source_destroy (g_main_context_find_source_by_id (self->context, self->watchdog_id));
-  self->watchdog_id = 0;
+  g_clear_object (&self->watch);
   if (self->portal != NULL)
     gc_capture_portal_close (self->portal);
   self->stream.fd = -1;
@@ -307,7 +282,6 @@ gc_source_capture_finalize (GObject *object)
   g_free (self->word);
   g_free (self->token_path);
   g_main_context_unref (self->context);
-  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (gc_source_capture_parent_class)->finalize (object);
 }
 
@@ -328,6 +302,5 @@ static void
 gc_source_capture_init (GcSourceCapture *self)
 {
   self->context = g_main_context_ref_thread_default ();
-  g_mutex_init (&self->lock);
   self->stream.fd = -1;
 }

@@ -19,8 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GcSourceCapture, gc_source_capture, GC, SOURCE_CAPTURE, GObject)
 
 GcSourceCapture       *gc_source_capture_new         (const gchar *capture,
-                                                      const gchar *token_path,
-                                                      guint framerate);
+                                                      const gchar *token_path);
 void                   gc_source_capture_open_async  (GcSourceCapture *self,
                                                       GAsyncReadyCallback callback,
                                                       gpointer user_data);

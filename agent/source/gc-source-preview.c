@@ -14,6 +14,7 @@ struct _GcSourcePreview
   GMainContext *context;     /* where ::changed is emitted */
   GBytes *bytes;             /* the last picture; empty when none */
   guint64 count;             /* pictures so far */
+  gint64 taken;              /* the last one's wall-clock time, µs; 0: none */
   gint generation;           /* a clear makes older pictures in flight stale */
 };
 
@@ -30,6 +31,7 @@ typedef struct
 {
   GcSourcePreview *self;
   GBytes *bytes;
+  gint64 taken;
   gint generation;
 } Arrival;
 
@@ -54,6 +56,7 @@ arrived (gpointer data)
     return G_SOURCE_REMOVE;
   g_bytes_unref (self->bytes);
   self->bytes = g_bytes_ref (a->bytes);
+  self->taken = a->taken;
   self->count++;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_SOURCE_REMOVE;
@@ -74,6 +77,7 @@ on_new_sample (GstAppSink *sink, gpointer data)
   a = g_new0 (Arrival, 1);
   a->self = g_object_ref (self);
   a->bytes = g_bytes_new (map.data, map.size);
+  a->taken = g_get_real_time ();
   a->generation = g_atomic_int_get (&self->generation);
   gst_buffer_unmap (buf, &map);
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, arrived, a, arrival_free);
@@ -121,6 +125,7 @@ gc_source_preview_clear (GcSourcePreview *self)
   g_atomic_int_inc (&self->generation);
   if (g_bytes_get_size (self->bytes) == 0)
     return;
+  self->taken = 0;
   g_bytes_unref (self->bytes);
   self->bytes = g_bytes_new (NULL, 0);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -132,6 +137,14 @@ gc_source_preview_get_bytes (GcSourcePreview *self)
 {
   g_return_val_if_fail (GC_IS_SOURCE_PREVIEW (self), NULL);
   return self->bytes;
+}
+
+/* when the last picture was taken (µs since the epoch), 0 for none */
+gint64
+gc_source_preview_get_taken (GcSourcePreview *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_PREVIEW (self), 0);
+  return self->taken;
 }
 
 guint64

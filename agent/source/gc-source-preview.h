@@ -21,6 +21,7 @@ void             gc_source_preview_watch     (GcSourcePreview *self,
                                               GstRTSPMediaFactory *factory);
 void             gc_source_preview_clear     (GcSourcePreview *self);
 GBytes          *gc_source_preview_get_bytes (GcSourcePreview *self);
+gint64           gc_source_preview_get_taken (GcSourcePreview *self);
 guint64          gc_source_preview_get_count (GcSourcePreview *self);
 
 G_END_DECLS
