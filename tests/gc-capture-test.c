@@ -82,13 +82,16 @@ test_portal_launch (void)
   g_autofree gchar *launch = NULL;
   g_autofree gchar *none = NULL;
 
-  /* a PipeWire stream on the portal's fd and node, the last frame sent
-   * again each frame time (30 fps: 33 ms) */
+  /* a PipeWire stream on the portal's fd and node, converted and scaled
+   * once per frame that came, then paced (the pacer's appsink and appsrc),
+   * with no videorate to hold a frame back */
   launch = gc_source_build_launch_for (c, "portal", "x264enc", &stream, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (launch, "pipewiresrc fd=7 path=42 "));
-  g_assert_nonnull (strstr (launch, "keepalive-time=33"));
+  g_assert_nonnull (strstr (launch, "appsink name=gcpacein"));
+  g_assert_nonnull (strstr (launch, "appsrc name=gcpaceout is-live=true"));
   g_assert_nonnull (strstr (launch, "framerate=30/1"));
+  g_assert_null (strstr (launch, "videorate ! video/x-raw,format=I420"));
   /* without a screen cast session there is nothing to read */
   none = gc_source_build_launch_for (c, "portal", "x264enc", NULL, &error);
   g_assert_null (none);

@@ -148,35 +148,11 @@ static GcTestAgent *
 start_desktop_agent (GcLab *lab, GcWaylandSession *s)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) argv = gc_wayland_session_user_argv (s);
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autofree gchar *state = gc_wayland_session_make_dir (s, "agent-state", &error);
-  GcTestAgent *a = g_new0 (GcTestAgent, 1);
+  GcTestAgent *a = gc_wayland_session_start_agent (s, lab, 1, &error, "--source", "--desktop",
+                                                   "--group=" GROUP, "--no-mdns", "--no-beacons",
+                                                   "--name=presenter", NULL);
 
   g_assert_no_error (error);
-  a->lab = lab;
-  a->host = 1;
-  a->argv = g_ptr_array_new_with_free_func (g_free);
-  a->bus_address = g_strdup (gc_wayland_session_get_bus_address (s));
-  a->bus = g_object_ref (gc_wayland_session_get_bus (s));
-  a->log_path = g_build_filename (gc_wayland_session_get_dir (s), "agent.log", NULL);
-  g_ptr_array_add (argv, g_strdup (gc_test_agent_binary ()));
-  g_ptr_array_add (argv, g_strdup ("--source"));
-  g_ptr_array_add (argv, g_strdup ("--desktop"));
-  g_ptr_array_add (argv, g_strdup ("--interface=eth0"));
-  g_ptr_array_add (argv, g_strdup ("--group=" GROUP));
-  g_ptr_array_add (argv, g_strdup ("--no-mdns"));
-  g_ptr_array_add (argv, g_strdup ("--no-beacons"));
-  g_ptr_array_add (argv, g_strdup ("--name=presenter"));
-  g_ptr_array_add (argv, g_strdup ("--verbose"));
-  g_ptr_array_add (argv, g_strdup_printf ("--state-dir=%s", state));
-  g_ptr_array_add (argv, g_strdup_printf ("--bus-address=%s", a->bus_address));
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_set_stdout_file_path (l, a->log_path);
-  g_subprocess_launcher_set_stderr_file_path (l, a->log_path);
-  a->proc = gc_lab_spawnv (lab, 1, l, (const gchar * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (gc_test_agent_wait_ready (a, 10000));
   return a;
 }
 
@@ -377,8 +353,8 @@ test_restore_token (void)
   g_assert_no_error (error);
   g_assert_cmpuint (gc_wayland_session_chooser_calls (s), ==, 1);
   /* the token is the user's alone */
-  token = g_build_filename (gc_wayland_session_get_dir (s), "agent-state", "portal-restore-token",
-                            NULL);
+  token = g_build_filename (gc_wayland_session_get_dir (s), "agent-state-1",
+                            "portal-restore-token", NULL);
   g_assert_cmpint (stat (token, &st), ==, 0);
   g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
   g_assert_no_error (error);

@@ -27,6 +27,7 @@ struct _GcWaylandSession
   gchar *wayland_display;
   gchar *sway_socket;
   gchar *colour;           /* what the screen shows */
+  guint width, height;     /* the output's mode */
   GDBusConnection *bus;
   GPtrArray *procs;        /* GSubprocess, in start order */
 };
@@ -140,8 +141,8 @@ write_config (GcWaylandSession *s, GError **error)
 {
   g_autofree gchar *conf = g_strdup_printf (bus_conf, s->runtime_dir);
   g_autofree gchar *sway = g_strdup_printf ("xwayland disable\n"
-                                            "output " OUTPUT " resolution 1280x720 bg %s solid_color\n",
-                                            s->colour);
+                                            "output " OUTPUT " resolution %ux%u bg %s solid_color\n",
+                                            s->width, s->height, s->colour);
   g_autofree gchar *chooser = g_strdup_printf ("#!/bin/sh\n"
                                                "# the portal's output chooser: counts, picks\n"
                                                "echo call >> %s/chooser-calls\n"
@@ -399,10 +400,19 @@ start_media_and_portal (GcWaylandSession *s, GError **error)
 GcWaylandSession *
 gc_wayland_session_new (GError **error)
 {
+  return gc_wayland_session_new_sized (1280, 720, error);
+}
+
+/* a session whose one output is @width x @height */
+GcWaylandSession *
+gc_wayland_session_new_sized (guint width, guint height, GError **error)
+{
   static guint counter;
   g_autoptr (GcWaylandSession) s = g_new0 (GcWaylandSession, 1);
   g_autofree gchar *home = NULL;
 
+  s->width = width;
+  s->height = height;
   s->procs = g_ptr_array_new ();
   s->colour = g_strdup ("#ff0000");
   if (!ensure_user (s, error))
@@ -628,4 +638,49 @@ gc_wayland_session_get_logs (GcWaylandSession *s)
       g_string_append_printf (all, "--- %s ---\n%s\n", logs[i], text != NULL ? text : "");
     }
   return g_string_free (all, FALSE);
+}
+
+/* a groupcast-agent of the session, as its user, in lab host @host, on the
+ * session's bus; arguments after the ones every such agent gets */
+GcTestAgent *
+gc_wayland_session_start_agent (GcWaylandSession *s, GcLab *lab, guint host, GError **error,
+                                const gchar *first_arg, ...)
+{
+  g_autoptr (GPtrArray) argv = gc_wayland_session_user_argv (s);
+  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree gchar *dir = g_strdup_printf ("agent-state-%u", host);
+  g_autofree gchar *state = gc_wayland_session_make_dir (s, dir, error);
+  g_autoptr (GcTestAgent) a = g_new0 (GcTestAgent, 1);
+  va_list ap;
+
+  if (state == NULL)
+    return NULL;
+  a->lab = lab;
+  a->host = host;
+  a->argv = g_ptr_array_new_with_free_func (g_free);
+  a->bus_address = g_strdup (s->bus_address);
+  a->bus = g_object_ref (s->bus);
+  a->log_path = g_strdup_printf ("%s/agent-%u.log", s->dir, host);
+  g_ptr_array_add (argv, g_strdup (gc_test_agent_binary ()));
+  g_ptr_array_add (argv, g_strdup ("--interface=eth0"));
+  g_ptr_array_add (argv, g_strdup ("--verbose"));
+  g_ptr_array_add (argv, g_strdup_printf ("--state-dir=%s", state));
+  g_ptr_array_add (argv, g_strdup_printf ("--bus-address=%s", a->bus_address));
+  va_start (ap, first_arg);
+  for (const gchar *arg = first_arg; arg != NULL; arg = va_arg (ap, const gchar *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_stdout_file_path (l, a->log_path);
+  g_subprocess_launcher_set_stderr_file_path (l, a->log_path);
+  a->proc = gc_lab_spawnv (lab, host, l, (const gchar * const *) argv->pdata, error);
+  if (a->proc == NULL)
+    return NULL;
+  if (!gc_test_agent_wait_ready (a, 10000))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "the session's agent did not start "
+                   "(see %s)", a->log_path);
+      return NULL;
+    }
+  return g_steal_pointer (&a);
 }

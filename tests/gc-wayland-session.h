@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "gc-test-agent.h"
+
 G_BEGIN_DECLS
 
 /* a headless Wayland desktop for tests, as a presenter's session has it:
@@ -16,6 +18,9 @@ typedef struct _GcWaylandSession GcWaylandSession;
 
 gboolean     gc_wayland_session_available    (gchar **reason);
 GcWaylandSession *gc_wayland_session_new     (GError **error);
+GcWaylandSession *gc_wayland_session_new_sized (guint width,
+                                              guint height,
+                                              GError **error);
 /* for tests: a session, or NULL after g_test_skip() saying why */
 GcWaylandSession *gc_wayland_session_new_or_skip (void);
 void         gc_wayland_session_free         (GcWaylandSession *s);
@@ -41,6 +46,12 @@ gboolean     gc_wayland_session_set_chooser  (GcWaylandSession *s,
                                               gboolean pick,
                                               GError **error);
 gchar       *gc_wayland_session_get_logs     (GcWaylandSession *s);
+GcTestAgent *gc_wayland_session_start_agent  (GcWaylandSession *s,
+                                              GcLab *lab,
+                                              guint host,
+                                              GError **error,
+                                              const gchar *first_arg,
+                                              ...) G_GNUC_NULL_TERMINATED;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcWaylandSession, gc_wayland_session_free)
 

@@ -7,6 +7,7 @@
 #include "gc-capture-portal.h"
 #include "gc-error.h"
 #include "gc-pipewire-watch.h"
+#include "gc-source-pacer.h"
 
 #include <gst/gst.h>
 
@@ -22,6 +23,8 @@ struct _GcSourceCapture
   GMainContext *context;
   gboolean ended;
   GcPipewireWatch *watch;    /* the portal's stream, in PipeWire's registry */
+  GcSourcePacer *pacer;      /* the portal's frames, at the configured rate */
+  guint framerate;
 };
 
 G_DEFINE_FINAL_TYPE (GcSourceCapture, gc_source_capture, G_TYPE_OBJECT)
@@ -122,7 +125,13 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceC
   g_autoptr (GstPad) pad = capture != NULL ? gst_element_get_static_pad (capture, "src") : NULL;
   GstObject *pipeline = GST_OBJECT_PARENT (top);
   g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstElement) pace_in = gst_bin_get_by_name (GST_BIN (top), "gcpacein");
+  g_autoptr (GstElement) pace_out = gst_bin_get_by_name (GST_BIN (top), "gcpaceout");
 
+  /* media-configure comes on the thread that made the media; the pacer
+   * belongs to the main loop's capture */
+  if (pace_in != NULL && pace_out != NULL && self->pacer == NULL)
+    self->pacer = gc_source_pacer_new (pace_in, pace_out, self->framerate);
   if (pad != NULL)
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_capture_data,
                        g_object_ref (self), g_object_unref);
@@ -139,11 +148,13 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceC
 
 /* ---- API ------------------------------------------------------------------ */
 
+/* @framerate: what the portal's frames are paced to */
 GcSourceCapture *
-gc_source_capture_new (const gchar *capture, const gchar *token_path)
+gc_source_capture_new (const gchar *capture, const gchar *token_path, guint framerate)
 {
   GcSourceCapture *self = g_object_new (GC_TYPE_SOURCE_CAPTURE, NULL);
 
+  self->framerate = framerate;
   self->word = g_strdup (capture != NULL ? capture : "test");
   self->token_path = g_strdup (token_path);
   return self;
@@ -237,6 +248,9 @@ gc_source_capture_close (GcSourceCapture *self)
 
   self->ended = TRUE;
   g_clear_object (&self->watch);
+  if (self->pacer != NULL)
+    gc_source_pacer_stop (self->pacer);
+  g_clear_object (&self->pacer);
   if (self->portal != NULL)
     gc_capture_portal_close (self->portal);
   self->stream.fd = -1;

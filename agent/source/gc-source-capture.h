@@ -19,7 +19,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GcSourceCapture, gc_source_capture, GC, SOURCE_CAPTURE, GObject)
 
 GcSourceCapture       *gc_source_capture_new         (const gchar *capture,
-                                                      const gchar *token_path);
+                                                      const gchar *token_path,
+                                                      guint framerate);
 void                   gc_source_capture_open_async  (GcSourceCapture *self,
                                                       GAsyncReadyCallback callback,
                                                       gpointer user_data);

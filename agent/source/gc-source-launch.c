@@ -200,11 +200,17 @@ portal_description (const GcConfig *c, const GcCaptureStream *stream, GError **e
       return NULL;
     }
   /* the portal's PipeWire remote and the stream's node. damage-driven
-   * frames come only when the screen changes: the last one is sent again
-   * after a frame's time without one, so videorate always has input and
-   * keeps the configured rate (and a key frame on PLAY comes at once) */
-  return g_strdup_printf ("pipewiresrc fd=%d path=%u do-timestamp=true keepalive-time=%u",
-                          stream->fd, stream->node, MAX (1u, 1000 / MAX (1u, c->framerate)));
+   * frames come only when the screen changed: each is converted and
+   * scaled once, then the pacer (gc-source-pacer.c) sends it on at once
+   * and again every frame time until the next, so the encoder keeps the
+   * configured rate and a key frame on PLAY comes within a frame */
+  return g_strdup_printf ("pipewiresrc fd=%d path=%u do-timestamp=true "
+                          "! videoconvert ! videoscale "
+                          "! video/x-raw,format=I420,width=%u,height=%u,pixel-aspect-ratio=1/1 "
+                          "! appsink name=gcpacein sync=false async=false max-buffers=1 drop=true "
+                          "appsrc name=gcpaceout is-live=true format=time do-timestamp=true "
+                          "max-bytes=0 block=false",
+                          stream->fd, stream->node, c->width, c->height);
 }
 
 static gchar *
@@ -304,21 +310,26 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
   g_autofree gchar *preview = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GstElement) probe = NULL;
+  GcCaptureKind kind = GC_CAPTURE_KIND_TEST;
+  gboolean paced;
   gchar *launch;
 
   if (capture == NULL)
     return NULL;
+  /* the portal's frames are converted and paced before gccapture */
+  paced = gc_capture_kind (capture_word, &kind, NULL) && kind == GC_CAPTURE_KIND_PORTAL;
   enc = encoder_description (c, encoder);
   preview = preview_branch (c);
   launch = g_strdup_printf (
-    "( %s ! identity name=gccapture silent=true ! videoconvert ! videoscale ! videorate "
+    "( %s ! identity name=gccapture silent=true %s"
     "! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 %s"
     "! queue max-size-buffers=2 leaky=downstream "
     "! %s ! video/x-h264,profile=constrained-baseline,stream-format=byte-stream "
     "! h264parse config-interval=-1 "
     "! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency mtu=1400"
     "%s )",
-    capture, c->width, c->height, c->framerate, *preview != '\0' ? "! tee name=gcpreviewtee " : "",
+    capture, paced ? "" : "! videoconvert ! videoscale ! videorate ", c->width, c->height,
+    c->framerate, *preview != '\0' ? "! tee name=gcpreviewtee " : "",
     enc, preview);
   /* parse once now, so a bad capture stops the agent at start with a reason */
   probe = gst_parse_launch (launch, &parse_error);

@@ -596,7 +596,7 @@ gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellabl
                                                      "portal-restore-token", NULL);
 
     g_clear_object (&self->cap);
-    self->cap = gc_source_capture_new (self->capture, token_path);
+    self->cap = gc_source_capture_new (self->capture, token_path, self->config->framerate);
   }
   g_signal_connect_object (self->cap, "ended", G_CALLBACK (on_capture_ended), self, 0);
   gc_source_capture_open_async (self->cap, capture_opened, g_steal_pointer (&task));
