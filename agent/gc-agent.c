@@ -400,6 +400,17 @@ start_control (GcAgent *self, GError **error)
       g_prefix_error (error, "control port %u: ", c->control_port);
       return FALSE;
     }
+  /* nonces of accepted requests survive a restart, so their bytes cannot
+   * be replayed after it */
+  if (self->key != NULL)
+    {
+      g_autofree gchar *path = g_build_filename (c->state_dir, "replay-cache", NULL);
+      g_autoptr (GError) local_error = NULL;
+
+      if (!gc_control_server_set_replay_file (self->control, path, &local_error))
+        g_message ("%s; refusing requests signed before the start instead",
+                   local_error->message);
+    }
   return TRUE;
 }
 

@@ -7,6 +7,9 @@
 #include "gc-error.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <unistd.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -187,6 +190,38 @@ find_option (const gchar *key)
   return NULL;
 }
 
+/* a config file holding the site key inline (key=) is as secret as a key
+ * file: mode 0600 or stricter, owned by root or the agent's user */
+static gboolean
+private_file (const gchar *path, GError **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "config file %s: %s", path,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if ((st.st_mode & 077) != 0)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "config file %s holds the site key (key=) but has mode %04o: it must "
+                   "not be readable or writable by group or others (chmod 600 %s, or put "
+                   "the key in a key-file)", path, (guint) (st.st_mode & 07777), path);
+      return FALSE;
+    }
+  if (st.st_uid != 0 && st.st_uid != geteuid ())
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "config file %s holds the site key (key=) but belongs to uid %u: it "
+                   "must belong to root or to the user the agent runs as", path,
+                   (guint) st.st_uid);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 gc_config_load_key_file (GcConfig *c, const gchar *path, GError **error)
 {
@@ -206,6 +241,8 @@ gc_config_load_key_file (GcConfig *c, const gchar *path, GError **error)
     }
   keys = g_key_file_get_keys (kf, "agent", NULL, error);
   if (keys == NULL)
+    return FALSE;
+  if (g_strv_contains ((const gchar * const *) keys, "key") && !private_file (path, error))
     return FALSE;
   for (guint i = 0; keys[i] != NULL; i++)
     {

@@ -7,8 +7,10 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "gc-agent.h"
@@ -43,6 +45,28 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
       return g_log_writer_standard_streams (level, fields, n_fields, NULL);
     }
   return g_log_writer_default (level, fields, n_fields, NULL);
+}
+
+/* file descriptors the caps need at once: RTSP clients (256) and control
+ * connections (64) at their bounds, the sockets of the streams, D-Bus,
+ * Avahi, GStreamer's own; with room to spare */
+#define FDS_NEEDED 2048
+
+/* the soft limit is often 1024: raise it to what the caps need (up to the
+ * hard limit), so a flood meets the agent's bounds, not EMFILE */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= FDS_NEEDED)
+    return;
+  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? FDS_NEEDED : MIN (rl.rlim_max, FDS_NEEDED);
+  if (setrlimit (RLIMIT_NOFILE, &rl) != 0)
+    g_warning ("cannot raise the open file limit to %u: %s", FDS_NEEDED, g_strerror (errno));
+  else if (rl.rlim_cur < FDS_NEEDED)
+    g_message ("open file limit is %lu (hard limit), below the %u the caps need",
+               (gulong) rl.rlim_cur, FDS_NEEDED);
 }
 
 static gboolean
@@ -155,6 +179,7 @@ main (int argc, char **argv)
       return 2;
     }
   m.verbose = config->verbose;
+  raise_fd_limit ();
 
   loop = g_main_loop_new (NULL, FALSE);
   agent = gc_agent_new (g_steal_pointer (&config));

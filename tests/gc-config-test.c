@@ -149,6 +149,51 @@ test_config_file_errors (void)
     }
 }
 
+/* key= inline: only in a file as private as a key file */
+static void
+test_inline_key (void)
+{
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *opt = NULL;
+  gint fd = g_file_open_tmp ("gc-config-XXXXXX.ini", &path, NULL);
+
+  close (fd);
+  g_file_set_contents (path, "[agent]\nreceiver=true\nkey=inline-site-key-text\n", -1, NULL);
+  opt = g_strdup_printf ("--config=%s", path);
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+    g_autoptr (GError) error = NULL;
+
+    g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+    g_assert_false (parse (c, &error, opt, NULL));
+    g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+    g_assert_nonnull (strstr (error->message, "0644"));
+    g_assert_null (strstr (error->message, "inline-site-key-text"));
+    /* nothing was taken from it */
+    g_assert_null (c->key_string);
+  }
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+    g_autoptr (GError) error = NULL;
+
+    g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+    g_assert_true (parse (c, &error, opt, NULL));
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->key_string, ==, "inline-site-key-text");
+  }
+  /* without key=, a readable config file is fine */
+  g_file_set_contents (path, "[agent]\nreceiver=true\n", -1, NULL);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (parse (c, &error, opt, NULL));
+    g_assert_no_error (error);
+  }
+  g_unlink (path);
+}
+
 /* the announced address: never a container bridge's or a tunnel's when
  * the LAN has one */
 static void
@@ -196,5 +241,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/file", test_config_file);
   g_test_add_func ("/groupcast/config/file-errors", test_config_file_errors);
   g_test_add_func ("/groupcast/config/pick-address", test_pick_address);
+  g_test_add_func ("/groupcast/config/inline-key", test_inline_key);
   return g_test_run ();
 }

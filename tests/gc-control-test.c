@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <string.h>
 
+#include "gc-control-auth.h"
 #include "gc-control-client.h"
 #include "gc-control-server.h"
 
@@ -478,7 +480,9 @@ test_idle_flood (void)
   guint n_closed = 0;
 
   server = gc_control_server_new (0, "127.0.0.1", key, FALSE);
-  g_object_set (server, "idle-timeout", 2000, "max-connections", 256, NULL);
+  /* all from this one host: its share is the whole server here */
+  g_object_set (server, "idle-timeout", 2000, "max-connections", 256,
+                "max-connections-per-host", 256, NULL);
   g_assert_true (gc_control_server_start (server, &error));
   g_assert_no_error (error);
   port = gc_control_server_get_port (server);
@@ -659,6 +663,248 @@ test_garbage (void)
   g_assert_cmpuint (h.n_requests, ==, 0);
 }
 
+/* ---- one host's share, and replays across a restart ---------------------- */
+
+/* @n idle connections from @local (another loopback address plays another
+ * host); returns how many the server still holds open after a moment */
+static GPtrArray *
+open_idle_from (GcControlServer *server, const gchar *local, guint n)
+{
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new_from_string (
+    "127.0.0.1", gc_control_server_get_port (server));
+  g_autoptr (GSocketAddress) from = g_inet_socket_address_new_from_string (local, 0);
+  GPtrArray *conns = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                    G_SOCKET_PROTOCOL_TCP, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_socket_bind (sock, from, FALSE, &error));
+      g_assert_no_error (error);
+      g_socket_set_blocking (sock, FALSE);
+      if (!g_socket_connect (sock, address, NULL, &error))
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+      g_ptr_array_add (conns, sock);
+    }
+  spin_for (300);
+  return conns;
+}
+
+/* one host holding the control port takes at most its share: another
+ * host's request is answered at once */
+static void
+test_per_host_limit (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autoptr (GcControlServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) held = NULL;
+  g_auto (Result) r = { 0 };
+  g_auto (Handler) h = { 0 };
+  guint closed = 0;
+
+  server = gc_control_server_new (0, NULL, key, FALSE);
+  g_object_set (server, "idle-timeout", 20000, NULL);
+  g_assert_true (gc_control_server_start (server, &error));
+  g_assert_no_error (error);
+  g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+
+  g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                         "control connections from 127.0.0.2: 8 open, the most one host*");
+  held = open_idle_from (server, "127.0.0.2", 40);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (gc_control_server_get_n_connections (server), ==,
+                    GC_CONTROL_SERVER_DEFAULT_MAX_PER_HOST);
+  for (guint i = 0; i < held->len; i++)
+    if (peek_closed (held->pdata[i]) == 0)
+      closed++;
+  g_assert_cmpuint (closed, ==, 40 - GC_CONTROL_SERVER_DEFAULT_MAX_PER_HOST);
+
+  /* the genuine source, from another address */
+  request (&r, gc_control_server_get_port (server), GC_CONTROL_VERB_SWITCH, key, 2000);
+  g_assert_no_error (r.error);
+  g_assert_true (r.resp.ok);
+  g_assert_cmpint (r.elapsed_us, <, 500 * 1000);
+
+  /* the host lets go: said once, and its share is back */
+  g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                         "control connections from 127.0.0.2: back under the limit*");
+  g_ptr_array_set_size (held, 0);
+  g_assert_true (wait_connections (server, 0, 3000));
+  g_test_assert_expected_messages ();
+}
+
+/* sends @bytes on a connection of its own and reads the answer, without
+ * blocking the loop the server runs on */
+static void
+send_raw (guint16 port, GBytes *bytes, GcControlResponse *resp)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  gchar buf[4096];
+  gsize len = 0;
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  GSocket *sock;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  sock = g_socket_connection_get_socket (conn);
+  g_assert_cmpint (g_socket_send (sock, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                  NULL, &error), ==, (gssize) g_bytes_get_size (bytes));
+  while (g_get_monotonic_time () < end)
+    {
+      gssize n;
+
+      g_main_context_iteration (NULL, FALSE);
+      g_clear_error (&error);
+      n = g_socket_receive_with_blocking (sock, buf + len, sizeof buf - 1 - len, FALSE, NULL,
+                                          &error);
+      if (n == 0)
+        break;
+      if (n > 0)
+        len += n;
+      else
+        g_usleep (1000);
+    }
+  g_assert_true (gc_control_response_parse ((const guint8 *) buf, len, resp, &error));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+signed_request (GBytes *key, guint16 port, gint64 stamp_us)
+{
+  g_auto (GcControlRequest) req = { 0 };
+  g_autofree gchar *to = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr (GError) error = NULL;
+  GBytes *b;
+
+  fill_request (&req, GC_CONTROL_VERB_SWITCH);
+  gc_control_request_stamp (&req, stamp_us);
+  b = gc_control_request_build (&req, key, to, &error);
+  g_assert_no_error (error);
+  return b;
+}
+
+/* a request seen before a restart is still a replay after it: the nonces
+ * are kept in the state directory */
+static void
+test_replay_across_restart (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  g_autofree gchar *dir = g_dir_make_tmp ("gc-replay-XXXXXX", NULL);
+  g_autofree gchar *file = g_build_filename (dir, "replay-cache", NULL);
+  g_autoptr (GBytes) genuine = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (Handler) h = { 0 };
+  guint16 port;
+
+  {
+    g_autoptr (GcControlServer) server = server_new (key, FALSE);
+    g_auto (GcControlResponse) resp = { 0 };
+
+    port = gc_control_server_get_port (server);
+    g_assert_true (gc_control_server_set_replay_file (server, file, &error));
+    g_assert_no_error (error);
+    g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+    genuine = signed_request (key, port, g_get_real_time ());
+    send_raw (port, genuine, &resp);
+    g_assert_true (resp.ok);
+    gc_control_server_stop (server);
+  }
+  /* the receiver restarts on the same port; the captured bytes come again */
+  {
+    g_autoptr (GcControlServer) server = gc_control_server_new (port, "127.0.0.1", key, FALSE);
+    g_auto (GcControlResponse) resp = { 0 };
+    g_auto (GcControlResponse) fresh = { 0 };
+    g_autoptr (GBytes) other = NULL;
+
+    g_assert_true (gc_control_server_start (server, &error));
+    g_assert_no_error (error);
+    g_assert_true (gc_control_server_set_replay_file (server, file, &error));
+    g_assert_no_error (error);
+    g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+    g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                           "refused control request from 127.0.0.1: replayed*");
+    send_raw (port, genuine, &resp);
+    g_test_assert_expected_messages ();
+    g_assert_false (resp.ok);
+    g_assert_cmpint (resp.code, ==, GC_ERROR_NOT_AUTHORIZED);
+    /* one signed before the restart is fine: its nonce is new, and the
+     * cache was kept, so the start is no floor */
+    other = signed_request (key, port, g_get_real_time () - 2 * G_USEC_PER_SEC);
+    send_raw (port, other, &fresh);
+    g_assert_true (fresh.ok);
+  }
+  g_assert_cmpuint (h.n_requests, ==, 2);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
+/* where the cache cannot be kept, what was signed before the start is
+ * refused: it could be a replay of a request the old run accepted */
+static void
+test_replay_floor (void)
+{
+  g_autoptr (GBytes) key = key_new (KEY_TEXT);
+  gint64 before = g_get_real_time () - 2 * G_USEC_PER_SEC;
+  g_autoptr (GcControlServer) server = server_new (key, FALSE);
+  guint16 port = gc_control_server_get_port (server);
+  g_autoptr (GBytes) old = signed_request (key, port, before);
+  g_autoptr (GBytes) fresh = signed_request (key, port, g_get_real_time ());
+  g_autoptr (GError) error = NULL;
+  g_auto (GcControlResponse) r1 = { 0 };
+  g_auto (GcControlResponse) r2 = { 0 };
+  g_auto (Handler) h = { 0 };
+
+  g_signal_connect (server, "request", G_CALLBACK (on_request_now), &h);
+  /* a replay file in a directory that does not exist */
+  g_assert_false (gc_control_server_set_replay_file (server, "/nonexistent/gc/replay-cache",
+                                                     &error));
+  g_assert_nonnull (error);
+  g_test_expect_message ("GcControlServer", G_LOG_LEVEL_MESSAGE,
+                         "refused control request from 127.0.0.1: request signed before*");
+  send_raw (port, old, &r1);
+  g_test_assert_expected_messages ();
+  g_assert_false (r1.ok);
+  g_assert_cmpint (r1.code, ==, GC_ERROR_NOT_AUTHORIZED);
+  send_raw (port, fresh, &r2);
+  g_assert_true (r2.ok);
+}
+
+static void
+test_replay_cache_file (void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("gc-replay-XXXXXX", NULL);
+  g_autofree gchar *file = g_build_filename (dir, "replay-cache", NULL);
+  g_autoptr (GcReplayCache) a = gc_replay_cache_new (16, 60 * G_USEC_PER_SEC);
+  g_autoptr (GcReplayCache) b = gc_replay_cache_new (16, 60 * G_USEC_PER_SEC);
+  g_autoptr (GError) error = NULL;
+  gint64 t = 1000 * G_USEC_PER_SEC;
+  GStatBuf st;
+
+  g_assert_true (gc_replay_cache_add (a, "n1", t, NULL));
+  g_assert_true (gc_replay_cache_add (a, "n2", t + 50 * G_USEC_PER_SEC, NULL));
+  g_assert_true (gc_replay_cache_save (a, file, t + 50 * G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* 70 s on: n1 has expired, n2 has not */
+  g_assert_cmpint (gc_replay_cache_load (b, file, t + 70 * G_USEC_PER_SEC, &error), ==, 1);
+  g_assert_false (gc_replay_cache_add (b, "n2", t + 70 * G_USEC_PER_SEC, NULL));
+  g_assert_true (gc_replay_cache_add (b, "n1", t + 70 * G_USEC_PER_SEC, NULL));
+  /* a damaged file: the good lines are taken, the rest skipped */
+  g_file_set_contents (file, "garbage\n99999999999999999 n3\n x\n", -1, NULL);
+  g_assert_cmpint (gc_replay_cache_load (b, file, t, &error), ==, 1);
+  g_assert_false (gc_replay_cache_add (b, "n3", t, NULL));
+  g_unlink (file);
+  g_assert_cmpint (gc_replay_cache_load (b, file, t, &error), ==, 0);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -675,6 +921,10 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/control/no-handler", test_no_handler);
   g_test_add_func ("/groupcast/control/reply-timeout", test_reply_timeout);
   g_test_add_func ("/groupcast/control/garbage", test_garbage);
+  g_test_add_func ("/groupcast/control/per-host-limit", test_per_host_limit);
+  g_test_add_func ("/groupcast/control/replay-across-restart", test_replay_across_restart);
+  g_test_add_func ("/groupcast/control/replay-floor", test_replay_floor);
+  g_test_add_func ("/groupcast/control/replay-cache-file", test_replay_cache_file);
 
   return g_test_run ();
 }

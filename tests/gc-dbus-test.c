@@ -18,6 +18,7 @@
 #define PEER_IFACE "io.github.Groupcast.Peer1"
 #define SMALL "--width=320", "--height=240", "--framerate=30", "--bitrate=500"
 #define TEST_USER "gcdbustest"
+#define SERVICE_USER "groupcast-agent"
 
 /* ---- gdbus, the command line tool -------------------------------------- */
 
@@ -856,10 +857,18 @@ run_quiet (const gchar *cmdline)
   return g_spawn_check_wait_status (status, NULL);
 }
 
-/* group "groupcast" and a system user in it: made once, kept (idempotent) */
+/* group "groupcast" and a system user in it, and the agent's own user as
+ * sysusers.d/groupcast-agent.conf makes it: made once, kept (idempotent) */
 static gboolean
 ensure_test_user (gchar **reason)
 {
+  if (!run_quiet ("id " SERVICE_USER)
+      && !run_quiet ("useradd --system --no-create-home --user-group "
+                     "--shell /usr/sbin/nologin " SERVICE_USER))
+    {
+      *reason = g_strdup ("cannot create user " SERVICE_USER " (useradd)");
+      return FALSE;
+    }
   if (!run_quiet ("getent group groupcast") && !run_quiet ("groupadd --system groupcast"))
     {
       *reason = g_strdup ("cannot create group groupcast (groupadd)");
@@ -990,7 +999,8 @@ test_policy (void)
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (bus, FALSE);
 
-  /* the agent, as root, owns the name on it */
+  /* the agent, as its own user (as groupcast-agent.service runs it), owns
+   * the name on it; its state directory is root's here, so it derives its id */
   addr_arg = g_strdup_printf ("--bus-address=%s", address);
   state_arg = g_strdup_printf ("--state-dir=%s", gc_lab_host_dir (lab, 1));
   log_path = g_build_filename (gc_lab_host_dir (lab, 1), "agent.log", NULL);
@@ -998,7 +1008,9 @@ test_policy (void)
   g_subprocess_launcher_set_stdout_file_path (logged, log_path);
   g_subprocess_launcher_set_stderr_file_path (logged, log_path);
   g_subprocess_launcher_setenv (logged, "G_DEBUG", "fatal-criticals", TRUE);
-  agent = gc_lab_spawn (lab, 1, logged, &error, gc_test_agent_binary (), "--source",
+  agent = gc_lab_spawn (lab, 1, logged, &error, "setpriv", "--reuid=" SERVICE_USER,
+                        "--regid=" SERVICE_USER, "--init-groups", gc_test_agent_binary (),
+                        "--source",
                         "--interface=eth0", "--no-mdns", "--no-beacons", "--name=host1",
                         state_arg, addr_arg, SMALL, NULL);
   g_assert_no_error (error);

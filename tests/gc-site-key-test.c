@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gc-error.h"
 #include "gc-site-key.h"
@@ -204,6 +205,34 @@ test_from_string (void)
   g_assert_null (key);
 }
 
+/* a key file of another user (not root, not the agent's) is refused even
+ * with a private mode: that user could have written it */
+static void
+test_owner (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = NULL;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("giving a file to another user needs root");
+      return;
+    }
+  write_key (f, SECRET "\n", strlen (SECRET) + 1, 0600);
+  g_assert_cmpint (chown (f->path, 65534, 65534), ==, 0);
+  key = gc_site_key_load_file (f->path, &error);
+  g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  g_assert_null (key);
+  g_assert_nonnull (strstr (error->message, "uid 65534"));
+  g_assert_null (strstr (error->message, SECRET));
+  g_clear_error (&error);
+  /* root's (or the agent's own) is fine */
+  g_assert_cmpint (chown (f->path, 0, 0), ==, 0);
+  key = gc_site_key_load_file (f->path, &error);
+  g_assert_no_error (error);
+  assert_key (key, SECRET);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -222,6 +251,8 @@ main (int argc, char **argv)
   g_test_add ("/groupcast/site-key/too-long", Fixture, NULL, fixture_setup,
               test_too_long, fixture_teardown);
   g_test_add_func ("/groupcast/site-key/from-string", test_from_string);
+  g_test_add ("/groupcast/site-key/owner", Fixture, NULL, fixture_setup, test_owner,
+              fixture_teardown);
 
   return g_test_run ();
 }

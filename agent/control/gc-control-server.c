@@ -6,6 +6,7 @@
 #include "gc-control-server.h"
 #include "gc-control-auth.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* the receiver's end of the control protocol. each TCP connection carries
@@ -25,13 +26,18 @@ struct _GcControlServer
   GBytes *key;
   gboolean allow_unauthenticated;
   guint max_connections;
+  guint max_per_host;
   guint idle_timeout_ms;
   guint reply_timeout_ms;
 
   GSocketService *service;
   guint16 bound_port;
   GHashTable *conns;            /* Conn -> itself, holding a ref */
+  GHashTable *hosts;            /* peer address -> Host */
   GcReplayCache *replay_cache;
+  gchar *replay_file;           /* where the cache is kept across restarts */
+  gint64 floor_us;              /* without one: signed requests older than
+                                 * this (the start) are refused */
 
   GcControlPeerFilter filter;
   gpointer filter_data;
@@ -48,6 +54,7 @@ enum
   PROP_KEY,
   PROP_ALLOW_UNAUTHENTICATED,
   PROP_MAX_CONNECTIONS,
+  PROP_MAX_PER_HOST,
   PROP_IDLE_TIMEOUT,
   PROP_REPLY_TIMEOUT,
   N_PROPS
@@ -78,6 +85,13 @@ struct _Conn
   gsize len;
   guint8 buf[GC_CONTROL_MAX_MESSAGE_SIZE + 1];
 };
+
+/* what one host holds: one host may not take every connection slot */
+typedef struct
+{
+  guint open;
+  guint refused;                /* since it reached its limit */
+} Host;
 
 struct _GcControlReply
 {
@@ -136,7 +150,18 @@ conn_close (Conn *conn)
 
   conn->server = NULL;
   if (self != NULL)
-    g_hash_table_remove (self->conns, conn);   /* may drop the last ref */
+    {
+      Host *h = g_hash_table_lookup (self->hosts, conn->peer);
+
+      if (h != NULL && --h->open == 0)
+        {
+          if (h->refused > 0)
+            g_message ("control connections from %s: back under the limit of %u "
+                       "(%u refused)", conn->peer, self->max_per_host, h->refused);
+          g_hash_table_remove (self->hosts, conn->peer);
+        }
+      g_hash_table_remove (self->conns, conn);   /* may drop the last ref */
+    }
 }
 
 /* answers @conn with @error, which it takes */
@@ -325,6 +350,20 @@ on_reply_timeout (gpointer user_data)
 /* requests */
 
 static void
+save_replay_cache (GcControlServer *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (gc_replay_cache_save (self->replay_cache, self->replay_file, g_get_real_time (), &error))
+    return;
+  /* gone, so the next start knows it has no cache and applies the floor */
+  g_warning ("cannot keep the replay cache in %s: %s; after a restart, requests signed "
+             "before it will be refused", self->replay_file, error->message);
+  g_unlink (self->replay_file);
+  g_clear_pointer (&self->replay_file, g_free);
+}
+
+static void
 handle_message (GcControlServer *self, Conn *conn, GstRTSPMessage *msg)
 {
   g_auto (GcControlRequest) req = { 0 };
@@ -364,6 +403,18 @@ handle_message (GcControlServer *self, Conn *conn, GstRTSPMessage *msg)
       return;
     }
 
+  /* a nonce seen before a restart is not in the cache: where the cache is
+   * not kept, what was signed before the start could be a replay */
+  if (self->key != NULL && req.timestamp_us < self->floor_us)
+    {
+      conn_refuse (conn, g_error_new (GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
+                                      "request signed before this receiver started "
+                                      "(it keeps no replay cache across restarts)"));
+      return;
+    }
+  if (self->key != NULL && self->replay_file != NULL)
+    save_replay_cache (self);
+
   g_info ("control request %s from %s (%s)",
           gc_control_verb_to_string (req.verb), conn->peer,
           req.source_name != NULL ? req.source_name : "unnamed source");
@@ -384,6 +435,7 @@ handle_message (GcControlServer *self, Conn *conn, GstRTSPMessage *msg)
 }
 
 static void read_more (Conn *conn);
+
 
 static void
 on_read (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -450,6 +502,30 @@ read_more (Conn *conn)
                              conn->cancellable, on_read, conn_ref (conn));
 }
 
+/* a host under its limit gets one more connection; one at its limit is
+ * logged when it reaches it and when it is back under, not per refusal */
+static gboolean
+host_admit (GcControlServer *self, GSocketAddress *remote)
+{
+  g_autofree gchar *peer = gc_control_address_to_string (remote, FALSE);
+  Host *h = g_hash_table_lookup (self->hosts, peer);
+
+  if (h == NULL)
+    {
+      h = g_new0 (Host, 1);
+      g_hash_table_insert (self->hosts, g_strdup (peer), h);
+    }
+  if (h->open >= self->max_per_host)
+    {
+      if (h->refused++ == 0)
+        g_message ("control connections from %s: %u open, the most one host may hold; "
+                   "closing more at once", peer, h->open);
+      return FALSE;
+    }
+  h->open++;
+  return TRUE;
+}
+
 static gboolean
 on_incoming (GSocketService    *service,
              GSocketConnection *stream,
@@ -470,6 +546,11 @@ on_incoming (GSocketService    *service,
       /* one line per refused connection would let a flood fill the log */
       g_debug ("closing control connection: %u open, limit %u",
                g_hash_table_size (self->conns), self->max_connections);
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      return TRUE;
+    }
+  if (!host_admit (self, remote))
+    {
       g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
       return TRUE;
     }
@@ -533,6 +614,8 @@ gc_control_server_finalize (GObject *object)
   GcControlServer *self = GC_CONTROL_SERVER (object);
 
   g_hash_table_unref (self->conns);
+  g_hash_table_unref (self->hosts);
+  g_free (self->replay_file);
   gc_replay_cache_free (self->replay_cache);
   g_clear_pointer (&self->key, g_bytes_unref);
   g_free (self->bind_address);
@@ -562,6 +645,9 @@ gc_control_server_get_property (GObject    *object,
       break;
     case PROP_MAX_CONNECTIONS:
       g_value_set_uint (value, self->max_connections);
+      break;
+    case PROP_MAX_PER_HOST:
+      g_value_set_uint (value, self->max_per_host);
       break;
     case PROP_IDLE_TIMEOUT:
       g_value_set_uint (value, self->idle_timeout_ms);
@@ -601,6 +687,9 @@ gc_control_server_set_property (GObject      *object,
       break;
     case PROP_MAX_CONNECTIONS:
       self->max_connections = g_value_get_uint (value);
+      break;
+    case PROP_MAX_PER_HOST:
+      self->max_per_host = g_value_get_uint (value);
       break;
     case PROP_IDLE_TIMEOUT:
       self->idle_timeout_ms = g_value_get_uint (value);
@@ -646,6 +735,13 @@ gc_control_server_class_init (GcControlServerClass *klass)
                        GC_CONTROL_SERVER_DEFAULT_MAX_CONNECTIONS,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                        G_PARAM_STATIC_STRINGS);
+  /* connections one host may hold at once, below the global bound, so
+   * one host cannot take every slot */
+  properties[PROP_MAX_PER_HOST] =
+    g_param_spec_uint ("max-connections-per-host", NULL, NULL, 1, 65536,
+                       GC_CONTROL_SERVER_DEFAULT_MAX_PER_HOST,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                       G_PARAM_STATIC_STRINGS);
   /* how long a connection may stay open without a full request */
   properties[PROP_IDLE_TIMEOUT] =
     g_param_spec_uint ("idle-timeout", NULL, NULL, 1, G_MAXUINT,
@@ -679,8 +775,11 @@ gc_control_server_init (GcControlServer *self)
 {
   self->conns = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) conn_unref,
                                        NULL);
+  self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->replay_cache = gc_replay_cache_new (GC_REPLAY_CACHE_DEFAULT_MAX,
                                             GC_REPLAY_CACHE_DEFAULT_TTL_US);
+  /* until a replay file is given: nothing signed before the start */
+  self->floor_us = g_get_real_time ();
 }
 
 /* @key may be NULL: then requests are not verified, and only "status" is
@@ -808,6 +907,36 @@ gc_control_server_get_n_connections (GcControlServer *self)
 {
   g_return_val_if_fail (GC_IS_CONTROL_SERVER (self), 0);
   return g_hash_table_size (self->conns);
+}
+
+/* keeps the nonces seen in @path (STATE_DIR/replay-cache), so a request
+ * seen before a restart is still refused after it. the file is written at
+ * once, even empty: when it is missing at the next start (the first start,
+ * or it could not be kept), or cannot be read or written, the server
+ * refuses requests signed before its start instead, and returns FALSE for
+ * the last two */
+gboolean
+gc_control_server_set_replay_file (GcControlServer *self, const gchar *path, GError **error)
+{
+  gint64 now = g_get_real_time ();
+  gboolean had_one = g_file_test (path, G_FILE_TEST_IS_REGULAR);
+  gint n;
+
+  g_return_val_if_fail (GC_IS_CONTROL_SERVER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  n = gc_replay_cache_load (self->replay_cache, path, now, error);
+  if (n < 0 || !gc_replay_cache_save (self->replay_cache, path, now, error))
+    {
+      g_prefix_error (error, "replay cache %s: ", path);
+      return FALSE;
+    }
+  g_free (self->replay_file);
+  self->replay_file = g_strdup (path);
+  if (had_one)
+    self->floor_us = 0;
+  g_debug ("replay cache %s: %d nonces still live", path, n);
+  return TRUE;
 }
 
 /* @func decides whether a peer is known; unknown peers are answered "not

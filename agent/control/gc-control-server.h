@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 #define GC_CONTROL_SERVER_DEFAULT_MAX_CONNECTIONS 64
+#define GC_CONTROL_SERVER_DEFAULT_MAX_PER_HOST 8
 #define GC_CONTROL_SERVER_DEFAULT_IDLE_TIMEOUT_MS 5000
 #define GC_CONTROL_SERVER_DEFAULT_REPLY_TIMEOUT_MS 30000
 
@@ -45,6 +46,9 @@ gboolean         gc_control_server_start           (GcControlServer *self,
 void             gc_control_server_stop            (GcControlServer *self);
 guint16          gc_control_server_get_port        (GcControlServer *self);
 guint            gc_control_server_get_n_connections (GcControlServer *self);
+gboolean         gc_control_server_set_replay_file (GcControlServer *self,
+                                                    const gchar     *path,
+                                                    GError         **error);
 void             gc_control_server_set_peer_filter (GcControlServer     *self,
                                                     GcControlPeerFilter  func,
                                                     gpointer             data,

@@ -7,6 +7,8 @@
 
 #include "gc-error.h"
 
+#include <string.h>
+
 /* nonces seen lately, each kept until it expires. the cache is bounded: when
  * it is full of live entries it refuses new ones rather than forgetting old
  * ones, since a forgotten nonce could be replayed */
@@ -122,6 +124,72 @@ gc_replay_cache_add (GcReplayCache *cache,
   g_queue_push_tail (&cache->order, e);
   g_hash_table_insert (cache->nonces, e->nonce, e);
   return TRUE;
+}
+
+/* ---- kept across restarts ---------------------------------------------- */
+
+/* one "EXPIRES NONCE" line per live entry, oldest first; written to a
+ * temporary file and renamed, mode 0600 */
+gboolean
+gc_replay_cache_save (GcReplayCache *cache, const gchar *path, gint64 now_us, GError **error)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (cache != NULL && path != NULL, FALSE);
+
+  expire (cache, now_us);
+  for (GList *l = cache->order.head; l != NULL; l = l->next)
+    {
+      Entry *e = l->data;
+
+      g_string_append_printf (text, "%" G_GINT64_FORMAT " %s\n", e->expires_us, e->nonce);
+    }
+  return g_file_set_contents_full (path, text->str, text->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0600, error);
+}
+
+/* takes the live entries of a file gc_replay_cache_save() wrote; a missing
+ * file is an empty cache, a damaged line is skipped. returns how many were
+ * taken, -1 on a read error */
+gint
+gc_replay_cache_load (GcReplayCache *cache, const gchar *path, gint64 now_us, GError **error)
+{
+  g_autofree gchar *text = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) lines = NULL;
+  gsize len = 0;
+  gint n = 0;
+
+  g_return_val_if_fail (cache != NULL && path != NULL, -1);
+
+  if (!g_file_get_contents (path, &text, &len, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return 0;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  lines = g_strsplit (text, "\n", (gint) cache->max_entries + 1);
+  for (guint i = 0; lines[i] != NULL && i < cache->max_entries; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], " ", 2);
+      gint64 expires;
+      Entry *e;
+
+      if (g_strv_length (f) != 2 || f[1][0] == '\0' || strlen (f[1]) > 256)
+        continue;
+      expires = g_ascii_strtoll (f[0], NULL, 10);
+      if (expires <= now_us || g_hash_table_contains (cache->nonces, f[1]))
+        continue;
+      /* never longer than the ttl from now, whatever the file says */
+      e = g_new0 (Entry, 1);
+      e->nonce = g_strdup (f[1]);
+      e->expires_us = MIN (expires, now_us + cache->ttl_us);
+      g_queue_push_tail (&cache->order, e);
+      g_hash_table_insert (cache->nonces, e->nonce, e);
+      n++;
+    }
+  return n;
 }
 
 guint

@@ -23,6 +23,14 @@ gboolean       gc_replay_cache_contains (GcReplayCache *cache,
                                          const gchar   *nonce,
                                          gint64         now_us);
 guint          gc_replay_cache_get_size (GcReplayCache *cache);
+gboolean       gc_replay_cache_save  (GcReplayCache *cache,
+                                      const gchar   *path,
+                                      gint64         now_us,
+                                      GError       **error);
+gint           gc_replay_cache_load  (GcReplayCache *cache,
+                                      const gchar   *path,
+                                      gint64         now_us,
+                                      GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcReplayCache, gc_replay_cache_free)
 

@@ -84,6 +84,16 @@ gc_site_key_load_file (const gchar *path, GError **error)
                    "site key file %s is not a regular file", path);
       return NULL;
     }
+  /* someone else's file could have been written by anyone it lets in */
+  if (st.st_uid != 0 && st.st_uid != geteuid ())
+    {
+      close (fd);
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "site key file %s belongs to uid %u: it must belong to root or to the "
+                   "user the agent runs as (uid %u)", path, (guint) st.st_uid,
+                   (guint) geteuid ());
+      return NULL;
+    }
   if ((st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0)
     {
       close (fd);
