@@ -7,12 +7,18 @@
  *
  *   gc-bench-recovery source-restart [REPS]  source killed and started again:
  *                                            time to no-signal, then back to
- *                                            playing with no command
+ *                                            playing with no command (the
+ *                                            receiver retries when the
+ *                                            source's beacon names its URL)
  *   gc-bench-recovery link-flap [REPS]       receiver's link down 5 s, then up:
  *                                            time back to playing
  *   gc-bench-recovery control-flood [REPS]   1,000 idle connections to a
  *                                            receiver's control port: D-Bus
  *                                            answer times meanwhile
+ *   gc-bench-recovery attack [REPS]          switch times with and without
+ *                                            a host holding the receiver's
+ *                                            control port and flooding
+ *                                            beacons (same run)
  *
  * each prints a markdown table (p50, p95, min, max); docs/performance.md
  * holds a run.
@@ -24,6 +30,7 @@
 #include "gc-test-agent.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #define GROUP "239.0.0.11"
@@ -75,12 +82,13 @@ ms_since (gint64 t0)
 
 /* ---- agents ---------------------------------------------------------------- */
 
+/* agents as deployed, with beacons (no mDNS: no avahi-daemon in these
+ * hosts); @extra: a key option, or NULL */
 static GcTestAgent *
-start_source (GcLab *lab, guint host, GError **error)
+start_source (GcLab *lab, guint host, const gchar *extra, GError **error)
 {
   g_autoptr (GcTestAgent) a = gc_test_agent_start (lab, host, error, "--source",
-                                                   "--group=" GROUP, "--no-mdns",
-                                                   "--no-beacons", NULL);
+                                                   "--group=" GROUP, "--no-mdns", extra, NULL);
 
   if (a == NULL)
     return NULL;
@@ -95,12 +103,11 @@ start_source (GcLab *lab, guint host, GError **error)
 }
 
 static GcTestAgent *
-start_receiver (GcLab *lab, guint host, const gchar *url, GError **error)
+start_receiver (GcLab *lab, guint host, const gchar *url, const gchar *extra, GError **error)
 {
   g_autofree gchar *c = url ? g_strdup_printf ("--connect=%s", url) : g_strdup ("--receiver");
   g_autoptr (GcTestAgent) a = gc_test_agent_start (lab, host, error, "--receiver", c,
-                                                   "--sink=fake", "--no-mdns", "--no-beacons",
-                                                   NULL);
+                                                   "--sink=fake", "--no-mdns", extra, NULL);
 
   if (a == NULL)
     return NULL;
@@ -122,24 +129,66 @@ receiver_state (GcTestAgent *r)
 
 /* ---- source restart -------------------------------------------------------- */
 
-/* the source dies without a word and comes back: the receiver notices
- * (no RTP for 2 s) and reconnects by itself (it retries every 2 s at most) */
+/* after a restart: when the source was seen serving and the receiver
+ * playing (0 until then) */
+typedef struct
+{
+  GcTestAgent *src;
+  GcTestAgent *r;
+  gint64 t0;
+  gint64 serving;
+  gint64 playing;
+} Back;
+
 static gboolean
-run_source_restart (guint reps, GError **error)
+back_again (gpointer data)
+{
+  Back *b = data;
+
+  if (b->serving == 0)
+    {
+      g_autofree gchar *st = gc_test_agent_get_string (b->src, GC_SOURCE_PATH, GC_SOURCE_IFACE,
+                                                       "State");
+
+      /* a receiver that joins at once turns ready into streaming */
+      if (g_strcmp0 (st, "ready") == 0 || g_strcmp0 (st, "streaming") == 0)
+        b->serving = g_get_monotonic_time ();
+    }
+  if (b->playing == 0)
+    {
+      g_autofree gchar *st = receiver_state (b->r);
+
+      if (g_strcmp0 (st, "playing") == 0)
+        b->playing = g_get_monotonic_time ();
+    }
+  return b->serving != 0 && b->playing != 0;
+}
+
+/* the source dies without a word and comes back: the receiver notices (its
+ * RTSP connection closes) and reconnects by itself, as soon as the
+ * source's beacon names its URL again, else on its back-off timer */
+static gboolean
+run_source_restart_with (guint reps, gboolean beacons, GError **error)
 {
   g_autoptr (GcLab) lab = gc_lab_new (2, error);
   g_autoptr (GcTestAgent) src = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GArray) no_signal = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) serving = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) total = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) back = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  guint retried = 0;
 
-  if (lab == NULL || (src = start_source (lab, 1, error)) == NULL
-      || (r = start_receiver (lab, 2, URL1, error)) == NULL)
+  if (lab == NULL || (src = start_source (lab, 1, NULL, error)) == NULL
+      || (r = start_receiver (lab, 2, URL1, beacons ? NULL : "--no-beacons", error)) == NULL)
     return FALSE;
+  g_print ("\n## receiver %s\n\n", beacons ? "with beacons (as deployed)"
+                                             : "without beacons: its back-off timer only");
   for (guint i = 0; i < reps; i++)
     {
+      Back b = { src, r };
       gint64 t0;
-      gdouble ms;
+      gdouble ms, ms_serving, ms_total, ms_back;
 
       /* a few seconds of playing, so the receiver's retry delay is back to
        * its minimum */
@@ -154,30 +203,46 @@ run_source_restart (guint reps, GError **error)
         }
       ms = ms_since (t0);
       g_array_append_val (no_signal, ms);
+      b.t0 = g_get_monotonic_time ();
       if (!gc_test_agent_restart (src, error))
         return FALSE;
-      if (!gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State", "ready",
-                                      10000))
+      if (!gc_test_wait_until (back_again, &b, 30000))
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: the source did not restart",
-                       i);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: not %s again", i,
+                       b.serving == 0 ? "serving" : "playing");
           return FALSE;
         }
-      t0 = g_get_monotonic_time ();
-      if (!gc_test_agent_wait_playing (r, 30000))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: not playing again", i);
-          return FALSE;
-        }
-      ms = ms_since (t0);
-      g_array_append_val (back, ms);
-      g_printerr ("rep %u: no-signal after %.0f ms, playing again %.0f ms after ready\n", i,
-                  g_array_index (no_signal, gdouble, i), ms);
+      ms_serving = (b.serving - b.t0) / 1000.0;
+      ms_total = (b.playing - b.t0) / 1000.0;
+      ms_back = MAX (0.0, ms_total - ms_serving);
+      g_array_append_val (serving, ms_serving);
+      g_array_append_val (total, ms_total);
+      g_array_append_val (back, ms_back);
+      g_printerr ("rep %u: no-signal after %.0f ms; after the restart, serving at %.0f ms, "
+                  "receiver playing at %.0f ms\n", i, ms, ms_serving, ms_total);
     }
+  {
+    g_autofree gchar *log = gc_test_agent_get_log (r);
+
+    for (const gchar *p = log; (p = strstr (p, "is back: reconnecting now")) != NULL; p++)
+      retried++;
+  }
   print_head ();
   print_row ("source SIGKILLed, until receiver `no-signal`", no_signal, "ms");
-  print_row ("source `ready` again, until receiver `playing` again", back, "ms");
+  print_row ("source restarted, until it serves again", serving, "ms");
+  print_row ("source restarted, until receiver `playing` again", total, "ms");
+  print_row ("source serving, until receiver `playing` again", back, "ms");
+  g_print ("# reconnects started by the source's beacon: %u of %u\n", retried, reps);
   return TRUE;
+}
+
+/* as deployed, then with the receiver deaf to beacons (what recovery was
+ * before it listened for the source's return), in one run */
+static gboolean
+run_source_restart (guint reps, GError **error)
+{
+  return run_source_restart_with (reps, TRUE, error)
+         && run_source_restart_with (reps, FALSE, error);
 }
 
 /* ---- link flap ------------------------------------------------------------- */
@@ -191,8 +256,8 @@ run_link_flap (guint reps, GError **error)
   g_autoptr (GArray) back = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GString) down_states = g_string_new (NULL);
 
-  if (lab == NULL || (src = start_source (lab, 1, error)) == NULL
-      || (r = start_receiver (lab, 2, URL1, error)) == NULL)
+  if (lab == NULL || (src = start_source (lab, 1, NULL, error)) == NULL
+      || (r = start_receiver (lab, 2, URL1, NULL, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < reps; i++)
     {
@@ -252,7 +317,7 @@ run_control_flood (guint reps, GError **error)
   g_autoptr (GArray) worst = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) last_close = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
-  if (lab == NULL || (r = start_receiver (lab, 2, NULL, error)) == NULL)
+  if (lab == NULL || (r = start_receiver (lab, 2, NULL, "--no-beacons", error)) == NULL)
     return FALSE;
   for (guint i = 0; i < reps; i++)
     {
@@ -309,6 +374,120 @@ run_control_flood (guint reps, GError **error)
   return TRUE;
 }
 
+/* ---- a hostile host ------------------------------------------------------ */
+
+static gchar *
+write_key (GcLab *lab)
+{
+  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, 1), "site.key", NULL);
+
+  g_file_set_contents_full (path, "bench site key", -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                            NULL);
+  return g_strdup_printf ("--key-file=%s", path);
+}
+
+/* one Switch of @r's agent id onto @src; its time, or -1 */
+static gdouble
+timed_switch (GcTestAgent *src, const gchar *rid, GError **error)
+{
+  const gchar *targets[] = { rid, NULL };
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) list = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  gdouble ms;
+  gboolean ok = FALSE;
+  const gchar *msg = NULL;
+
+  rows = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                             g_variant_new ("(^as)", targets), 15000, error);
+  ms = ms_since (t0);
+  if (rows == NULL)
+    return -1;
+  list = g_variant_get_child_value (rows, 0);
+  g_variant_get_child (list, 0, "(&sb&sd)", NULL, &ok, &msg, NULL);
+  if (!ok)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "switch failed: %s", msg);
+      return -1;
+    }
+  return ms;
+}
+
+static gboolean
+switches (GcTestAgent **srcs, const gchar *rid, guint reps, GArray *times, GError **error)
+{
+  for (guint i = 0; i < reps; i++)
+    {
+      gdouble ms = timed_switch (srcs[i % 2], rid, error);
+
+      if (ms < 0)
+        return FALSE;
+      g_array_append_val (times, ms);
+      gc_test_sleep (700);
+    }
+  return TRUE;
+}
+
+/* a receiver switched between two sources, REPS times quiet, then REPS
+ * times while host 4 holds its control port (500 connections, reopened as
+ * they close) and floods beacons (5,000 a second, made-up ids) */
+static gboolean
+run_attack (guint reps, GError **error)
+{
+  g_autoptr (GcLab) lab = gc_lab_new (4, error);
+  g_autoptr (GcTestAgent) a = NULL;
+  g_autoptr (GcTestAgent) b = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  g_autoptr (GArray) quiet = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) attacked = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GSubprocess) hold = NULL;
+  g_autoptr (GSubprocess) flood = NULL;
+  g_autoptr (GSubprocessLauncher) l = NULL;
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *rid = NULL;
+  g_autofree gchar *secs = NULL;
+  GcTestAgent *srcs[2];
+
+  if (lab == NULL)
+    return FALSE;
+  key = write_key (lab);
+  a = gc_test_agent_start (lab, 1, error, "--source", "--group=239.0.0.11", "--no-mdns", key,
+                           NULL);
+  b = a != NULL ? gc_test_agent_start (lab, 2, error, "--source", "--group=239.0.0.12",
+                                       "--no-mdns", key, NULL) : NULL;
+  r = b != NULL ? gc_test_agent_start (lab, 3, error, "--receiver", "--sink=fake", "--no-mdns",
+                                       key, NULL) : NULL;
+  if (r == NULL || !gc_test_agent_wait_ready (a, 10000) || !gc_test_agent_wait_ready (b, 10000)
+      || !gc_test_agent_wait_ready (r, 10000))
+    return FALSE;
+  gc_test_sleep (3000); /* discovered, sources serving */
+  rid = gc_test_agent_get_string (r, "/io/github/Groupcast", GC_AGENT_IFACE, "Id");
+  srcs[0] = a;
+  srcs[1] = b;
+  if (!switches (srcs, rid, reps, quiet, error))
+    return FALSE;
+  /* the attack lasts the switches and a margin */
+  secs = g_strdup_printf ("%u", reps + 10);
+  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  hold = gc_lab_spawn (lab, 4, l, error, GC_ATTACKER, "hold", "10.99.0.3", "7237", "500", secs,
+                       NULL);
+  flood = hold != NULL ? gc_lab_spawn (lab, 4, l, error, GC_ATTACKER, "beacons", "10.99.0.255",
+                                       "5000", secs, NULL) : NULL;
+  if (flood == NULL)
+    return FALSE;
+  gc_test_sleep (2000);
+  if (!switches (srcs, rid, reps, attacked, error))
+    return FALSE;
+  g_subprocess_force_exit (hold);
+  g_subprocess_force_exit (flood);
+  print_head ();
+  print_row ("Switch call, nobody attacking", quiet, "ms");
+  print_row ("Switch call, host 4 holding the control port and flooding beacons", attacked,
+             "ms");
+  g_print ("# ratio of the p50s: %.2f\n", percentile (attacked, 50) / percentile (quiet, 50));
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -333,10 +512,12 @@ main (int argc, char **argv)
     ok = run_link_flap (arg ? arg : 10, &error);
   else if (g_str_equal (cmd, "control-flood"))
     ok = run_control_flood (arg ? arg : 3, &error);
+  else if (g_str_equal (cmd, "attack"))
+    ok = run_attack (arg ? arg : 20, &error);
   else
     {
       g_printerr ("usage: gc-bench-recovery source-restart [REPS] | link-flap [REPS] "
-                  "| control-flood [REPS]\n");
+                  "| control-flood [REPS] | attack [REPS]\n");
       return 2;
     }
   if (!ok)
