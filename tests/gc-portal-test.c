@@ -382,6 +382,47 @@ test_restore_token (void)
   dump_on_failure (s, src, rcv);
 }
 
+/* a desktop that sends no first frame (a wlroots compositor's second
+ * cast of a still screen) fails Start in a bounded time, and says why */
+static void
+test_no_first_frame (void)
+{
+  g_autoptr (GcWaylandSession) s = gc_wayland_session_new_or_skip ();
+  g_autoptr (GcLab) lab = s != NULL ? gc_lab_new_or_skip (1) : NULL;
+  g_autoptr (GcTestAgent) src = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) r = NULL;
+  g_autofree gchar *last_error = NULL;
+  gint64 t0;
+
+  if (lab == NULL)
+    return;
+  src = start_desktop_agent (lab, s);
+  r = start_with (src, "screen", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, g_variant_unref);
+  r = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Stop", NULL, 5000, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, g_variant_unref);
+  /* nothing changes on the screen */
+  t0 = g_get_monotonic_time ();
+  r = start_with (src, "screen", &error);
+  g_assert_null (r);
+  g_assert_nonnull (strstr (error->message, "no picture"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 15 * G_USEC_PER_SEC);
+  g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "stopped", 1000));
+  last_error = gc_test_agent_get_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "LastError");
+  g_assert_nonnull (strstr (last_error, "no picture"));
+  /* something changes: the share works again */
+  g_assert_true (gc_wayland_session_paint (s, "#00ff00", &error));
+  r = start_with (src, "screen", &error);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_ready (src, 2000));
+  dump_on_failure (s, src, NULL);
+}
+
 static void
 test_errors (void)
 {
@@ -620,6 +661,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/portal/share", test_share);
   g_test_add_func ("/groupcast/portal/restore-token", test_restore_token);
+  g_test_add_func ("/groupcast/portal/no-first-frame", test_no_first_frame);
   g_test_add_func ("/groupcast/portal/errors", test_errors);
   g_test_add_func ("/groupcast/portal/no-portal", test_no_portal);
   g_test_add_func ("/groupcast/portal/x11", test_x11);

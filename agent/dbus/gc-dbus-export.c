@@ -786,6 +786,7 @@ gc_dbus_export_new (GcAgent *agent)
       GcMemberTable *members = gc_source_get_members (s);
 
       g_signal_connect_object (s, "notify::state", G_CALLBACK (on_source_state), self, 0);
+      g_signal_connect_object (s, "notify::last-error", G_CALLBACK (on_source_state), self, 0);
       g_signal_connect_object (s, "counters-changed", G_CALLBACK (on_source_counters), self, 0);
       g_signal_connect_object (members, "member-joined", G_CALLBACK (on_member_joined), self, 0);
       g_signal_connect_object (members, "member-left", G_CALLBACK (on_member_left), self, 0);

@@ -25,7 +25,13 @@ struct _GcSourceCapture
   GcPipewireWatch *watch;    /* the portal's stream, in PipeWire's registry */
   GcSourcePacer *pacer;      /* the portal's frames, at the configured rate */
   guint framerate;
+  GstElement *pipeline;      /* the portal's media, until the first frame */
+  gint got_frame;            /* atomic */
+  guint first_frame_id;
 };
+
+/* a desktop that never sends a first frame must not hold Start forever */
+#define FIRST_FRAME_TIMEOUT_S 10
 
 G_DEFINE_FINAL_TYPE (GcSourceCapture, gc_source_capture, G_TYPE_OBJECT)
 
@@ -107,6 +113,34 @@ on_capture_data (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+static GstPadProbeReturn
+on_first_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcSourceCapture *self = data;
+
+  g_atomic_int_set (&self->got_frame, 1);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static gboolean
+first_frame_late (gpointer data)
+{
+  GcSourceCapture *self = data;
+  g_autoptr (GError) error = NULL;
+
+  self->first_frame_id = 0;
+  if (g_atomic_int_get (&self->got_frame) || self->pipeline == NULL)
+    return G_SOURCE_REMOVE;
+  /* the media's own error path ends its preparation; ours ends the source */
+  error = g_error_new (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+                       "the desktop sent no picture within %d s (a wlroots desktop sends "
+                       "none of a still screen to a second cast: change something on the "
+                       "screen and share again)", FIRST_FRAME_TIMEOUT_S);
+  gst_element_post_message (self->pipeline,
+                            gst_message_new_error (GST_OBJECT (self->pipeline), error, NULL));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_sync_error (GstBus *bus, GstMessage *message, gpointer data)
 {
@@ -135,6 +169,17 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceC
   if (pad != NULL)
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_capture_data,
                        g_object_ref (self), g_object_unref);
+  if (pad != NULL && self->kind == GC_CAPTURE_KIND_PORTAL && pipeline != NULL
+      && self->first_frame_id == 0)
+    {
+      g_autoptr (GSource) late = g_timeout_source_new_seconds (FIRST_FRAME_TIMEOUT_S);
+
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_first_frame, g_object_ref (self),
+                         g_object_unref);
+      self->pipeline = gst_object_ref (GST_ELEMENT (pipeline));
+      g_source_set_callback (late, first_frame_late, self, NULL);
+      self->first_frame_id = g_source_attach (late, self->context);
+    }
   /* the media watches its bus itself; errors come to us as sync messages
    * too (the capture's are the ones a desktop makes: a stream that went) */
   bus = gst_element_get_bus (pipeline != NULL ? GST_ELEMENT (pipeline) : top);
@@ -247,6 +292,10 @@ gc_source_capture_close (GcSourceCapture *self)
   g_return_if_fail (GC_IS_SOURCE_CAPTURE (self));
 
   self->ended = TRUE;
+  if (self->first_frame_id != 0)
+    g_source_destroy (g_main_context_find_source_by_id (self->context, self->first_frame_id));
+  self->first_frame_id = 0;
+  gst_clear_object (&self->pipeline);
   g_clear_object (&self->watch);
   if (self->pacer != NULL)
     gc_source_pacer_stop (self->pacer);

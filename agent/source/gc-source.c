@@ -70,6 +70,7 @@ enum
 {
   PROP_0,
   PROP_STATE,
+  PROP_LAST_ERROR,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -532,6 +533,12 @@ prepared (GObject *object, GAsyncResult *res, gpointer data)
 
   if (!gc_source_media_prepare_finish (GC_SOURCE_MEDIA (object), res, &error))
     {
+      /* the capture ended while the media started: its reason says more */
+      if (self->cap == NULL && self->last_error != NULL)
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (GC_ERROR, GC_ERROR_STREAM, self->last_error);
+        }
       if (g_error_matches (error, GC_ERROR, GC_ERROR_STREAM))
         g_prefix_error (&error, "capture '%s', encoder %s: ", self->capture, d->encoder);
       start_fail (self, task, error);
@@ -599,6 +606,7 @@ on_capture_ended (GcSourceCapture *cap, const gchar *reason, GcSource *self)
   g_message ("source stops: %s", reason);
   g_free (self->last_error);
   self->last_error = g_strdup (reason);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
   gc_source_stop (self);
 }
 
@@ -663,7 +671,11 @@ gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellabl
     }
   g_free (self->capture);
   self->capture = g_strdup (capture != NULL ? capture : self->config->capture);
-  g_clear_pointer (&self->last_error, g_free);
+  if (self->last_error != NULL)
+    {
+      g_clear_pointer (&self->last_error, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
+    }
   d = g_new0 (StartData, 1);
   d->encoder = g_strdup (self->encoder);
   d->config = self->config;
@@ -915,6 +927,9 @@ gc_source_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, gc_source_get_last_error (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -933,6 +948,10 @@ gc_source_class_init (GcSourceClass *klass)
                                          GC_SOURCE_STATE_STOPPED,
                                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
                                          | G_PARAM_STATIC_STRINGS);
+  /* why the capture last ended by itself ("" after a start) */
+  props[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, "",
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* the counters and the members' reports were read (every 500 ms) */
