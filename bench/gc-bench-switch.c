@@ -29,6 +29,7 @@ enum
   COL_FIRST,
   COL_CONTROL,
   COL_AGAIN,
+  COL_GAP,
   COL_PIPELINE,
   COL_DESCRIBED,
   COL_UDP,
@@ -41,6 +42,7 @@ enum
 
 static const gchar *const col_names[N_COLS] = {
   "Switch call", "slowest first frame", "control overhead", "Switch again (all showing it)",
+  "longest gap on screen (old frame to new)",
   "old pipeline down, new built",
   "DESCRIBE answered", "first RTP packet in", "first RTP out of jitter buffer",
   "first frame into decoder", "first frame decoded",
@@ -307,6 +309,14 @@ main (int argc, char **argv)
               if (!ok || ms <= 0)
                 {
                   g_printerr ("N=%u switch %d: %s: %s\n", n, k, id, msg);
+                  if (k >= 0 && i < n)
+                    {
+                      /* why: the end of that receiver's log */
+                      g_autofree gchar *log = gc_test_agent_get_log (g_ptr_array_index (receivers, i));
+                      gsize len = strlen (log);
+
+                      g_printerr ("--- receiver %s ---\n%s\n", id, log + (len > 6000 ? len - 6000 : 0));
+                    }
                   all_ok = FALSE;
                   continue;
                 }
@@ -337,6 +347,24 @@ main (int argc, char **argv)
               g_error ("Switch again: %s", error->message);
             g_array_append_val (cols[COL_AGAIN], again_ms);
           }
+          {
+            /* what a person sees: the longest time a screen held no new
+             * frame across the switch (an agent without the display
+             * has no SwitchGapMs and leaves the row empty) */
+            gdouble gap = -1;
+
+            for (guint i = 0; i < n; i++)
+              {
+                g_autoptr (GVariant) v = gc_test_agent_get (g_ptr_array_index (receivers, i),
+                                                            GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                            "SwitchGapMs");
+
+                if (v != NULL)
+                  gap = MAX (gap, g_variant_get_double (v));
+              }
+            if (gap >= 0)
+              g_array_append_val (cols[COL_GAP], gap);
+          }
           g_array_append_val (cols[COL_FIRST], worst);
           {
             gdouble overhead = call_ms - worst;
@@ -353,16 +381,16 @@ main (int argc, char **argv)
         }
       for (guint c = 0; c < N_COLS; c++)
         {
-          g_string_append_printf (table, "| %u | %s | %.0f | %.0f | %.0f |\n", n, col_names[c],
-                                  percentile (cols[c], 50), percentile (cols[c], 95),
-                                  percentile (cols[c], 100));
+          if (cols[c]->len > 0)
+            g_string_append_printf (table, "| %u | %s | %.0f | %.0f | %.0f |\n", n, col_names[c],
+                                    percentile (cols[c], 50), percentile (cols[c], 95),
+                                    percentile (cols[c], 100));
           g_array_unref (cols[c]);
         }
       if (failed > 0)
         g_string_append_printf (table, "| %u | failed switches | %u | | |\n", n, failed);
     }
 
-  if (g_getenv ("GC_BENCH_DUMP")) { g_autofree gchar *l = gc_test_agent_get_log (g_ptr_array_index (receivers, 0)); g_printerr ("%s", l); }
   g_print ("%s", table->str);
   if (output != NULL && !g_file_set_contents (output, table->str, -1, &error))
     g_printerr ("%s\n", error->message);

@@ -294,6 +294,20 @@ isolate_socket (GstElement *udpsrc)
   g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 0, NULL);
   if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
     g_socket_set_option (socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
+  /* what came between the bind and now may be the other group's: a stray
+   * packet read first would take the depayloader, and this group's stream
+   * would arrive as a second one. nothing is read from the socket yet and
+   * the key frame is asked for later, so the backlog goes (a bounded
+   * number of non-blocking reads) */
+  for (guint i = 0; i < 4096; i++)
+    {
+      guint8 scratch[2048];
+      g_autoptr (GError) error = NULL;
+
+      if (g_socket_receive_with_blocking (socket, (gchar *) scratch, sizeof scratch, FALSE, NULL,
+                                          &error) < 0)
+        break;
+    }
 }
 
 static void

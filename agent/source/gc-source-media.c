@@ -36,6 +36,11 @@ struct _GcSourceMedia
   GstElement *payloader;
   gint64 last_key_request;    /* monotonic µs of the last receiver's key frame request passed on */
   guint key_requests_dropped;
+  GstPad *encoder_queue;      /* the sink pad of the queue before the encoder */
+  GstBuffer *last_picture;    /* the last raw frame into that queue, under lock */
+  GstClockTime last_pts;      /* and the latest time stamp it took, under lock */
+  gboolean picture_pending;   /* a repeat of it is on its way in, under lock */
+  GThreadPool *repeater;      /* the thread that hands the encoder that repeat */
 };
 
 G_DEFINE_FINAL_TYPE (GcSourceMedia, gc_source_media, G_TYPE_OBJECT)
@@ -100,6 +105,70 @@ hook_udpsrc (GcSourceMedia *self, GstElement *element)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
                      port == self->rtp_port ? drop_own_rtp : drop_sender_reports,
                      NULL, NULL);
+}
+
+/* the frames going to the encoder: the latest is kept for a key frame at
+ * once, and time stamps only ever grow */
+static GstPadProbeReturn
+keep_last_picture (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcSourceMedia *self = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+
+  g_mutex_lock (&self->lock);
+  if (GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (self->last_pts)
+      && pts <= self->last_pts)
+    {
+      buf = gst_buffer_make_writable (buf);
+      pts = self->last_pts + GST_MSECOND;
+      GST_BUFFER_PTS (buf) = pts;
+      GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+      GST_PAD_PROBE_INFO_DATA (info) = buf;
+    }
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    self->last_pts = pts;
+  gst_buffer_replace (&self->last_picture, buf);
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* the repeater's thread: the latest frame again, now, into the encoder's
+ * queue, so the key frame a joiner waits for is encoded at once rather than
+ * at the next capture tick (up to a frame's time later): the encoder makes
+ * its next frame the IDR, and now there is one. its time stamp is just
+ * after the frame it repeats, so time stamps keep growing. it may block
+ * while the pipeline is paused, which is why it is not the main loop's */
+static void
+repeat_picture (gpointer item, gpointer data)
+{
+  GcSourceMedia *self = data;
+  g_autoptr (GstPad) pad = NULL;
+  g_autoptr (GstObject) queue = NULL;
+  GstBuffer *buf = NULL;
+  GstFlowReturn ret;
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&pad, self->encoder_queue);
+  if (self->last_picture != NULL && GST_CLOCK_TIME_IS_VALID (self->last_pts))
+    {
+      buf = gst_buffer_copy (self->last_picture);
+      GST_BUFFER_PTS (buf) = self->last_pts + GST_MSECOND;
+    }
+  self->picture_pending = FALSE;
+  g_mutex_unlock (&self->lock);
+  queue = pad != NULL ? gst_pad_get_parent (pad) : NULL;
+  if (buf == NULL || queue == NULL || GST_STATE (queue) != GST_STATE_PLAYING)
+    {
+      g_clear_pointer (&buf, gst_buffer_unref);
+      return;
+    }
+  /* the picture is as old as its capture stamp says; only its place in
+   * the stream is new */
+  GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_FLAG_UNSET (buf, GST_BUFFER_FLAG_DISCONT);
+  ret = gst_pad_chain (pad, buf);
+  GST_DEBUG ("repeated the last frame for a key frame: %s", gst_flow_get_name (ret));
 }
 
 /* the first member's SETUP adds the group to the sink: the key frame its
@@ -206,6 +275,8 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
   g_autoptr (GstElement) top = gst_rtsp_media_get_element (media);
   g_autoptr (GstElement) capture = gst_bin_get_by_name (GST_BIN (top), "gccapture");
   g_autoptr (GstElement) pay = gst_bin_get_by_name (GST_BIN (top), "pay0");
+  g_autoptr (GstElement) enc = gst_bin_get_by_name (GST_BIN (top), "enc");
+  g_autoptr (GstPad) queue_sink = NULL;
   g_autoptr (GstRTPHeaderExtension) ext = NULL;
 
   GST_DEBUG_OBJECT (media, "configuring media");
@@ -234,8 +305,22 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
       gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, limit_key_requests, self, NULL);
       gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, announce_pli, NULL, NULL);
     }
+  /* the launch has a queue before the encoder (its own thread) */
+  if (enc != NULL)
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (enc, "sink");
+      g_autoptr (GstPad) peer = sink != NULL ? gst_pad_get_peer (sink) : NULL;
+      g_autoptr (GstElement) queue = peer != NULL ? gst_pad_get_parent_element (peer) : NULL;
+      GstElementFactory *f = queue != NULL ? gst_element_get_factory (queue) : NULL;
+
+      if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "queue"))
+        queue_sink = gst_element_get_static_pad (queue, "sink");
+    }
+  if (queue_sink != NULL)
+    gst_pad_add_probe (queue_sink, GST_PAD_PROBE_TYPE_BUFFER, keep_last_picture, self, NULL);
   g_mutex_lock (&self->lock);
   g_set_object (&self->payloader, pay);
+  g_set_object (&self->encoder_queue, queue_sink);
   g_mutex_unlock (&self->lock);
 }
 
@@ -367,18 +452,22 @@ gc_source_media_unprepare (GcSourceMedia *self)
   self->prepared = FALSE;
 }
 
-/* asks the encoder for an IDR with SPS/PPS now */
+/* asks the encoder for an IDR with SPS/PPS now, and hands it the latest
+ * frame again so that IDR needs no wait for the next capture */
 void
 gc_source_media_force_key_frame (GcSourceMedia *self)
 {
   g_autoptr (GstElement) pay = NULL;
   g_autoptr (GstPad) pad = NULL;
   GstEvent *event;
+  gboolean repeat;
 
   g_return_if_fail (GC_IS_SOURCE_MEDIA (self));
 
   g_mutex_lock (&self->lock);
   g_set_object (&pay, self->payloader);
+  repeat = !self->picture_pending && self->last_picture != NULL;
+  self->picture_pending |= repeat;
   g_mutex_unlock (&self->lock);
   if (pay == NULL)
     return;
@@ -389,6 +478,8 @@ gc_source_media_force_key_frame (GcSourceMedia *self)
                      NULL);
   gst_pad_send_event (pad, event);
   GST_DEBUG ("forced a key frame");
+  if (repeat)
+    g_thread_pool_push (self->repeater, GINT_TO_POINTER (1), NULL);
 }
 
 /* what went on the wire to the group since its sink was set up */
@@ -431,6 +522,14 @@ gc_source_media_dispose (GObject *object)
 
   if (self->media != NULL)
     gc_source_media_unprepare (self);
+  /* a repeat under way ends with the pipeline (flushing); queued ones are
+   * dropped */
+  if (self->repeater != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->repeater), TRUE, TRUE);
+  g_mutex_lock (&self->lock);
+  gst_clear_buffer (&self->last_picture);
+  g_clear_object (&self->encoder_queue);
+  g_mutex_unlock (&self->lock);
   g_clear_object (&self->media);
   g_clear_object (&self->mcast_rtp_sink);
   g_clear_object (&self->payloader);
@@ -462,4 +561,6 @@ static void
 gc_source_media_init (GcSourceMedia *self)
 {
   g_mutex_init (&self->lock);
+  self->last_pts = GST_CLOCK_TIME_NONE;
+  self->repeater = g_thread_pool_new (repeat_picture, self, 1, FALSE, NULL);
 }
