@@ -668,7 +668,7 @@ test_catalogue_complete (void)
   const gchar *msgfmt[] = {
     "msgfmt", "--check", "--statistics", "--output-file=/dev/null", merged, NULL
   };
-  const gchar *dirs[] = { "gui", "data/ui", NULL };
+  const gchar *dirs[] = { "gui", "data/ui", "agent/receiver", "agent/display", NULL };
 
   g_autofree gchar *have_xgettext = g_find_program_in_path ("xgettext");
 
