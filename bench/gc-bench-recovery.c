@@ -15,6 +15,9 @@
  *   gc-bench-recovery control-flood [REPS]   1,000 idle connections to a
  *                                            receiver's control port: D-Bus
  *                                            answer times meanwhile
+ *   gc-bench-recovery discovery [REPS]       time until two agents list each
+ *                                            other: one without a broadcast
+ *                                            address, and two cloned boards
  *   gc-bench-recovery attack [REPS]          switch times with and without
  *                                            a host holding the receiver's
  *                                            control port and flooding
@@ -374,6 +377,140 @@ run_control_flood (guint reps, GError **error)
   return TRUE;
 }
 
+/* ---- discovery on real-style networks -------------------------------------- */
+
+typedef struct
+{
+  GcTestAgent *a;
+  const gchar *id;
+} Lists;
+
+static gboolean
+lists (gpointer data)
+{
+  Lists *l = data;
+  g_autofree gchar *path = g_strdup_printf ("/io/github/Groupcast/peer/%s", l->id);
+  g_autofree gchar *address = NULL;
+
+  for (gchar *p = path; *p != '\0'; p++)
+    if (*p == '-')
+      *p = '_';
+  address = gc_test_agent_get_string (l->a, path, "io.github.Groupcast.Peer1", "Address");
+  return address != NULL;
+}
+
+static gchar *
+id_of (GcTestAgent *a)
+{
+  return gc_test_agent_get_string (a, "/io/github/Groupcast", GC_AGENT_IFACE, "Id");
+}
+
+/* both agents started (b @gap_ms after a); the time from b's start until
+ * each lists the other, the later of the two; -1 on a failure */
+static gdouble
+time_to_list (GcTestAgent *a, GcTestAgent *b, guint gap_ms, const gchar *b_old_id)
+{
+  g_autofree gchar *ia = NULL;
+  g_autofree gchar *ib = NULL;
+  gint64 t0;
+  Lists la, lb;
+
+  if (!gc_test_agent_restart (a, NULL) || !gc_test_agent_wait_ready (a, 10000))
+    return -1;
+  gc_test_sleep (gap_ms);
+  t0 = g_get_monotonic_time ();
+  if (!gc_test_agent_restart (b, NULL) || !gc_test_agent_wait_ready (b, 10000))
+    return -1;
+  ia = id_of (a);
+  /* a clone takes its new id within the first beacons: wait for it */
+  for (guint i = 0; i < 500 && b_old_id != NULL; i++)
+    {
+      g_free (ib);
+      ib = id_of (b);
+      if (ib != NULL && g_strcmp0 (ib, b_old_id) != 0)
+        break;
+      gc_test_sleep (10);
+    }
+  if (ib == NULL)
+    ib = id_of (b);
+  la = (Lists) { a, ib };
+  lb = (Lists) { b, ia };
+  if (ia == NULL || ib == NULL || !gc_test_wait_until (lists, &la, 10000)
+      || !gc_test_wait_until (lists, &lb, 10000))
+    return -1;
+  return ms_since (t0);
+}
+
+static void
+write_id (GcLab *lab, guint host, const gchar *id)
+{
+  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, host), "id", NULL);
+  g_autofree gchar *line = g_strdup_printf ("%s\n", id);
+
+  g_file_set_contents (path, line, -1, NULL);
+}
+
+/* beacons only (mDNS would hide a broadcast fault): host 2's address
+ * without a broadcast address; then hosts 1 and 2 with one identity file,
+ * the second started 1 s after the first */
+static gboolean
+run_discovery (guint reps, GError **error)
+{
+  g_autoptr (GcLab) lab = gc_lab_new (2, error);
+  g_autoptr (GcTestAgent) a = NULL;
+  g_autoptr (GcTestAgent) b = NULL;
+  g_autoptr (GArray) nobrd = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) clone = g_array_new (FALSE, FALSE, sizeof (gdouble));
+
+  if (lab == NULL || !gc_lab_remove_broadcast_address (lab, 2, error))
+    return FALSE;
+  a = gc_test_agent_start (lab, 1, error, "--receiver", "--sink=fake", "--no-mdns", NULL);
+  b = a != NULL ? gc_test_agent_start (lab, 2, error, "--receiver", "--sink=fake", "--no-mdns",
+                                       NULL) : NULL;
+  if (b == NULL)
+    return FALSE;
+  for (guint i = 0; i < reps; i++)
+    {
+      gdouble ms;
+
+      gc_test_agent_kill (a);
+      gc_test_agent_kill (b);
+      ms = time_to_list (a, b, 0, NULL);
+      if (ms < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: no broadcast address: "
+                       "not listed", i);
+          return FALSE;
+        }
+      g_array_append_val (nobrd, ms);
+      g_printerr ("rep %u: no broadcast address, listed both ways %.0f ms after the start\n",
+                  i, ms);
+    }
+  for (guint i = 0; i < reps; i++)
+    {
+      g_autofree gchar *same = g_uuid_string_random ();
+      gdouble ms;
+
+      gc_test_agent_kill (a);
+      gc_test_agent_kill (b);
+      write_id (lab, 1, same);
+      write_id (lab, 2, same);
+      ms = time_to_list (a, b, 1000, same);
+      if (ms < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: cloned: not listed", i);
+          return FALSE;
+        }
+      g_array_append_val (clone, ms);
+      g_printerr ("rep %u: cloned boards, listed both ways %.0f ms after the copy's start\n",
+                  i, ms);
+    }
+  print_head ();
+  print_row ("no broadcast address: agents started, until each lists the other", nobrd, "ms");
+  print_row ("cloned boards: the copy started, until each lists the other", clone, "ms");
+  return TRUE;
+}
+
 /* ---- a hostile host ------------------------------------------------------ */
 
 static gchar *
@@ -512,12 +649,14 @@ main (int argc, char **argv)
     ok = run_link_flap (arg ? arg : 10, &error);
   else if (g_str_equal (cmd, "control-flood"))
     ok = run_control_flood (arg ? arg : 3, &error);
+  else if (g_str_equal (cmd, "discovery"))
+    ok = run_discovery (arg ? arg : 10, &error);
   else if (g_str_equal (cmd, "attack"))
     ok = run_attack (arg ? arg : 20, &error);
   else
     {
       g_printerr ("usage: gc-bench-recovery source-restart [REPS] | link-flap [REPS] "
-                  "| control-flood [REPS] | attack [REPS]\n");
+                  "| control-flood [REPS] | discovery [REPS] | attack [REPS]\n");
       return 2;
     }
   if (!ok)

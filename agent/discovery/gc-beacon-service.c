@@ -37,6 +37,8 @@ struct _GcBeaconService
   GSocketAddress *broadcast;
   GSource *recv_source;
   guint send_id;
+  guint soon_id;             /* a prompt beacon waiting for the spacing */
+  gint64 prompt_at;          /* when the last prompt one went */
   gboolean send;
   GcAnnouncement *self_announcement;
 
@@ -473,6 +475,41 @@ gc_beacon_service_start (GcBeaconService *self, const GcAnnouncement *self_annou
   return TRUE;
 }
 
+static gboolean
+soon_cb (gpointer user_data)
+{
+  GcBeaconService *self = user_data;
+
+  self->soon_id = 0;
+  self->prompt_at = g_get_monotonic_time ();
+  send_beacon (self, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* a beacon now, not at the next interval: a new peer (or one with our id)
+ * learns of us at once instead of up to an interval later. spaced at least
+ * GC_BEACON_SERVICE_PROMPT_MS apart, so made-up peers cannot make us
+ * flood: one that comes sooner goes out at the end of the spacing */
+void
+gc_beacon_service_send_soon (GcBeaconService *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait_us;
+
+  g_return_if_fail (GC_IS_BEACON_SERVICE (self));
+
+  if (!self->send || self->socket == NULL || self->soon_id != 0)
+    return;
+  wait_us = self->prompt_at + GC_BEACON_SERVICE_PROMPT_MS * 1000 - now;
+  if (wait_us <= 0)
+    {
+      self->prompt_at = now;
+      send_beacon (self, 0);
+      return;
+    }
+  self->soon_id = g_timeout_add ((guint) (wait_us / 1000) + 1, soon_cb, self);
+}
+
 /* new contents go out at once, not a whole interval later */
 void
 gc_beacon_service_set_announcement (GcBeaconService *self, const GcAnnouncement *a)
@@ -495,6 +532,7 @@ gc_beacon_service_stop (GcBeaconService *self)
   if (self->send_id != 0)
     send_beacon (self, GC_BEACON_FLAG_LEAVING);
   g_clear_handle_id (&self->send_id, g_source_remove);
+  g_clear_handle_id (&self->soon_id, g_source_remove);
   if (self->recv_source != NULL)
     {
       g_source_destroy (self->recv_source);

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (GcBeaconService, gc_beacon_service, GC, BEACON_SERVICE, GO
 #define GC_BEACON_SERVICE_RATE             500
 #define GC_BEACON_SERVICE_BURST            500
 #define GC_BEACON_SERVICE_MAX_SENDERS      1024
+/* prompt beacons (to a new peer) are at least this far apart */
+#define GC_BEACON_SERVICE_PROMPT_MS        200
 
 GcBeaconService *gc_beacon_service_new          (const gchar *iface,
                                                  guint16      port,
@@ -30,6 +32,7 @@ gboolean         gc_beacon_service_start        (GcBeaconService      *self,
                                                  GError              **error);
 void             gc_beacon_service_set_announcement (GcBeaconService      *self,
                                                      const GcAnnouncement *a);
+void             gc_beacon_service_send_soon    (GcBeaconService *self);
 void             gc_beacon_service_stop         (GcBeaconService *self);
 guint16          gc_beacon_service_get_port     (GcBeaconService *self);
 guint64          gc_beacon_service_get_dropped  (GcBeaconService *self);

@@ -130,8 +130,12 @@ seen_by_string (GcPeer *peer)
 static void
 peer_added_cb (GcPeerTable *table, GcPeer *peer, gpointer user_data)
 {
+  GcDiscovery *self = user_data;
   g_autofree gchar *seen = seen_by_string (peer);
 
+  /* it hears us now, not an interval later */
+  if (self->beacons != NULL)
+    gc_beacon_service_send_soon (self->beacons);
   g_info ("peer %s “%s” at %s appeared (%s)", gc_peer_get_id (peer),
           gc_peer_get_name (peer), gc_peer_get_address (peer), seen);
 }
@@ -170,7 +174,13 @@ is_self (GcDiscovery *self, const GcAnnouncement *a, const gchar *address, GcSee
   else
     other = other_address;
   if (other)
-    g_signal_emit (self, signals[SIGNAL_ID_COLLISION], 0, address, a->instance);
+    {
+      /* the other one learns of us at once too, so the later of the two
+       * moves within milliseconds */
+      if (self->beacons != NULL)
+        gc_beacon_service_send_soon (self->beacons);
+      g_signal_emit (self, signals[SIGNAL_ID_COLLISION], 0, address, a->instance);
+    }
   return TRUE;
 }
 
