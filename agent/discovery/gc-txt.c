@@ -150,36 +150,71 @@ key_is (const guint8 *s, gsize key_len, const gchar *key)
   return key_len == strlen (key) && g_ascii_strncasecmp ((const gchar *) s, key, key_len) == 0;
 }
 
-/* RFC 6763 §6: keys are case-insensitive, only the first of a repeated key
- * counts, empty strings are ignored. control_port is left 0: it is the SRV
- * record's port, not a TXT key */
-gboolean
-gc_txt_parse_full (const guint8 *data, gsize len, GcAnnouncement *out, gint64 *timestamp_us,
-                   gchar **mac_out, GError **error)
+/* the strings of a record, before they are checked as a whole */
+typedef struct
 {
-  g_auto (GcAnnouncement) a = { 0 };
-  g_autofree gchar *version = NULL;
-  g_autofree gchar *roles = NULL;
-  g_autofree gchar *ts = NULL;
-  g_autofree gchar *mac = NULL;
-  gsize pos = 0;
+  GcAnnouncement a;
+  gchar *version;
+  gchar *roles;
+  gchar *ts;
+  gchar *mac;
+} Strings;
 
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+static void
+strings_clear (Strings *st)
+{
+  gc_announcement_clear (&st->a);
+  g_free (st->version);
+  g_free (st->roles);
+  g_free (st->ts);
+  g_free (st->mac);
+}
 
-  if (len > GC_TXT_MAX_SIZE)
-    return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record too large");
-  while (pos < len)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Strings, strings_clear)
+
+/* where the value of key @s (@key_len bytes) goes, and its longest; NULL
+ * for a key that is none of ours */
+static gchar **
+field_for (Strings *st, const guint8 *s, gsize key_len, gsize *max)
+{
+  static const struct
+  {
+    const gchar *key;
+    gsize offset;
+    gsize max;
+  } keys[] = {
+    { "v", G_STRUCT_OFFSET (Strings, version), 8 },
+    { "id", G_STRUCT_OFFSET (Strings, a.id), 36 },
+    { "name", G_STRUCT_OFFSET (Strings, a.name), GC_BEACON_MAX_NAME },
+    { "roles", G_STRUCT_OFFSET (Strings, roles), 64 },
+    { "url", G_STRUCT_OFFSET (Strings, a.url), GC_BEACON_MAX_URL },
+    { "group", G_STRUCT_OFFSET (Strings, a.group), GC_BEACON_MAX_GROUP },
+    { "src", G_STRUCT_OFFSET (Strings, a.current_source), GC_BEACON_MAX_URL },
+    { "inst", G_STRUCT_OFFSET (Strings, a.instance), GC_BEACON_MAX_INSTANCE },
+    { "ts", G_STRUCT_OFFSET (Strings, ts), 20 },
+    { "mac", G_STRUCT_OFFSET (Strings, mac), GC_TXT_MAC_HEX_LEN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (key_is (s, key_len, keys[i].key))
+      {
+        *max = keys[i].max;
+        return G_STRUCT_MEMBER_P (st, keys[i].offset);
+      }
+  return NULL;
+}
+
+/* the "key=value" strings of the record into @st */
+static gboolean
+read_strings (const guint8 *data, gsize len, Strings *st, GError **error)
+{
+  for (gsize pos = 0; pos < len;)
     {
       gsize slen = data[pos++];
       const guint8 *s = data + pos;
       const guint8 *eq;
-      gsize key_len;
-      const gchar *value;
-      gsize vlen;
-      gchar **field = NULL;
-      gsize max = 0;
+      gsize key_len, vlen, max = 0;
+      gchar **field;
 
       if (len - pos < slen)
         return txt_fail (error, GC_ERROR_INVALID_ARGS, "truncated TXT string");
@@ -191,66 +226,65 @@ gc_txt_parse_full (const guint8 *data, gsize len, GcAnnouncement *out, gint64 *t
       if (eq == NULL || eq == s)
         continue;
       key_len = eq - s;
-      value = (const gchar *) eq + 1;
       vlen = slen - key_len - 1;
-
-      if (key_is (s, key_len, "v"))
-        field = &version, max = 8;
-      else if (key_is (s, key_len, "id"))
-        field = &a.id, max = 36;
-      else if (key_is (s, key_len, "name"))
-        field = &a.name, max = GC_BEACON_MAX_NAME;
-      else if (key_is (s, key_len, "roles"))
-        field = &roles, max = 64;
-      else if (key_is (s, key_len, "url"))
-        field = &a.url, max = GC_BEACON_MAX_URL;
-      else if (key_is (s, key_len, "group"))
-        field = &a.group, max = GC_BEACON_MAX_GROUP;
-      else if (key_is (s, key_len, "src"))
-        field = &a.current_source, max = GC_BEACON_MAX_URL;
-      else if (key_is (s, key_len, "inst"))
-        field = &a.instance, max = GC_BEACON_MAX_INSTANCE;
-      else if (key_is (s, key_len, "ts"))
-        field = &ts, max = 20;
-      else if (key_is (s, key_len, "mac"))
-        field = &mac, max = GC_TXT_MAC_HEX_LEN;
+      field = field_for (st, s, key_len, &max);
       if (field == NULL || *field != NULL)
         continue;
-      if (!gc_beacon_string_is_valid (value, vlen, max))
+      if (!gc_beacon_string_is_valid ((const gchar *) eq + 1, vlen, max))
         return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT value is not valid text");
-      *field = g_strndup (value, vlen);
+      *field = g_strndup ((const gchar *) eq + 1, vlen);
     }
+  return TRUE;
+}
 
-  if (version == NULL)
+/* RFC 6763 §6: keys are case-insensitive, only the first of a repeated key
+ * counts, empty strings are ignored. control_port is left 0: it is the SRV
+ * record's port, not a TXT key */
+gboolean
+gc_txt_parse_full (const guint8 *data, gsize len, GcAnnouncement *out, gint64 *timestamp_us,
+                   gchar **mac_out, GError **error)
+{
+  g_auto (Strings) st = { 0 };
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (len > GC_TXT_MAX_SIZE)
+    return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record too large");
+  if (!read_strings (data, len, &st, error))
+    return FALSE;
+  if (st.version == NULL)
     return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record has no version");
-  if (g_strcmp0 (version, GC_TXT_VERSION) != 0)
+  if (g_strcmp0 (st.version, GC_TXT_VERSION) != 0)
     return txt_fail (error, GC_ERROR_NOT_SUPPORTED, "unknown TXT record version");
-  if (a.id == NULL || !g_uuid_string_is_valid (a.id))
+  if (st.a.id == NULL || !g_uuid_string_is_valid (st.a.id))
     return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record has no valid id");
-  if (a.name == NULL || a.name[0] == '\0')
+  if (st.a.name == NULL || st.a.name[0] == '\0')
     return txt_fail (error, GC_ERROR_INVALID_ARGS, "TXT record has no name");
 
   /* ids compare as strings: beacons give lower case */
   {
-    gchar *lower = g_ascii_strdown (a.id, -1);
+    gchar *lower = g_ascii_strdown (st.a.id, -1);
 
-    g_free (a.id);
-    a.id = lower;
+    g_free (st.a.id);
+    st.a.id = lower;
   }
-  a.roles = gc_roles_from_string (roles);
+  st.a.roles = gc_roles_from_string (st.roles);
   gc_announcement_clear (out);
-  *out = a;
-  memset (&a, 0, sizeof a);
+  *out = st.a;
+  memset (&st.a, 0, sizeof st.a);
   /* a malformed stamp is no stamp: the record then counts as unsigned */
   if (timestamp_us != NULL)
     {
       guint64 v = 0;
 
-      *timestamp_us = ts != NULL && g_ascii_string_to_unsigned (ts, 10, 1, G_MAXINT64, &v, NULL)
+      *timestamp_us = st.ts != NULL
+                      && g_ascii_string_to_unsigned (st.ts, 10, 1, G_MAXINT64, &v, NULL)
                       ? (gint64) v : 0;
     }
   if (mac_out != NULL)
-    *mac_out = g_steal_pointer (&mac);
+    *mac_out = g_steal_pointer (&st.mac);
   return TRUE;
 }
 
