@@ -419,6 +419,7 @@ start_discovery (GcAgent *self, GError **error)
 {
   GcConfig *c = self->config;
   g_auto (GcAnnouncement) a = { 0 };
+  const gchar *iface;
 
   if (!c->mdns && !c->beacons)
     {
@@ -426,7 +427,12 @@ start_discovery (GcAgent *self, GError **error)
       return TRUE;
     }
   fill_announcement (self, &a);
-  self->discovery = gc_discovery_new (&a, c->interface, c->beacon_port, c->beacon_interval_ms,
+  /* without --interface, on the interface of the address announced: its
+   * beacons then come from that address (a signed beacon must), and its
+   * records resolve to it */
+  iface = c->interface != NULL ? c->interface
+          : g_strcmp0 (c->address_interface, "lo") != 0 ? c->address_interface : NULL;
+  self->discovery = gc_discovery_new (&a, iface, c->beacon_port, c->beacon_interval_ms,
                                       self->key);
   if (!gc_discovery_start (self->discovery, c->mdns, c->beacons, error))
     {

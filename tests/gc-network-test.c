@@ -376,6 +376,80 @@ test_interface_address (void)
   }
 }
 
+/* no --interface: the agent announces its LAN address (the default
+ * route's interface, not the docker bridge beside it), and its signed
+ * beacons come from that address, so keyed peers list it */
+static void
+test_no_interface (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GcTestAgent) peer = NULL;
+  g_autoptr (GSubprocess) agent = NULL;
+  g_autoptr (GSubprocessLauncher) l = NULL;
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GVariant) r = NULL;
+  g_autoptr (GVariant) v = NULL;
+  g_autofree gchar *key_arg = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *bus_arg = NULL;
+  g_autofree gchar *state_arg = NULL;
+  g_autofree gchar *log_path = NULL;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *announced = NULL;
+  g_autofree gchar *log = NULL;
+
+  if (lab == NULL)
+    return;
+  key_arg = write_key (lab);
+  gc_lab_add_interface (lab, 1, "docker0", "172.17.0.1/16", &error);
+  g_assert_no_error (error);
+  address = gc_lab_start_bus (lab, 1, &error);
+  g_assert_no_error (error);
+  bus_arg = g_strdup_printf ("--bus-address=%s", address);
+  state_arg = g_strdup_printf ("--state-dir=%s", gc_lab_host_dir (lab, 1));
+  log_path = g_build_filename (gc_lab_host_dir (lab, 1), "agent.log", NULL);
+  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_stdout_file_path (l, log_path);
+  g_subprocess_launcher_set_stderr_file_path (l, log_path);
+  agent = gc_lab_spawn (lab, 1, l, &error, gc_test_agent_binary (), "--receiver", "--sink=fake",
+                        "--no-mdns", "--beacon-interval=500", "--verbose", key_arg, bus_arg,
+                        state_arg, NULL);
+  g_assert_no_error (error);
+  peer = start_receiver (lab, 2, key_arg);
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200 && r == NULL; i++)
+    {
+      r = g_dbus_connection_call_sync (bus, "io.github.Groupcast", AGENT_PATH,
+                                       "org.freedesktop.DBus.Properties", "GetAll",
+                                       g_variant_new ("(s)", GC_AGENT_IFACE), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+      if (r == NULL)
+        gc_test_sleep (50);
+    }
+  g_assert_nonnull (r);
+  v = g_variant_get_child_value (r, 0);
+  g_assert_true (g_variant_lookup (v, "Address", "s", &announced));
+  g_assert_cmpstr (announced, ==, "10.99.0.1");
+  g_assert_true (g_variant_lookup (v, "Id", "s", &id));
+  /* signed beacons from 10.99.0.1: the keyed peer lists it, verified */
+  g_assert_true (wait_peer (peer, id, "10.99.0.1", 5000));
+  {
+    g_autofree gchar *path = peer_path (id);
+    g_autoptr (GVariant) verified = gc_test_agent_get (peer, path, PEER_IFACE, "Verified");
+
+    g_assert_nonnull (verified);
+    g_assert_true (g_variant_get_boolean (verified));
+  }
+  g_file_get_contents (log_path, &log, NULL, NULL);
+  g_assert_nonnull (strstr (log, "announcing 10.99.0.1 on eth0 (no --interface"));
+  g_subprocess_force_exit (agent);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -384,5 +458,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/network/cloned-boards", test_cloned_boards);
   g_test_add_func ("/groupcast/network/unwritable-state", test_unwritable_state);
   g_test_add_func ("/groupcast/network/interface-address", test_interface_address);
+  g_test_add_func ("/groupcast/network/no-interface", test_no_interface);
   return g_test_run ();
 }
