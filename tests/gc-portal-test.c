@@ -466,6 +466,22 @@ test_errors (void)
   g_assert_no_error (error);
   g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
                                             "ready", 1000));
+  g_clear_pointer (&r, g_variant_unref);
+  r = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Stop", NULL, 5000, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, g_variant_unref);
+
+  /* no PipeWire: the error says where to look */
+  gc_wayland_session_stop_pipewire (s);
+  g_assert_true (gc_wayland_session_paint (s, "#ff00ff", &error));
+  r = start_with (src, "screen", &error);
+  g_assert_null (r);
+  g_test_message ("without PipeWire: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "PipeWire"));
+  g_clear_error (&error);
+  g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "stopped", 1000));
+  g_assert_true (gc_test_agent_wait_ready (src, 2000));
   dump_on_failure (s, src, NULL);
 }
 

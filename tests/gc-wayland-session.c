@@ -30,6 +30,7 @@ struct _GcWaylandSession
   guint width, height;     /* the output's mode */
   GDBusConnection *bus;
   GPtrArray *procs;        /* GSubprocess, in start order */
+  GSubprocess *pipewire;   /* one of them */
 };
 
 static const gchar *const tools[] = {
@@ -377,7 +378,7 @@ start_media_and_portal (GcWaylandSession *s, GError **error)
    * offers (upstream issue #289); see tests/gc-xdpw-shm.c */
   const gchar *xdpw_env[] = { "LD_PRELOAD", GC_XDPW_SHM, NULL };
 
-  if (spawn (s, "pipewire.log", NULL, error, "pipewire", NULL) == NULL)
+  if ((s->pipewire = spawn (s, "pipewire.log", NULL, error, "pipewire", NULL)) == NULL)
     return FALSE;
   if (!wait_for_file (pw_socket, 5000))
     {
@@ -683,4 +684,12 @@ gc_wayland_session_start_agent (GcWaylandSession *s, GcLab *lab, guint host, GEr
       return NULL;
     }
   return g_steal_pointer (&a);
+}
+
+/* PipeWire goes away (the portal stays) */
+void
+gc_wayland_session_stop_pipewire (GcWaylandSession *s)
+{
+  g_subprocess_force_exit (s->pipewire);
+  g_subprocess_wait (s->pipewire, NULL, NULL);
 }

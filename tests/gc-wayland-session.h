@@ -36,6 +36,7 @@ gboolean     gc_wayland_session_paint        (GcWaylandSession *s,
                                               const gchar *colour,
                                               GError **error);
 guint        gc_wayland_session_chooser_calls (GcWaylandSession *s);
+void         gc_wayland_session_stop_pipewire (GcWaylandSession *s);
 /* ends every screen cast from the portal's side, as the desktop does */
 gboolean     gc_wayland_session_end_casts    (GcWaylandSession *s,
                                               GError **error);

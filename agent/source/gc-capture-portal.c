@@ -12,6 +12,7 @@
 
 #include "gc-capture-portal.h"
 #include "gc-error.h"
+#include "gc-pipewire-watch.h"
 
 #include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
@@ -120,8 +121,9 @@ on_response (GDBusConnection *bus, const gchar *sender, const gchar *path, const
                                            "screen sharing was cancelled in the desktop's dialog"));
   else if (response != RESPONSE_OK)
     start_fail (self, g_error_new_literal (GC_ERROR, GC_ERROR_FAILED,
-                                           "the desktop did not share the screen (the portal "
-                                           "refused; see its log: journalctl --user -u "
+                                           "the desktop did not share the screen: its "
+                                           "portal refused (is PipeWire running? see the "
+                                           "portal's log: journalctl --user -u "
                                            "xdg-desktop-portal)"));
   else
     self->on_response (self, results);
@@ -429,6 +431,12 @@ got_properties (GObject *object, GAsyncResult *res, gpointer data)
     }
   g_variant_lookup (props, "AvailableSourceTypes", "u", &self->source_types);
   g_variant_lookup (props, "AvailableCursorModes", "u", &self->cursor_modes);
+  /* before the dialog: without PipeWire a portal may never answer Start */
+  if (!gc_pipewire_check (&error))
+    {
+      start_fail (self, g_steal_pointer (&error));
+      return;
+    }
   create_session (self);
 }
 

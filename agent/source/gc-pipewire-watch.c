@@ -124,6 +124,39 @@ gc_pipewire_watch_new (gint fd, guint32 node, GError **error)
   return g_steal_pointer (&self);
 }
 
+/* is there a PipeWire in this session at all? a local socket's connect,
+ * before the desktop's dialog: without one the portal may never answer */
+gboolean
+gc_pipewire_check (GError **error)
+{
+  struct pw_loop *loop;
+  struct pw_context *context;
+  struct pw_core *core;
+  gint err;
+
+  pw_init (NULL, NULL);
+  loop = pw_loop_new (NULL);
+  context = loop != NULL ? pw_context_new (loop, NULL, 0) : NULL;
+  core = context != NULL ? pw_context_connect (context, NULL, 0) : NULL;
+  err = errno;
+  if (core != NULL)
+    pw_core_disconnect (core);
+  if (context != NULL)
+    pw_context_destroy (context);
+  if (loop != NULL)
+    pw_loop_destroy (loop);
+  if (core == NULL)
+    {
+      g_debug ("PipeWire connect: %s", g_strerror (err));
+      g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
+                           "no PipeWire in this session: screen sharing on Wayland goes "
+                           "through it; start it (systemctl --user start pipewire "
+                           "wireplumber)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 gc_pipewire_watch_dispose (GObject *object)
 {

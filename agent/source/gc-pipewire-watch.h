@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define GC_TYPE_PIPEWIRE_WATCH (gc_pipewire_watch_get_type ())
 G_DECLARE_FINAL_TYPE (GcPipewireWatch, gc_pipewire_watch, GC, PIPEWIRE_WATCH, GObject)
 
+gboolean         gc_pipewire_check     (GError **error);
 GcPipewireWatch *gc_pipewire_watch_new (gint fd,
                                         guint32 node,
                                         GError **error);
