@@ -105,6 +105,26 @@ make_dir (GcWaylandSession *s, const gchar *path, gint mode, GError **error)
   return TRUE;
 }
 
+/* a copy the user can surely run: the build tree may sit under a
+ * directory only root may enter (a CI checkout in /root) */
+static gchar *
+copy_for_user (GcWaylandSession *s, const gchar *path, GError **error)
+{
+  g_autofree gchar *base = g_path_get_basename (path);
+  g_autofree gchar *dest = g_build_filename (s->dir, base, NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (path);
+  g_autoptr (GFile) to = g_file_new_for_path (dest);
+
+  if (!g_file_test (dest, G_FILE_TEST_EXISTS)
+      && (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, error)
+          || chmod (dest, 0755) < 0))
+    {
+      g_prefix_error (error, "copying %s for the session's user: ", path);
+      return NULL;
+    }
+  return g_steal_pointer (&dest);
+}
+
 static gboolean
 write_file (GcWaylandSession *s, const gchar *name, const gchar *text, gint mode, GError **error)
 {
@@ -376,9 +396,11 @@ start_media_and_portal (GcWaylandSession *s, GError **error)
   g_autofree gchar *xdpw_conf = g_build_filename (s->dir, "xdpw.conf", NULL);
   /* xdpw 0.7 wants a DMA-BUF format that a compositor without a GPU never
    * offers (upstream issue #289); see tests/gc-xdpw-shm.c */
-  const gchar *xdpw_env[] = { "LD_PRELOAD", GC_XDPW_SHM, NULL };
+  g_autofree gchar *shm = copy_for_user (s, GC_XDPW_SHM, error);
+  const gchar *xdpw_env[] = { "LD_PRELOAD", shm, NULL };
 
-  if ((s->pipewire = spawn (s, "pipewire.log", NULL, error, "pipewire", NULL)) == NULL)
+  if (shm == NULL
+      || (s->pipewire = spawn (s, "pipewire.log", NULL, error, "pipewire", NULL)) == NULL)
     return FALSE;
   if (!wait_for_file (pw_socket, 5000))
     {
@@ -651,10 +673,12 @@ gc_wayland_session_start_agent (GcWaylandSession *s, GcLab *lab, guint host, GEr
   g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree gchar *dir = g_strdup_printf ("agent-state-%u", host);
   g_autofree gchar *state = gc_wayland_session_make_dir (s, dir, error);
+  g_autofree gchar *binary = state != NULL ? copy_for_user (s, gc_test_agent_binary (), error)
+                                           : NULL;
   g_autoptr (GcTestAgent) a = g_new0 (GcTestAgent, 1);
   va_list ap;
 
-  if (state == NULL)
+  if (binary == NULL)
     return NULL;
   a->lab = lab;
   a->host = host;
@@ -662,7 +686,7 @@ gc_wayland_session_start_agent (GcWaylandSession *s, GcLab *lab, guint host, GEr
   a->bus_address = g_strdup (s->bus_address);
   a->bus = g_object_ref (s->bus);
   a->log_path = g_strdup_printf ("%s/agent-%u.log", s->dir, host);
-  g_ptr_array_add (argv, g_strdup (gc_test_agent_binary ()));
+  g_ptr_array_add (argv, g_strdup (binary));
   g_ptr_array_add (argv, g_strdup ("--interface=eth0"));
   g_ptr_array_add (argv, g_strdup ("--verbose"));
   g_ptr_array_add (argv, g_strdup_printf ("--state-dir=%s", state));
