@@ -296,6 +296,7 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
   g_autoptr (GPtrArray) pairs = st.pairs;
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *bus = NULL;
+  gboolean version = FALSE;
   g_autoptr (GOptionContext) ctx = NULL;
   GOptionGroup *group;
 #define CB(name, arg, desc, argdesc) \
@@ -340,6 +341,7 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     { "bus", 0, 0, G_OPTION_ARG_STRING, &bus, "D-Bus to serve on: session, system or none", "BUS" },
     CB ("bus-address", TRUE, "Serve on the D-Bus at this address", "ADDRESS"),
     CB ("verbose", FALSE, "Log state changes and counters", NULL),
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
 #undef CB
@@ -355,6 +357,21 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "unexpected argument '%s'", (*argv)[1]);
       return FALSE;
+    }
+  if (version)
+    {
+      c->version = TRUE;
+      return TRUE;
+    }
+  /* the system unit's ConfigurationDirectory= (/etc/groupcast): its
+   * agent.conf is read when present, unless --config names another file */
+  if (config_path == NULL && g_getenv ("CONFIGURATION_DIRECTORY") != NULL)
+    {
+      g_autofree gchar *path = g_build_filename (g_getenv ("CONFIGURATION_DIRECTORY"),
+                                                 "agent.conf", NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        config_path = g_steal_pointer (&path);
     }
   if (config_path != NULL && !gc_config_load_key_file (c, config_path, error))
     return FALSE;

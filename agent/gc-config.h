@@ -57,6 +57,7 @@ typedef struct
   GcBusType bus;
   gchar *bus_address;
   gboolean verbose;
+  gboolean version;          /* --version: print it and exit */
 } GcConfig;
 
 GcConfig *gc_config_new_default    (void);

@@ -172,8 +172,12 @@ main (int argc, char **argv)
   gst_init (NULL, NULL);
 
   /* a bad option or value stops the agent with one line naming it */
-  if (!gc_config_parse_args (config, &argc, &argv, &error)
-      || !gc_config_validate (config, &error))
+  if (gc_config_parse_args (config, &argc, &argv, &error) && config->version)
+    {
+      g_print ("groupcast-agent %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (error != NULL || !gc_config_validate (config, &error))
     {
       g_printerr ("groupcast-agent: %s\n", error->message);
       return 2;

@@ -196,6 +196,83 @@ test_inline_key (void)
 
 /* the announced address: never a container bridge's or a tunnel's when
  * the LAN has one */
+/* the system unit's ConfigurationDirectory=: its agent.conf is read when
+ * present and --config is not given; an absent one is no error; a bad one
+ * stops the agent naming the file */
+static void
+test_configuration_directory (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *dir = g_dir_make_tmp ("gc-confdir-XXXXXX", &error);
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *other = NULL;
+
+  g_assert_no_error (error);
+  g_setenv ("CONFIGURATION_DIRECTORY", dir, TRUE);
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_true (parse (c, &error, "--source", NULL));
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->name, ==, g_get_host_name ());
+  }
+  path = g_build_filename (dir, "agent.conf", NULL);
+  g_file_set_contents (path, "[agent]\nname=Room 9\nttl=3\n", -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_true (parse (c, &error, "--source", "--ttl=5", NULL));
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->name, ==, "Room 9");
+    g_assert_cmpuint (c->ttl, ==, 5);
+  }
+  /* --config names another file: the directory's is not read */
+  other = g_build_filename (dir, "other.conf", NULL);
+  g_file_set_contents (other, "[agent]\nttl=7\n", -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+    g_autofree gchar *opt = g_strdup_printf ("--config=%s", other);
+
+    g_assert_true (parse (c, &error, "--source", opt, NULL));
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->name, ==, g_get_host_name ());
+    g_assert_cmpuint (c->ttl, ==, 7);
+  }
+  g_file_set_contents (path, "[agent]\nttl=0\n", -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_false (parse (c, &error, "--source", NULL));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, path));
+    g_clear_error (&error);
+  }
+  g_unsetenv ("CONFIGURATION_DIRECTORY");
+  g_unlink (path);
+  g_unlink (other);
+  g_rmdir (dir);
+}
+
+/* --version needs no role and reads no file */
+static void
+test_version (void)
+{
+  g_autoptr (GcConfig) c = gc_config_new_default ();
+  g_autoptr (GError) error = NULL;
+  const gchar *args[] = { "groupcast-agent", "--version", "--config=/nonexistent", NULL };
+  gchar **argv = g_memdup2 (args, sizeof args);
+  gchar **copy = argv;
+  gint argc = 3;
+
+  g_assert_true (gc_config_parse_args (c, &argc, &argv, &error));
+  g_assert_no_error (error);
+  g_assert_true (c->version);
+  g_free (copy);
+}
+
 static void
 test_pick_address (void)
 {
@@ -242,5 +319,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/file-errors", test_config_file_errors);
   g_test_add_func ("/groupcast/config/pick-address", test_pick_address);
   g_test_add_func ("/groupcast/config/inline-key", test_inline_key);
+  g_test_add_func ("/groupcast/config/configuration-directory", test_configuration_directory);
+  g_test_add_func ("/groupcast/config/version", test_version);
   return g_test_run ();
 }
