@@ -23,6 +23,8 @@ typedef struct
   GcDBusExport *dbus;
   gboolean verbose;
   gint status;
+  gchar *last_source_line;    /* the counter lines last logged */
+  gchar *last_receiver_line;
 } Main;
 
 /* service-log levels through GLib's own writers: messages and warnings
@@ -76,40 +78,62 @@ on_quit_signal (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* @line, unless it says what the last line of its role said: an idle
+ * agent's counters stay quiet */
 static void
-log_counters (GcAgent *agent)
+log_if_changed (gchar **last, gchar *line)
 {
-  GcReceiver *r = gc_agent_get_receiver (agent);
-  GcSource *s = gc_agent_get_source (agent);
+  if (g_strcmp0 (*last, line) == 0)
+    {
+      g_free (line);
+      return;
+    }
+  g_info ("%s", line);
+  g_free (*last);
+  *last = line;
+}
+
+static void
+log_counters (Main *m)
+{
+  GcReceiver *r = gc_agent_get_receiver (m->agent);
+  GcSource *s = gc_agent_get_source (m->agent);
 
   if (s != NULL)
-    g_info ("source %s: %u members, %" G_GUINT64_FORMAT " packets sent, %" G_GUINT64_FORMAT
-            " kbit/s", gc_source_state_to_string (gc_source_get_state (s)),
-            gc_member_table_get_size (gc_source_get_members (s)), gc_source_get_packets_sent (s),
-            gc_source_get_bitrate (s) / 1000);
+    log_if_changed (&m->last_source_line,
+                    g_strdup_printf ("source %s: %u members, %" G_GUINT64_FORMAT
+                                     " packets sent, %" G_GUINT64_FORMAT " kbit/s",
+                                     gc_source_state_to_string (gc_source_get_state (s)),
+                                     gc_member_table_get_size (gc_source_get_members (s)),
+                                     gc_source_get_packets_sent (s),
+                                     gc_source_get_bitrate (s) / 1000));
   if (r != NULL)
     {
       GcReceiverCounters c;
 
       gc_receiver_get_counters (r, &c);
-      g_info ("receiver %s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, %"
-              G_GUINT64_FORMAT " frames, jitter %.2f ms, %" G_GUINT64_FORMAT " kbit/s, "
-              "first frame %.0f ms, latency %.1f ms",
-              gc_receiver_state_to_string (gc_receiver_get_state (r)), c.packets_received,
-              c.packets_lost, c.frames_decoded, c.jitter_ms, c.bitrate / 1000, c.first_frame_ms,
-              c.latency_ms);
+      log_if_changed (&m->last_receiver_line,
+                      g_strdup_printf ("receiver %s: %" G_GUINT64_FORMAT " packets, %"
+                                       G_GUINT64_FORMAT " lost, %" G_GUINT64_FORMAT
+                                       " frames, jitter %.2f ms, %" G_GUINT64_FORMAT
+                                       " kbit/s, first frame %.0f ms, latency %.1f ms",
+                                       gc_receiver_state_to_string (gc_receiver_get_state (r)),
+                                       c.packets_received, c.packets_lost, c.frames_decoded,
+                                       c.jitter_ms, c.bitrate / 1000, c.first_frame_ms,
+                                       c.latency_ms));
     }
 }
 
-/* --verbose: the counters once a second, on the source's clock when there
- * is a source (two ticks a second), else on the receiver's */
+/* --verbose: the counters once a second while they change, on the
+ * source's clock when there is a source (two ticks a second), else on the
+ * receiver's */
 static void
 on_counters (GObject *role, Main *m)
 {
   static guint ticks;
 
   if (++ticks % 2 == 0)
-    log_counters (m->agent);
+    log_counters (m);
 }
 
 static void
@@ -201,5 +225,7 @@ main (int argc, char **argv)
   if (dbus != NULL)
     gc_dbus_export_stop (dbus);
   gc_agent_stop (agent);
+  g_free (m.last_source_line);
+  g_free (m.last_receiver_line);
   return m.status;
 }

@@ -41,6 +41,7 @@ struct _GcAvahi
   guint reconnect_id;
   guint republish_id;
   gboolean running;
+  gboolean unavailable;   /* said once that the daemon is missing or gone */
 };
 
 G_DEFINE_FINAL_TYPE (GcAvahi, gc_avahi, G_TYPE_OBJECT)
@@ -429,6 +430,20 @@ start_browser (GcAvahi *self, AvahiClient *client)
                avahi_strerror (avahi_client_errno (client)));
 }
 
+/* a missing daemon is said once, when it starts (not at every retry), and
+ * once more when the daemon is back */
+static void
+note_unavailable (GcAvahi *self, const gchar *why)
+{
+  if (self->unavailable)
+    {
+      g_debug ("avahi-daemon still unavailable: %s", why);
+      return;
+    }
+  self->unavailable = TRUE;
+  g_message ("avahi-daemon is not available (%s): no mDNS until it is back", why);
+}
+
 static void
 client_cb (AvahiClient *c, AvahiClientState state, void *userdata)
 {
@@ -437,7 +452,11 @@ client_cb (AvahiClient *c, AvahiClientState state, void *userdata)
   switch (state)
     {
     case AVAHI_CLIENT_S_RUNNING:
-      g_info ("avahi-daemon is running");
+      if (self->unavailable)
+        g_message ("avahi-daemon is back: mDNS publishing and browsing again");
+      else
+        g_info ("avahi-daemon is running");
+      self->unavailable = FALSE;
       create_services (self, c);
       start_browser (self, c);
       break;
@@ -448,14 +467,14 @@ client_cb (AvahiClient *c, AvahiClientState state, void *userdata)
         avahi_entry_group_reset (self->group);
       break;
     case AVAHI_CLIENT_FAILURE:
-      if (avahi_client_errno (c) == AVAHI_ERR_DISCONNECTED)
-        g_message ("avahi-daemon went away; waiting for it to return");
-      else
-        g_warning ("avahi client failed: %s", avahi_strerror (avahi_client_errno (c)));
+      note_unavailable (self, avahi_client_errno (c) == AVAHI_ERR_DISCONNECTED
+                              ? "it went away"
+                              : avahi_strerror (avahi_client_errno (c)));
       schedule_reconnect (self, avahi_client_errno (c) == AVAHI_ERR_DISCONNECTED ? 0 : 5000);
       break;
     case AVAHI_CLIENT_CONNECTING:
-      g_info ("waiting for avahi-daemon");
+      /* NO_FAIL: the bus is there, the daemon is not (yet) */
+      note_unavailable (self, "not running; waiting for it");
       break;
     default:
       break;
@@ -472,7 +491,7 @@ connect_client (GcAvahi *self)
                                    client_cb, self, &err);
   if (self->client == NULL)
     {
-      g_warning ("cannot make avahi client: %s", avahi_strerror (err));
+      note_unavailable (self, avahi_strerror (err));
       schedule_reconnect (self, 5000);
     }
 }
