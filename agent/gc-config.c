@@ -51,6 +51,7 @@ gc_config_free (GcConfig *c)
   if (c == NULL)
     return;
   g_free (c->connect_url);
+  g_free (c->new_site_key);
   g_free (c->name);
   g_free (c->interface);
   g_free (c->bind_address);
@@ -297,6 +298,7 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *bus = NULL;
   gboolean version = FALSE;
+  g_autofree gchar *new_site_key = NULL;
   g_autoptr (GOptionContext) ctx = NULL;
   GOptionGroup *group;
 #define CB(name, arg, desc, argdesc) \
@@ -342,6 +344,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("bus-address", TRUE, "Serve on the D-Bus at this address", "ADDRESS"),
     CB ("verbose", FALSE, "Log state changes and counters", NULL),
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "new-site-key", 0, 0, G_OPTION_ARG_FILENAME, &new_site_key,
+      "Write a new site key to FILE (mode 0600) and exit", "FILE" },
     { NULL }
   };
 #undef CB
@@ -361,6 +365,11 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
   if (version)
     {
       c->version = TRUE;
+      return TRUE;
+    }
+  if (new_site_key != NULL)
+    {
+      c->new_site_key = g_steal_pointer (&new_site_key);
       return TRUE;
     }
   /* the system unit's ConfigurationDirectory= (/etc/groupcast): its

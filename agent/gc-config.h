@@ -58,6 +58,7 @@ typedef struct
   gchar *bus_address;
   gboolean verbose;
   gboolean version;          /* --version: print it and exit */
+  gchar *new_site_key;       /* --new-site-key FILE: write a fresh key and exit */
 } GcConfig;
 
 GcConfig *gc_config_new_default    (void);

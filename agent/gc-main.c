@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "gc-agent.h"
 #include "gc-dbus-export.h"
+#include "gc-site-key.h"
 
 typedef struct
 {
@@ -127,6 +129,30 @@ log_counters (Main *m)
 /* --verbose: the counters once a second while they change, on the
  * source's clock when there is a source (two ticks a second), else on the
  * receiver's */
+/* --new-site-key: root makes the key for the system agent, so it goes to
+ * the service's user when that user exists; anyone else's key is their own */
+static int
+write_new_site_key (const gchar *path)
+{
+  g_autoptr (GError) error = NULL;
+  const struct passwd *pw = geteuid () == 0 ? getpwnam (GC_SERVICE_USER) : NULL;
+  gint uid = pw != NULL ? (gint) pw->pw_uid : -1;
+  gint gid = pw != NULL ? (gint) pw->pw_gid : -1;
+  const struct passwd *owner;
+
+  if (!gc_site_key_write_new (path, uid, gid, &error))
+    {
+      g_printerr ("groupcast-agent: %s\n", error->message);
+      return 1;
+    }
+  owner = getpwuid (pw != NULL ? pw->pw_uid : geteuid ());
+  g_print ("groupcast-agent: a new site key is in %s (mode 0600, owner %s).\n"
+           "Every agent of the site needs the same key: start them with --key-file or "
+           "key-file= in agent.conf.\n",
+           path, owner != NULL ? owner->pw_name : "you");
+  return 0;
+}
+
 static void
 on_counters (GObject *role, Main *m)
 {
@@ -201,6 +227,8 @@ main (int argc, char **argv)
       g_print ("groupcast-agent %s\n", PACKAGE_VERSION);
       return 0;
     }
+  if (error == NULL && config->new_site_key != NULL)
+    return write_new_site_key (config->new_site_key);
   if (error != NULL || !gc_config_validate (config, &error))
     {
       g_printerr ("groupcast-agent: %s\n", error->message);

@@ -273,6 +273,24 @@ test_version (void)
   g_free (copy);
 }
 
+/* --new-site-key FILE needs no role either, and no config file */
+static void
+test_new_site_key_option (void)
+{
+  g_autoptr (GcConfig) c = gc_config_new_default ();
+  g_autoptr (GError) error = NULL;
+  const gchar *args[] = { "groupcast-agent", "--new-site-key", "/tmp/x/site.key", NULL };
+  gchar **argv = g_memdup2 (args, sizeof args);
+  gchar **copy = argv;
+  gint argc = 3;
+
+  g_assert_true (gc_config_parse_args (c, &argc, &argv, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->new_site_key, ==, "/tmp/x/site.key");
+  g_assert_false (c->version);
+  g_free (copy);
+}
+
 static void
 test_pick_address (void)
 {
@@ -321,5 +339,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/inline-key", test_inline_key);
   g_test_add_func ("/groupcast/config/configuration-directory", test_configuration_directory);
   g_test_add_func ("/groupcast/config/version", test_version);
+  g_test_add_func ("/groupcast/config/new-site-key", test_new_site_key_option);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gc-error.h"
@@ -233,6 +234,89 @@ test_owner (Fixture *f, gconstpointer data)
   assert_key (key, SECRET);
 }
 
+/* a new key: 32 random bytes in hex, mode 0600, loadable, different each
+ * time; an existing file (or a link planted at the path) is never touched */
+static void
+test_write_new (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = NULL;
+  g_autoptr (GBytes) again = NULL;
+  g_autofree gchar *second = g_build_filename (f->dir, "second.key", NULL);
+  g_autofree gchar *link = g_build_filename (f->dir, "link.key", NULL);
+  g_autofree gchar *target = g_build_filename (f->dir, "target", NULL);
+  const gchar *hex;
+  gsize len;
+  struct stat st;
+
+  g_assert_true (gc_site_key_write_new (f->path, -1, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  g_assert_cmpuint (st.st_uid, ==, geteuid ());
+  key = gc_site_key_load_file (f->path, &error);
+  g_assert_no_error (error);
+  hex = g_bytes_get_data (key, &len);
+  g_assert_cmpuint (len, ==, 64);
+  for (gsize i = 0; i < len; i++)
+    g_assert_true (g_ascii_isxdigit (hex[i]) && !g_ascii_isupper (hex[i]));
+
+  /* a second key is another key */
+  g_assert_true (gc_site_key_write_new (second, -1, -1, &error));
+  g_assert_no_error (error);
+  again = gc_site_key_load_file (second, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (key, again));
+  g_unlink (second);
+
+  /* the site's key is not replaced */
+  g_assert_false (gc_site_key_write_new (f->path, -1, -1, &error));
+  g_assert_error (error, GC_ERROR, GC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "not replaced"));
+  g_clear_error (&error);
+  g_clear_pointer (&again, g_bytes_unref);
+  again = gc_site_key_load_file (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (key, again));
+
+  /* nor is a link followed to where it points */
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_false (gc_site_key_write_new (link, -1, -1, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_unlink (link);
+
+  /* a directory that is not there: a clear error, no file */
+  {
+    g_autofree gchar *nowhere = g_build_filename (f->dir, "no", "site.key", NULL);
+
+    g_assert_false (gc_site_key_write_new (nowhere, -1, -1, &error));
+    g_assert_error (error, GC_ERROR, GC_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, nowhere));
+  }
+}
+
+/* root makes the system agent's key for the service's user */
+static void
+test_write_new_owner (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  struct stat st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("giving a file to another user needs root");
+      return;
+    }
+  g_assert_true (gc_site_key_write_new (f->path, 65534, 65534, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, 65534);
+  g_assert_cmpuint (st.st_gid, ==, 65534);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -253,6 +337,10 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/site-key/from-string", test_from_string);
   g_test_add ("/groupcast/site-key/owner", Fixture, NULL, fixture_setup, test_owner,
               fixture_teardown);
+  g_test_add ("/groupcast/site-key/write-new", Fixture, NULL, fixture_setup, test_write_new,
+              fixture_teardown);
+  g_test_add ("/groupcast/site-key/write-new-owner", Fixture, NULL, fixture_setup,
+              test_write_new_owner, fixture_teardown);
 
   return g_test_run ();
 }

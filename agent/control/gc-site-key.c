@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -167,4 +168,97 @@ gc_site_key_from_string (const gchar *s, GError **error)
     return NULL;
 
   return g_bytes_new (s, len);
+}
+
+#define NEW_KEY_BYTES 32
+
+static gboolean
+write_all (int fd, const gchar *buf, gsize len)
+{
+  while (len > 0)
+    {
+      gssize w = write (fd, buf, len);
+
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return FALSE;
+      buf += w;
+      len -= w;
+    }
+  return TRUE;
+}
+
+gboolean
+gc_site_key_write_new (const gchar *path, gint owner_uid, gint owner_gid, GError **error)
+{
+  guint8 raw[NEW_KEY_BYTES];
+  gchar text[NEW_KEY_BYTES * 2 + 2];
+  gsize got = 0;
+  int fd;
+  int errsv;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  while (got < sizeof raw)
+    {
+      gssize r = getrandom (raw + got, sizeof raw - got, 0);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          errsv = errno;
+          g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                       "cannot read the kernel's random source: %s", g_strerror (errsv));
+          return FALSE;
+        }
+      got += r;
+    }
+  for (guint i = 0; i < sizeof raw; i++)
+    g_snprintf (text + 2 * i, 3, "%02x", raw[i]);
+  text[NEW_KEY_BYTES * 2] = '\n';
+  text[NEW_KEY_BYTES * 2 + 1] = '\0';
+  memset (raw, 0, sizeof raw);
+
+  /* O_EXCL: a site's key is never replaced by accident, and a link planted
+   * at @path is not followed */
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+  if (fd < 0)
+    {
+      errsv = errno;
+      memset (text, 0, sizeof text);
+      if (errsv == EEXIST)
+        g_set_error (error, GC_ERROR, GC_ERROR_REFUSED,
+                     "%s exists: it is not replaced (every agent of the site has that key; "
+                     "remove the file first to make a new one)", path);
+      else
+        g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                     "cannot create site key file %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (fchmod (fd, 0600) < 0
+      || ((owner_uid >= 0 || owner_gid >= 0) && fchown (fd, owner_uid, owner_gid) < 0)
+      || !write_all (fd, text, strlen (text))
+      || fsync (fd) < 0)
+    {
+      errsv = errno;
+      memset (text, 0, sizeof text);
+      close (fd);
+      unlink (path);
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                   "cannot write site key file %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  memset (text, 0, sizeof text);
+  if (close (fd) < 0)
+    {
+      errsv = errno;
+      unlink (path);
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                   "cannot write site key file %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
 }

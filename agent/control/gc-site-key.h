@@ -14,5 +14,12 @@ GBytes *gc_site_key_load_file   (const gchar *path,
                                  GError     **error);
 GBytes *gc_site_key_from_string (const gchar *s,
                                  GError     **error);
+/* a fresh key (32 bytes from the kernel's random source, in hex) in a new
+ * file @path, mode 0600, owned by @owner_uid/@owner_gid (-1: the caller);
+ * an existing file is never overwritten */
+gboolean gc_site_key_write_new  (const gchar *path,
+                                 gint         owner_uid,
+                                 gint         owner_gid,
+                                 GError     **error);
 
 G_END_DECLS
