@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include "gc-agent.h"
 #include "gc-announcement.h"
 #include "gc-control-server.h"
@@ -15,6 +17,7 @@
 #include "gc-identity.h"
 #include "gc-peer.h"
 #include "gc-site-key.h"
+#include "gc-name.h"
 
 /* how long a source without --group listens before it picks one */
 #define GROUP_WAIT_MS 1300
@@ -44,6 +47,7 @@ enum
 {
   PROP_0,
   PROP_ID,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -273,6 +277,96 @@ peer_known (const gchar *address, gpointer data)
   return gc_peer_table_find_by_address (self->peers, address) != NULL;
 }
 
+/* ---- the name -------------------------------------------------------------- */
+
+#define NAME_FILE "name"
+
+/* a name set by a rename is kept in the state directory and wins over
+ * --name (the configured name is the first one a board has); the file is
+ * one line of UTF-8 */
+static void
+load_stored_name (GcConfig *c)
+{
+  g_autofree gchar *path = g_build_filename (c->state_dir, NAME_FILE, NULL);
+  g_autofree gchar *text = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    {
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_message ("cannot read the name kept in %s: %s", path, error->message);
+      return;
+    }
+  g_strchomp (text);
+  if (!gc_name_is_valid (text))
+    {
+      g_message ("the name kept in %s is not a valid name: using '%s'", path, c->name);
+      return;
+    }
+  if (g_strcmp0 (text, c->name) != 0)
+    g_message ("name '%s' (set by a rename, kept in %s) instead of '%s'", text, path, c->name);
+  g_free (c->name);
+  c->name = g_steal_pointer (&text);
+}
+
+const gchar *
+gc_agent_get_name (GcAgent *self)
+{
+  g_return_val_if_fail (GC_IS_AGENT (self), NULL);
+  return self->config->name;
+}
+
+/* renames this agent: its beacons, mDNS record, screens and requests say
+ * the new name at once, and it is kept for the next start. a bad name is
+ * an error and changes nothing; a state directory that cannot be written
+ * keeps the name for this run and says so */
+gboolean
+gc_agent_set_name (GcAgent *self, const gchar *name, GError **error)
+{
+  GcConfig *c;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *line = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (GC_IS_AGENT (self), FALSE);
+  c = self->config;
+  if (!gc_name_is_valid (name))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "a name is 1 to %u bytes of UTF-8 on one line, not only blanks",
+                   GC_NAME_MAX_BYTES);
+      return FALSE;
+    }
+  if (g_str_equal (name, c->name))
+    return TRUE;
+  path = g_build_filename (c->state_dir, NAME_FILE, NULL);
+  line = g_strconcat (name, "\n", NULL);
+  if (g_mkdir_with_parents (c->state_dir, 0755) < 0
+      || !g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                                    &local_error))
+    g_message ("renamed for this run only: cannot keep the name in %s: %s", path,
+               local_error != NULL ? local_error->message : g_strerror (errno));
+  g_message ("renamed from '%s' to '%s'", c->name, name);
+  g_free (c->name);
+  c->name = g_strdup (name);
+  if (self->sw != NULL)
+    gc_switch_set_name (self->sw, name);
+  if (self->receiver != NULL)
+    gc_receiver_set_name (self->receiver, name);
+  announce (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NAME]);
+  return TRUE;
+}
+
+static void
+on_rename (GcSwitch *sw, const gchar *name, GcAgent *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_agent_set_name (self, name, &error))
+    g_message ("rename refused: %s", error->message);
+}
+
 /* ---- a peer with our id (cloned boards) ---------------------------------- */
 
 static void
@@ -456,6 +550,7 @@ start_parts (GcAgent *self, GError **error)
   self->id = gc_identity_load (c->state_dir, c->address_interface, NULL, error);
   if (self->id == NULL || !load_key (self, error))
     return FALSE;
+  load_stored_name (c);
   g_message ("announcing %s on %s%s", c->bind_address, c->address_interface,
              c->interface != NULL ? "" : " (no --interface: the default route's, or the first "
                                          "that is no container bridge or tunnel)");
@@ -477,6 +572,7 @@ start_parts (GcAgent *self, GError **error)
   self->sw = gc_switch_new (self->id, c, self->key, self->source, self->receiver, self->peers);
   if (self->control != NULL)
     gc_switch_serve (self->sw, self->control);
+  g_signal_connect_object (self->sw, "rename", G_CALLBACK (on_rename), self, 0);
   g_signal_connect_object (self->peers, "peer-added", G_CALLBACK (on_peer_changed), self, 0);
   g_signal_connect_object (self->peers, "peer-changed", G_CALLBACK (on_peer_changed), self, 0);
   g_signal_connect_object (self->peers, "peer-added", G_CALLBACK (on_peer_seen), self, 0);
@@ -654,6 +750,9 @@ gc_agent_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec
     case PROP_ID:
       g_value_set_string (value, self->id);
       break;
+    case PROP_NAME:
+      g_value_set_string (value, self->config->name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -672,6 +771,10 @@ gc_agent_class_init (GcAgentClass *klass)
   props[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
                                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
                                         | G_PARAM_STATIC_STRINGS);
+  /* changes on a rename (gc_agent_set_name) */
+  props[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
+                                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                          | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 

@@ -25,6 +25,10 @@ gboolean        gc_agent_start_finish      (GcAgent *self,
 void            gc_agent_stop              (GcAgent *self);
 const GcConfig *gc_agent_get_config        (GcAgent *self);
 const gchar    *gc_agent_get_id            (GcAgent *self);
+const gchar    *gc_agent_get_name          (GcAgent *self);
+gboolean        gc_agent_set_name          (GcAgent      *self,
+                                            const gchar  *name,
+                                            GError      **error);
 gchar         **gc_agent_dup_roles         (GcAgent *self);
 gboolean        gc_agent_is_authenticated  (GcAgent *self);
 GcSource       *gc_agent_get_source        (GcAgent *self);

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gc-switch.h"
+#include "gc-name.h"
 #include "gc-control-client.h"
 #include "gc-error.h"
 #include "gc-peer.h"
@@ -38,6 +39,7 @@ G_DEFINE_FINAL_TYPE (GcSwitch, gc_switch, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_TARGET_FINISHED,
+  SIGNAL_RENAME,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -177,6 +179,14 @@ gc_switch_apply_async (GcSwitch *self, const GcControlRequest *request, GCancell
       gc_receiver_identify (self->receiver, request->seconds);
       resp.ok = TRUE;
       resp.message = g_strdup ("identifying");
+      break;
+    case GC_CONTROL_VERB_RENAME:
+      g_message ("renamed to '%s' by %s (%s)", request->new_name,
+                 request->source_name != NULL ? request->source_name : "a source",
+                 request->source_id != NULL ? request->source_id : "no id");
+      g_signal_emit (self, signals[SIGNAL_RENAME], 0, request->new_name);
+      resp.ok = TRUE;
+      resp.message = g_strdup_printf ("renamed to %s", request->new_name);
       break;
     case GC_CONTROL_VERB_STATUS:
     case GC_CONTROL_VERB_INVALID:
@@ -391,7 +401,8 @@ resolve_target (GcSwitch *self, const gchar *name, Target *t, GError **error)
 }
 
 static gboolean
-check_run (GcSwitch *self, guint n, GcControlVerb verb, guint seconds, GError **error)
+check_run (GcSwitch *self, guint n, GcControlVerb verb, guint seconds, const gchar *new_name,
+           GError **error)
 {
   if (self->source == NULL)
     {
@@ -399,7 +410,7 @@ check_run (GcSwitch *self, guint n, GcControlVerb verb, guint seconds, GError **
       return FALSE;
     }
   if (verb != GC_CONTROL_VERB_SWITCH && verb != GC_CONTROL_VERB_RELEASE
-      && verb != GC_CONTROL_VERB_IDENTIFY)
+      && verb != GC_CONTROL_VERB_IDENTIFY && verb != GC_CONTROL_VERB_RENAME)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "not a request a source sends");
       return FALSE;
@@ -408,6 +419,19 @@ check_run (GcSwitch *self, guint n, GcControlVerb verb, guint seconds, GError **
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "identify lasts 1 to %u seconds, not %u", GC_CONTROL_MAX_IDENTIFY_S, seconds);
+      return FALSE;
+    }
+  if (verb == GC_CONTROL_VERB_RENAME && !gc_name_is_valid (new_name))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "a name is 1 to %u bytes of UTF-8 on one line, not only blanks",
+                   GC_NAME_MAX_BYTES);
+      return FALSE;
+    }
+  if (verb == GC_CONTROL_VERB_RENAME && n != 1)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "a rename names one receiver, not %u", n);
       return FALSE;
     }
   if (verb == GC_CONTROL_VERB_SWITCH && !gc_source_is_serving (self->source))
@@ -458,12 +482,12 @@ resolve_all (GcSwitch *self, const gchar * const *receivers, guint n, GError **e
 }
 
 /* sends @verb to each of @receivers (peer ids or IPv4 addresses): switch
- * (show this agent's source), release (stop showing it) or identify (show
- * the name for @seconds); one GcSwitchResult per receiver, in order.
+ * (show this agent's source), release (stop showing it), identify (show
+ * the name for @seconds) or rename (to @new_name, one receiver); one GcSwitchResult per receiver, in order.
  * ::target-finished gives each as it arrives. */
 void
 gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVerb verb,
-                     guint seconds, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     guint seconds, const gchar *new_name, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -478,7 +502,7 @@ gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVe
   d = g_new0 (RunData, 1);
   d->verb = verb;
   g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
-  if (!check_run (self, n, verb, seconds, &error)
+  if (!check_run (self, n, verb, seconds, new_name, &error)
       || (d->targets = resolve_all (self, receivers, n, &error)) == NULL)
     {
       d->targets = g_ptr_array_new ();
@@ -487,6 +511,7 @@ gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVe
     }
   req.verb = verb;
   req.seconds = seconds;
+  req.new_name = verb == GC_CONTROL_VERB_RENAME ? g_strdup (new_name) : NULL;
   req.url = g_strdup (gc_source_get_url (self->source));
   req.source_name = g_strdup (self->name);
   req.source_id = g_strdup (self->agent_id);
@@ -551,6 +576,20 @@ gc_switch_class_init (GcSwitchClass *klass)
     g_signal_new ("target-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_BOOLEAN,
                   G_TYPE_STRING, G_TYPE_DOUBLE);
+  /* a signed rename request for this agent, already checked: (new name);
+   * the agent takes the name */
+  signals[SIGNAL_RENAME] =
+    g_signal_new ("rename", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+/* this agent's name, as its requests carry it (after a rename) */
+void
+gc_switch_set_name (GcSwitch *self, const gchar *name)
+{
+  g_return_if_fail (GC_IS_SWITCH (self));
+  g_free (self->name);
+  self->name = g_strdup (name);
 }
 
 static void

@@ -44,12 +44,15 @@ void       gc_switch_set_peers      (GcSwitch    *self,
                                      GcPeerTable *peers);
 void       gc_switch_set_agent_id   (GcSwitch    *self,
                                      const gchar *agent_id);
+void       gc_switch_set_name       (GcSwitch    *self,
+                                     const gchar *name);
 
 /* the source's side */
 void       gc_switch_run_async      (GcSwitch            *self,
                                      const gchar * const *receivers,
                                      GcControlVerb        verb,
                                      guint                seconds,
+                                     const gchar         *new_name,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);

@@ -170,6 +170,66 @@ test_altered (void)
   }
 }
 
+/* rename carries the new name, signed: changed on the way it is refused;
+ * a name that is not one line (or too long) is not built, and not read */
+static void
+test_rename (void)
+{
+  g_autoptr (GBytes) key = test_key ();
+  g_auto (GcControlRequest) req = { 0 };
+  g_auto (GcControlRequest) out = { 0 };
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = NULL;
+  gchar *at;
+
+  fill_request (&req, GC_CONTROL_VERB_RENAME, NOW_US);
+  req.new_name = g_strdup ("Room 3 left");
+  bytes = build (&req, key, ADDRESS);
+  g_assert_true (parse (bytes, key, NULL, NOW_US, ADDRESS, &out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (out.verb, ==, GC_CONTROL_VERB_RENAME);
+  g_assert_cmpstr (out.new_name, ==, "Room 3 left");
+
+  /* another name, same length: the MAC no longer fits */
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  at = strstr (text, "Room 3 left");
+  g_assert_nonnull (at);
+  at[5] = '4';
+  {
+    g_autoptr (GBytes) altered = g_bytes_new (text, strlen (text));
+
+    assert_refused (altered, key, NULL, NOW_US, ADDRESS, GC_ERROR_NOT_AUTHORIZED, "wrong MAC");
+  }
+  /* no name at all */
+  at = strstr (text, "groupcast_new_name");
+  g_assert_nonnull (at);
+  at[0] = 'x';
+  {
+    g_autoptr (GBytes) nameless = g_bytes_new (text, strlen (text));
+
+    assert_refused (nameless, key, NULL, NOW_US, ADDRESS, GC_ERROR_INVALID_ARGS,
+                    "needs groupcast_new_name");
+  }
+  /* names a receiver cannot take are not sent */
+  {
+    const gchar *bad[] = { "", " ", "a\tb",
+                           "0123456789012345678901234567890123456789012345678901234567890123" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr (GBytes) none = NULL;
+
+        g_clear_error (&error);
+        g_free (req.new_name);
+        req.new_name = g_strdup (bad[i]);
+        none = gc_control_request_build (&req, key, ADDRESS, &error);
+        g_assert_null (none);
+        g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+      }
+  }
+}
+
 static void
 test_stale (void)
 {
@@ -817,6 +877,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/control-message/missing-mac", test_missing_mac);
   g_test_add_func ("/groupcast/control-message/altered", test_altered);
   g_test_add_func ("/groupcast/control-message/stale", test_stale);
+  g_test_add_func ("/groupcast/control-message/rename", test_rename);
   g_test_add_func ("/groupcast/control-message/replay", test_replay);
   g_test_add_func ("/groupcast/control-message/other-receiver", test_other_receiver);
   g_test_add_func ("/groupcast/control-message/truncated", test_truncated);

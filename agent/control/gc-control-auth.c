@@ -78,6 +78,12 @@ gc_control_auth_sign (GBytes *key, const GcControlRequest *req, const gchar *add
 
       g_hmac_update (hmac, (const guchar *) more, -1);
     }
+  if (req->verb == GC_CONTROL_VERB_RENAME)
+    {
+      g_autofree gchar *more = g_strdup_printf ("%s\n", req->new_name != NULL ? req->new_name : "");
+
+      g_hmac_update (hmac, (const guchar *) more, -1);
+    }
   return g_strdup (g_hmac_get_string (hmac));
 }
 

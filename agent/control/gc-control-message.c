@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gc-control-message.h"
+#include "gc-name.h"
 
 #include <gst/gst.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #define P_TIMESTAMP "groupcast_timestamp"
 #define P_NONCE     "groupcast_nonce"
 #define P_SECONDS   "groupcast_seconds"
+#define P_NEW_NAME  "groupcast_new_name"
 #define P_MAC       "groupcast_mac"
 #define P_RESULT    "groupcast_result"
 #define P_MESSAGE   "groupcast_message"
@@ -52,6 +54,7 @@ gc_control_verb_to_string (GcControlVerb verb)
     case GC_CONTROL_VERB_RELEASE: return "release";
     case GC_CONTROL_VERB_STATUS: return "status";
     case GC_CONTROL_VERB_IDENTIFY: return "identify";
+    case GC_CONTROL_VERB_RENAME: return "rename";
     case GC_CONTROL_VERB_INVALID:
     default: return NULL;
     }
@@ -68,6 +71,8 @@ gc_control_verb_from_string (const gchar *s)
     return GC_CONTROL_VERB_STATUS;
   if (g_strcmp0 (s, "identify") == 0)
     return GC_CONTROL_VERB_IDENTIFY;
+  if (g_strcmp0 (s, "rename") == 0)
+    return GC_CONTROL_VERB_RENAME;
   return GC_CONTROL_VERB_INVALID;
 }
 
@@ -122,6 +127,7 @@ gc_control_request_clear (GcControlRequest *req)
   g_clear_pointer (&req->source_name, g_free);
   g_clear_pointer (&req->source_id, g_free);
   g_clear_pointer (&req->nonce, g_free);
+  g_clear_pointer (&req->new_name, g_free);
   req->verb = GC_CONTROL_VERB_INVALID;
   req->timestamp_us = 0;
   req->seconds = 0;
@@ -139,6 +145,7 @@ gc_control_request_copy (GcControlRequest *dest, const GcControlRequest *src)
   dest->timestamp_us = src->timestamp_us;
   dest->nonce = g_strdup (src->nonce);
   dest->seconds = src->seconds;
+  dest->new_name = g_strdup (src->new_name);
 }
 
 void
@@ -311,6 +318,12 @@ gc_control_request_serialize (const GcControlRequest *req,
                    "identify lasts 1 to %u seconds", GC_CONTROL_MAX_IDENTIFY_S);
       return NULL;
     }
+  if (req->verb == GC_CONTROL_VERB_RENAME && !gc_name_is_valid (req->new_name))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "a name is 1 to %u bytes of UTF-8 on one line", GC_NAME_MAX_BYTES);
+      return NULL;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (fields[i] != NULL &&
         !field_is_valid (fields[i], GC_CONTROL_MAX_FIELD_LENGTH))
@@ -351,6 +364,8 @@ gc_control_request_serialize (const GcControlRequest *req,
   append_param (body, P_NONCE, req->nonce);
   if (req->verb == GC_CONTROL_VERB_IDENTIFY)
     g_string_append_printf (body, P_SECONDS ": %u\r\n", req->seconds);
+  if (req->verb == GC_CONTROL_VERB_RENAME)
+    append_param (body, P_NEW_NAME, req->new_name);
   append_param (body, P_MAC, mac);
 
   /* one request per connection, so the sequence number is always 1 */
@@ -639,6 +654,19 @@ read_fields (GHashTable *params, GcControlRequest *out, GError **error)
           return FALSE;
         }
       out->seconds = (guint) v;
+    }
+  if (out->verb == GC_CONTROL_VERB_RENAME)
+    {
+      const gchar *new_name = g_hash_table_lookup (params, P_NEW_NAME);
+
+      if (!gc_name_is_valid (new_name))
+        {
+          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                       "a rename request needs " P_NEW_NAME ": 1 to %u bytes of UTF-8 "
+                       "on one line", GC_NAME_MAX_BYTES);
+          return FALSE;
+        }
+      out->new_name = g_strdup (new_name);
     }
   nonce = g_hash_table_lookup (params, P_NONCE);
   if (nonce != NULL && !gc_control_nonce_is_valid (nonce))

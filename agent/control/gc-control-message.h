@@ -25,6 +25,7 @@ typedef enum
   GC_CONTROL_VERB_RELEASE,
   GC_CONTROL_VERB_STATUS,
   GC_CONTROL_VERB_IDENTIFY,
+  GC_CONTROL_VERB_RENAME,
 } GcControlVerb;
 
 /* how long an identify request may show the name */
@@ -38,6 +39,7 @@ typedef struct
   gchar *source_id;     /* the source's agent id */
   gint64 timestamp_us;  /* wall clock, microseconds since the epoch */
   guint seconds;        /* identify: how long, 1 to GC_CONTROL_MAX_IDENTIFY_S */
+  gchar *new_name;      /* rename: the receiver's new name (gc_name_is_valid) */
   gchar *nonce;
 } GcControlRequest;
 

@@ -113,6 +113,95 @@ on_agent_id (GcAgent *agent, GParamSpec *pspec, GcDBusExport *self)
     gc_dbus_agent1_set_id (self->agent_iface, gc_agent_get_id (agent));
 }
 
+/* the agent was renamed (here, or by a signed request from a source) */
+static void
+on_agent_name (GcAgent *agent, GParamSpec *pspec, GcDBusExport *self)
+{
+  if (self->agent_iface != NULL)
+    gc_dbus_agent1_set_name (self->agent_iface, gc_agent_get_name (agent));
+}
+
+/* ---- Agent1, with a Name that may be set --------------------------------- */
+
+/* the generated skeleton would take any string for Name; this one hands a
+ * Set of Name to the agent, which checks it: a bad name is an InvalidArgs
+ * error for the caller and changes nothing */
+typedef struct
+{
+  GcDBusAgent1Skeleton parent_instance;
+  GcAgent *agent;
+} GcAgentSkeleton;
+
+typedef struct
+{
+  GcDBusAgent1SkeletonClass parent_class;
+} GcAgentSkeletonClass;
+
+static GType gc_agent_skeleton_get_type (void);
+G_DEFINE_TYPE (GcAgentSkeleton, gc_agent_skeleton, GC_DBUS_TYPE_AGENT1_SKELETON)
+
+static GDBusInterfaceVTable agent_vtable;
+
+static gboolean
+agent_set_property (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
+                    const gchar *interface_name, const gchar *property_name, GVariant *value,
+                    GError **error, gpointer user_data)
+{
+  GcAgentSkeleton *skeleton = user_data;
+  GDBusInterfaceVTable *parent;
+
+  if (g_strcmp0 (property_name, "Name") != 0)
+    {
+      parent = G_DBUS_INTERFACE_SKELETON_CLASS (gc_agent_skeleton_parent_class)
+                   ->get_vtable (G_DBUS_INTERFACE_SKELETON (skeleton));
+      return parent->set_property (connection, sender, object_path, interface_name,
+                                   property_name, value, error, user_data);
+    }
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "Name is a string (s)");
+      return FALSE;
+    }
+  return gc_agent_set_name (skeleton->agent, g_variant_get_string (value, NULL), error);
+}
+
+static GDBusInterfaceVTable *
+agent_skeleton_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  agent_vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (gc_agent_skeleton_parent_class)
+                      ->get_vtable (skeleton);
+  agent_vtable.set_property = agent_set_property;
+  return &agent_vtable;
+}
+
+static void
+gc_agent_skeleton_finalize (GObject *object)
+{
+  g_clear_object (&((GcAgentSkeleton *) object)->agent);
+  G_OBJECT_CLASS (gc_agent_skeleton_parent_class)->finalize (object);
+}
+
+static void
+gc_agent_skeleton_class_init (GcAgentSkeletonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gc_agent_skeleton_finalize;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = agent_skeleton_get_vtable;
+}
+
+static void
+gc_agent_skeleton_init (GcAgentSkeleton *self)
+{
+}
+
+static GcDBusAgent1 *
+agent_skeleton_new (GcAgent *agent)
+{
+  GcAgentSkeleton *self = g_object_new (gc_agent_skeleton_get_type (), NULL);
+
+  self->agent = g_object_ref (agent);
+  return GC_DBUS_AGENT1 (self);
+}
+
 static void
 on_peer_removed (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
 {
@@ -270,6 +359,7 @@ typedef enum
   SOURCE_CALL_SWITCH,
   SOURCE_CALL_RELEASE,
   SOURCE_CALL_IDENTIFY,
+  SOURCE_CALL_RENAME,
 } SourceCallKind;
 
 typedef struct
@@ -327,6 +417,8 @@ switch_done (GObject *source, GAsyncResult *res, gpointer data)
     gc_dbus_source1_complete_release (sc->iface, sc->invocation, results_to_variant (results));
   else if (sc->kind == SOURCE_CALL_IDENTIFY)
     gc_dbus_source1_complete_identify (sc->iface, sc->invocation, results_to_variant (results));
+  else if (sc->kind == SOURCE_CALL_RENAME)
+    gc_dbus_source1_complete_rename (sc->iface, sc->invocation, results_to_variant (results));
   else
     gc_dbus_source1_complete_switch (sc->iface, sc->invocation, results_to_variant (results));
 }
@@ -335,7 +427,7 @@ static gboolean
 handle_switch (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                const gchar * const *receivers, GcDBusExport *self)
 {
-  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_SWITCH, 0,
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_SWITCH, 0, NULL,
                        NULL, switch_done, source_call_new (iface, invocation, SOURCE_CALL_SWITCH));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -344,7 +436,7 @@ static gboolean
 handle_release (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                 const gchar * const *receivers, GcDBusExport *self)
 {
-  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_RELEASE, 0,
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_RELEASE, 0, NULL,
                        NULL, switch_done, source_call_new (iface, invocation, SOURCE_CALL_RELEASE));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -354,8 +446,20 @@ handle_identify (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
                  const gchar * const *receivers, guint seconds, GcDBusExport *self)
 {
   gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_IDENTIFY,
-                       seconds, NULL, switch_done,
+                       seconds, NULL, NULL, switch_done,
                        source_call_new (iface, invocation, SOURCE_CALL_IDENTIFY));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_rename (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, const gchar *receiver,
+               const gchar *name, GcDBusExport *self)
+{
+  const gchar *receivers[] = { receiver, NULL };
+
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_RENAME, 0,
+                       name, NULL, switch_done,
+                       source_call_new (iface, invocation, SOURCE_CALL_RENAME));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -585,9 +689,9 @@ export_all (GcDBusExport *self, GError **error)
   self->manager = g_dbus_object_manager_server_new (GC_DBUS_PATH);
 
   /* Agent1 sits beside the ObjectManager on the root path */
-  self->agent_iface = gc_dbus_agent1_skeleton_new ();
+  self->agent_iface = agent_skeleton_new (self->agent);
   gc_dbus_agent1_set_id (self->agent_iface, gc_agent_get_id (self->agent));
-  gc_dbus_agent1_set_name (self->agent_iface, c->name);
+  gc_dbus_agent1_set_name (self->agent_iface, gc_agent_get_name (self->agent));
   gc_dbus_agent1_set_version (self->agent_iface, PACKAGE_VERSION);
   gc_dbus_agent1_set_roles (self->agent_iface, (const gchar * const *) roles);
   gc_dbus_agent1_set_interface (self->agent_iface, c->interface ? c->interface : "");
@@ -623,6 +727,8 @@ export_all (GcDBusExport *self, GError **error)
                                G_CALLBACK (handle_force_key_frame), self, 0);
       g_signal_connect_object (self->source_iface, "handle-identify",
                                G_CALLBACK (handle_identify), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-rename",
+                               G_CALLBACK (handle_rename), self, 0);
       gc_dbus_object_skeleton_set_source1 (obj, self->source_iface);
       g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
     }
@@ -773,6 +879,7 @@ gc_dbus_export_new (GcAgent *agent)
 
   self->agent = g_object_ref (agent);
   g_signal_connect_object (agent, "notify::id", G_CALLBACK (on_agent_id), self, 0);
+  g_signal_connect_object (agent, "notify::name", G_CALLBACK (on_agent_name), self, 0);
   if (peers != NULL)
     {
       g_signal_connect_object (peers, "peer-added", G_CALLBACK (on_peer_added), self, 0);

@@ -366,6 +366,19 @@ gc_display_identify (GcDisplay *self, guint seconds)
   redraw (self);
 }
 
+/* the name on the idle and identify screens, after a rename */
+void
+gc_display_set_name (GcDisplay *self, const gchar *name)
+{
+  g_return_if_fail (GC_IS_DISPLAY (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->name);
+  self->name = g_strdup (name);
+  g_mutex_unlock (&self->lock);
+  redraw (self);
+}
+
 gboolean
 gc_display_is_identifying (GcDisplay *self)
 {

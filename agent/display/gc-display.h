@@ -45,6 +45,8 @@ void         gc_display_set_screen     (GcDisplay       *self,
                                         const gchar     *status);
 void         gc_display_identify       (GcDisplay *self,
                                         guint      seconds);
+void             gc_display_set_name        (GcDisplay   *self,
+                                             const gchar *name);
 gboolean     gc_display_is_identifying (GcDisplay *self);
 gint64       gc_display_get_last_frame_time (GcDisplay *self);
 

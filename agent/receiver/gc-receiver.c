@@ -674,6 +674,14 @@ gc_receiver_identify (GcReceiver *self, guint seconds)
   gc_display_identify (self->display, seconds);
 }
 
+/* the name its screens show, after a rename */
+void
+gc_receiver_set_name (GcReceiver *self, const gchar *name)
+{
+  g_return_if_fail (GC_IS_RECEIVER (self));
+  gc_display_set_name (self->display, name);
+}
+
 GcDisplay *
 gc_receiver_get_display (GcReceiver *self)
 {

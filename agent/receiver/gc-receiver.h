@@ -24,6 +24,8 @@ void             gc_receiver_shutdown         (GcReceiver *self);
 gboolean         gc_receiver_retry_now        (GcReceiver *self);
 void             gc_receiver_identify         (GcReceiver *self,
                                                guint       seconds);
+void             gc_receiver_set_name         (GcReceiver  *self,
+                                               const gchar *name);
 void             gc_receiver_wait_async       (GcReceiver *self,
                                                guint timeout_ms,
                                                GCancellable *cancellable,
