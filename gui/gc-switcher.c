@@ -337,6 +337,65 @@ gc_switcher_identify_finish (GcSwitcher    *self,
 }
 
 static void
+on_rename_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  const gchar *id, *message;
+  gboolean ok = FALSE;
+  gdouble ms;
+
+  if (!gc_dbus_source1_call_rename_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_variant_n_children (rows) == 1)
+    g_variant_get_child (rows, 0, "(&sb&sd)", &id, &ok, &message, &ms);
+  if (!ok)
+    /* TRANSLATORS: %s says why (the receiver's own words) */
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not rename: %s"),
+                             g_variant_n_children (rows) == 1 ? message : "");
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* asks the receiver (a GcPeerItem) to take @name; its row follows when its
+ * next beacon says the name */
+void
+gc_switcher_rename_async (GcSwitcher          *self,
+                          GcPeerItem          *item,
+                          const gchar         *name,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (GC_IS_SWITCHER (self));
+  g_return_if_fail (GC_IS_PEER_ITEM (item));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gc_switcher_rename_async);
+  gc_dbus_source1_call_rename (self->source, gc_peer_item_get_id (item), name, cancellable,
+                               on_rename_done, g_steal_pointer (&task));
+}
+
+gboolean
+gc_switcher_rename_finish (GcSwitcher    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 gc_switcher_finalize (GObject *object)
 {
   GcSwitcher *self = GC_SWITCHER (object);

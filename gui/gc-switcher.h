@@ -34,5 +34,14 @@ void           gc_switcher_identify_async  (GcSwitcher         *self,
 gboolean       gc_switcher_identify_finish (GcSwitcher         *self,
                                             GAsyncResult       *result,
                                             GError            **error);
+void           gc_switcher_rename_async    (GcSwitcher         *self,
+                                            GcPeerItem         *item,
+                                            const gchar        *name,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean       gc_switcher_rename_finish   (GcSwitcher         *self,
+                                            GAsyncResult       *result,
+                                            GError            **error);
 
 G_END_DECLS

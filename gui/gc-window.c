@@ -12,6 +12,7 @@
 #include "gc-source-view.h"
 #include "gc-switcher.h"
 #include "gc-util.h"
+#include "gc-name.h"
 
 /* how long a display shows its name after Identify */
 #define IDENTIFY_SECONDS 5
@@ -91,6 +92,9 @@ update_actions (GcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.identify", can);
+  /* one receiver at a time: names are not shared */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename", can && n == 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-to", can && n == 1);
 
   if (self->switcher == NULL)
     text = g_strdup (_("This agent is not a source"));
@@ -185,6 +189,97 @@ identify_activated (GtkWidget   *widget,
     return;
   gc_switcher_identify_async (self->switcher, peers, IDENTIFY_SECONDS, self->cancellable,
                               on_identify_done, g_object_ref (self));
+}
+
+/* ---- rename ---- */
+
+static void
+on_rename_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GcWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_switcher_rename_finish (GC_SWITCHER (object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gc_util_toast (GTK_WIDGET (self->toast_overlay), error->message);
+}
+
+/* win.rename-to(s): the selected receiver takes the name */
+static void
+rename_to_activated (GtkWidget   *widget,
+                     const gchar *action_name,
+                     GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  g_autoptr (GPtrArray) peers = selected_peers (self);
+  const gchar *name = g_variant_get_string (parameter, NULL);
+
+  if (self->switcher == NULL || peers->len != 1 || !gc_name_is_valid (name))
+    return;
+  gc_switcher_rename_async (self->switcher, g_ptr_array_index (peers, 0), name,
+                            self->cancellable, on_rename_done, g_object_ref (self));
+}
+
+static void
+rename_entry_changed (GtkEditable      *entry,
+                      AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "rename",
+                                           gc_name_is_valid (gtk_editable_get_text (entry)));
+}
+
+static void
+on_rename_response (AdwMessageDialog *dialog,
+                    const gchar      *response,
+                    GcWindow         *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "rename") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.rename-to", "s",
+                                gtk_editable_get_text (entry));
+}
+
+/* win.rename: asks for the selected receiver's new name */
+static void
+rename_activated (GtkWidget   *widget,
+                  const gchar *action_name,
+                  GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  g_autoptr (GPtrArray) peers = selected_peers (self);
+  GcPeerItem *peer;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  if (self->switcher == NULL || peers->len != 1)
+    return;
+  peer = g_ptr_array_index (peers, 0);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Rename Receiver"),
+                                                       NULL));
+  /* TRANSLATORS: %s is the receiver's current name */
+  adw_message_dialog_format_body (dialog,
+                                  _("The new name of “%s” shows on its screen and in every "
+                                    "panel of the site."),
+                                  gc_peer_item_get_name (peer));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), gc_peer_item_get_name (peer));
+  gtk_entry_set_max_length (GTK_ENTRY (entry), GC_NAME_MAX_BYTES);
+  /* Enter is the Rename button (when the name is one it takes) */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("New name"), -1);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "rename", _("_Rename"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "rename");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (entry, "changed", G_CALLBACK (rename_entry_changed), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_rename_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
 }
 
 static void
@@ -482,6 +577,8 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.switch", NULL, switch_activated);
   gtk_widget_class_install_action (widget_class, "win.release", NULL, release_activated);
   gtk_widget_class_install_action (widget_class, "win.identify", NULL, identify_activated);
+  gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
+  gtk_widget_class_install_action (widget_class, "win.rename-to", "s", rename_to_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "win.switch", NULL);

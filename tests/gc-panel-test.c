@@ -224,7 +224,6 @@ save_screenshot (GtkWidget   *widget,
   g_autofree gchar *dir = g_build_filename (GC_BUILD_DIR, "tests", "artifacts", NULL);
   g_autofree gchar *path = g_build_filename (dir, name, NULL);
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   int width = gtk_widget_get_width (widget);
@@ -233,8 +232,17 @@ save_screenshot (GtkWidget   *widget,
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* a window that has not been drawn yet (a busy machine) has nothing to
+   * give: a few more frames, at most 3 s */
+  for (guint i = 0; node == NULL && i < 30; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        gc_test_sleep (100);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -456,6 +464,107 @@ check_local_receiver (const gchar *address)
   window_destroy (window);
 }
 
+/* the window's open message dialog, if any */
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();  /* the toolkit's own */
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return (find_message_dialog () != NULL) == GPOINTER_TO_INT (data);
+}
+
+/* the button of @widget's tree whose label is @label */
+static GtkWidget *
+find_button (GtkWidget *widget, const gchar *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+typedef struct
+{
+  GcPeerItem *peer;
+  const gchar *name;
+} NameWait;
+
+static gboolean
+item_named (gpointer data)
+{
+  NameWait *w = data;
+
+  return g_strcmp0 (gc_peer_item_get_name (w->peer), w->name) == 0;
+}
+
+/* Rename… on one selected row: the dialog, a name it will not take, then
+ * a good one; the row follows (through the receiver's beacon) within 2 s */
+static void
+check_rename (GcWindow *window, GtkSelectionModel *selection)
+{
+  g_autoptr (GcPeerItem) peer = NULL;
+  AdwMessageDialog *dialog;
+  GtkEditable *entry;
+  NameWait w;
+  gint64 t0;
+
+  g_assert_true (gtk_selection_model_unselect_all (selection));
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  peer = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  g_assert_cmpstr (gc_peer_item_get_name (peer), ==, "Lobby Display");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rename", NULL));
+  g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (TRUE), 3000));
+  dialog = find_message_dialog ();
+  entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "Lobby Display");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  /* blanks are not a name: the button goes grey */
+  gtk_editable_set_text (entry, "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  gtk_editable_set_text (entry, "Lobby Left");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  g_assert_true (gc_test_wait_until (widget_mapped, dialog, 3000));
+  t0 = g_get_monotonic_time ();
+  /* a click on Rename, as a person would */
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Rename"))));
+  g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (FALSE), 3000));
+  w = (NameWait) { peer, "Lobby Left" };
+  g_assert_true (gc_test_wait_until (item_named, &w, 2000));
+  g_test_message ("the row shows the new name %.0f ms after Rename",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  /* and back, straight through the action the dialog uses */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-to", "s",
+                                             "Lobby Display"));
+  w.name = "Lobby Display";
+  g_assert_true (gc_test_wait_until (item_named, &w, 2000));
+}
+
 static void
 test_lab_switch (void)
 {
@@ -562,6 +671,7 @@ test_lab_switch (void)
   g_assert_true (gc_test_wait_until (count_is, &cw, 3000));
 
   check_local_receiver (bus2);
+  check_rename (window, selection);
 
   /* a receiver that cannot be reached fails on its own row; the other
    * one still switches */
