@@ -401,6 +401,16 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
       g_free (c->capture);
       c->capture = g_strdup ("screen");
     }
+  /* and its user's site key is in the user's config directory (where the
+   * panel's banner says to put it), unless one is given */
+  if (c->desktop && c->key_file == NULL && c->key_string == NULL)
+    {
+      g_autofree gchar *path = g_build_filename (g_get_user_config_dir (), "groupcast",
+                                                 "site.key", NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        c->key_file = g_steal_pointer (&path);
+    }
   if (bus != NULL)
     {
       if (g_str_equal (bus, "session"))

@@ -366,13 +366,15 @@ resolve_target (GcSwitch *self, const gchar *name, Target *t, GError **error)
     p = gc_peer_table_find_by_address (self->peers, name);
   if (p != NULL)
     {
-      /* with a site key, anyone may publish an mDNS record under any id:
-       * only a peer that proved it holds the key is a target */
+      /* with a site key, anyone may publish an mDNS record under any id,
+       * and an agent of another site (or none) is listed from its unsigned
+       * beacons: only a peer that proved it holds the key is a target */
       if (self->key != NULL && !gc_peer_get_verified (p))
         {
           g_set_error (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
-                       "peer '%s' (%s at %s) is known only from unsigned mDNS records: it "
-                       "has not shown it holds the site key", name, gc_peer_get_name (p),
+                       "%s at %s is not paired with this site: nothing it announced was "
+                       "signed with this site's key (it has another key, or none; or the "
+                       "record is someone else's)", gc_peer_get_name (p),
                        gc_peer_get_address (p));
           return FALSE;
         }

@@ -16,6 +16,8 @@ struct _GcPeerItem
   GcDBusPeer1 *proxy;
   GcSwitchState switch_state;
   gchar *result;
+  gboolean not_paired;
+  gchar *source_name;
 };
 
 G_DEFINE_FINAL_TYPE (GcPeerItem, gc_peer_item, G_TYPE_OBJECT)
@@ -39,6 +41,9 @@ enum
   PROP_CURRENT_SOURCE,
   PROP_SWITCH_STATE,
   PROP_RESULT,
+  PROP_VERIFIED,
+  PROP_NOT_PAIRED,
+  PROP_SOURCE_NAME,
   N_PROPS
 };
 
@@ -122,6 +127,55 @@ gc_peer_item_get_current_source (GcPeerItem *self)
   g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
 
   return not_null (gc_dbus_peer1_get_current_source (self->proxy));
+}
+
+/* everything the agent knows of it came signed with the site key */
+gboolean
+gc_peer_item_get_verified (GcPeerItem *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), FALSE);
+  return gc_dbus_peer1_get_verified (self->proxy);
+}
+
+/* this panel's agent holds a site key, and this peer has not shown it
+ * holds the same (another key, or none): set by the list */
+gboolean
+gc_peer_item_get_not_paired (GcPeerItem *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), FALSE);
+  return self->not_paired;
+}
+
+void
+gc_peer_item_set_not_paired (GcPeerItem *self,
+                             gboolean    not_paired)
+{
+  g_return_if_fail (GC_IS_PEER_ITEM (self));
+  if (self->not_paired == !!not_paired)
+    return;
+  self->not_paired = !!not_paired;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOT_PAIRED]);
+}
+
+/* the name of the source it shows (the peer whose URL it shows), or NULL
+ * when no listed source has that URL: set by the list */
+const gchar *
+gc_peer_item_get_source_name (GcPeerItem *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
+  return self->source_name;
+}
+
+void
+gc_peer_item_set_source_name (GcPeerItem  *self,
+                              const gchar *name)
+{
+  g_return_if_fail (GC_IS_PEER_ITEM (self));
+  if (g_strcmp0 (self->source_name, name) == 0)
+    return;
+  g_free (self->source_name);
+  self->source_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_NAME]);
 }
 
 gboolean
@@ -278,6 +332,15 @@ gc_peer_item_get_property (GObject    *object,
     case PROP_RESULT:
       g_value_set_string (value, gc_peer_item_get_result (self));
       break;
+    case PROP_VERIFIED:
+      g_value_set_boolean (value, gc_peer_item_get_verified (self));
+      break;
+    case PROP_NOT_PAIRED:
+      g_value_set_boolean (value, self->not_paired);
+      break;
+    case PROP_SOURCE_NAME:
+      g_value_set_string (value, self->source_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -310,6 +373,7 @@ gc_peer_item_finalize (GObject *object)
 
   g_clear_object (&self->proxy);
   g_clear_pointer (&self->result, g_free);
+  g_clear_pointer (&self->source_name, g_free);
   G_OBJECT_CLASS (gc_peer_item_parent_class)->finalize (object);
 }
 
@@ -340,6 +404,11 @@ gc_peer_item_class_init (GcPeerItemClass *klass)
                        GC_SWITCH_STATE_NONE, ro | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_RESULT] =
     g_param_spec_string ("result", NULL, NULL, NULL, ro | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_VERIFIED] = g_param_spec_boolean ("verified", NULL, NULL, FALSE, ro);
+  properties[PROP_NOT_PAIRED] =
+    g_param_spec_boolean ("not-paired", NULL, NULL, FALSE, ro | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SOURCE_NAME] =
+    g_param_spec_string ("source-name", NULL, NULL, NULL, ro | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

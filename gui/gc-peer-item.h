@@ -28,6 +28,13 @@ const gchar  *gc_peer_item_get_name           (GcPeerItem   *self);
 const gchar  *gc_peer_item_get_address        (GcPeerItem   *self);
 const gchar  *gc_peer_item_get_url            (GcPeerItem   *self);
 const gchar  *gc_peer_item_get_current_source (GcPeerItem   *self);
+gboolean      gc_peer_item_get_verified       (GcPeerItem   *self);
+gboolean      gc_peer_item_get_not_paired     (GcPeerItem   *self);
+void          gc_peer_item_set_not_paired     (GcPeerItem   *self,
+                                               gboolean      not_paired);
+const gchar  *gc_peer_item_get_source_name    (GcPeerItem   *self);
+void          gc_peer_item_set_source_name    (GcPeerItem   *self,
+                                               const gchar  *name);
 gboolean      gc_peer_item_has_role           (GcPeerItem   *self,
                                                const gchar  *role);
 gboolean      gc_peer_item_matches            (GcPeerItem   *self,

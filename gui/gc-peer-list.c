@@ -20,6 +20,9 @@ struct _GcPeerList
   GListStore *store;   /* of GcPeerItem, in the order they came */
   GHashTable *peers;   /* object path → GcPeerItem, the same items */
   GPtrArray *filters;  /* of GtkFilter: the role models' filters */
+  gboolean site_key;   /* the agent holds a site key: unverified is not paired */
+  gchar *self_url;     /* the agent's own source, which is not among its peers */
+  gchar *self_name;
 };
 
 G_DEFINE_FINAL_TYPE (GcPeerList, gc_peer_list, G_TYPE_OBJECT)
@@ -44,6 +47,68 @@ on_peer_roles (GcPeerItem *peer,
     gtk_filter_changed (g_ptr_array_index (self->filters, i), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* what each item says of the others: the name of the source it shows, and
+ * whether it is paired with this site. a room has a few dozen peers at
+ * most, so all of them are looked at again on each change */
+static void
+relate (GcPeerList *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GcPeerItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      const gchar *current = gc_peer_item_get_current_source (item);
+      const gchar *name = NULL;
+
+      if (*current != '\0' && g_strcmp0 (current, self->self_url) == 0)
+        name = self->self_name;
+      for (guint j = 0; j < n && *current != '\0' && name == NULL; j++)
+        {
+          g_autoptr (GcPeerItem) other = g_list_model_get_item (G_LIST_MODEL (self->store), j);
+
+          if (g_strcmp0 (gc_peer_item_get_url (other), current) == 0)
+            name = gc_peer_item_get_name (other);
+        }
+      gc_peer_item_set_source_name (item, name);
+      gc_peer_item_set_not_paired (item, self->site_key && !gc_peer_item_get_verified (item));
+    }
+}
+
+static void
+on_peer_related (GcPeerItem *peer,
+                 GParamSpec *pspec,
+                 GcPeerList *self)
+{
+  relate (self);
+}
+
+/* the agent's Authenticated: with a key, a peer that is not verified is
+ * "not paired with this site" */
+void
+gc_peer_list_set_site_key (GcPeerList *self,
+                           gboolean    site_key)
+{
+  g_return_if_fail (GC_IS_PEER_LIST (self));
+  self->site_key = site_key;
+  relate (self);
+}
+
+/* the agent's own source (its Url and Name): receivers showing it are
+ * "Showing NAME" too */
+void
+gc_peer_list_set_self (GcPeerList  *self,
+                       const gchar *url,
+                       const gchar *name)
+{
+  g_return_if_fail (GC_IS_PEER_LIST (self));
+  g_free (self->self_url);
+  self->self_url = url != NULL && *url != '\0' ? g_strdup (url) : NULL;
+  g_free (self->self_name);
+  self->self_name = g_strdup (name);
+  relate (self);
+}
+
 static void
 add_object (GcPeerList  *self,
             GDBusObject *object)
@@ -60,8 +125,14 @@ add_object (GcPeerList  *self,
 
   peer = gc_peer_item_new (proxy);
   g_signal_connect_object (peer, "notify::roles", G_CALLBACK (on_peer_roles), self, 0);
+  g_signal_connect_object (peer, "notify::url", G_CALLBACK (on_peer_related), self, 0);
+  g_signal_connect_object (peer, "notify::name", G_CALLBACK (on_peer_related), self, 0);
+  g_signal_connect_object (peer, "notify::current-source", G_CALLBACK (on_peer_related), self,
+                           0);
+  g_signal_connect_object (peer, "notify::verified", G_CALLBACK (on_peer_related), self, 0);
   g_hash_table_insert (self->peers, g_strdup (path), g_object_ref (peer));
   g_list_store_append (self->store, peer);
+  relate (self);
 }
 
 static void
@@ -74,9 +145,11 @@ remove_path (GcPeerList  *self,
   if (peer == NULL)
     return;
   g_signal_handlers_disconnect_by_func (peer, on_peer_roles, self);
+  g_signal_handlers_disconnect_by_func (peer, on_peer_related, self);
   if (g_list_store_find (self->store, peer, &position))
     g_list_store_remove (self->store, position);
   g_hash_table_remove (self->peers, path);
+  relate (self);
 }
 
 static void
@@ -122,7 +195,10 @@ clear (GcPeerList *self)
 
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_signal_handlers_disconnect_by_func (value, on_peer_roles, self);
+    {
+      g_signal_handlers_disconnect_by_func (value, on_peer_roles, self);
+      g_signal_handlers_disconnect_by_func (value, on_peer_related, self);
+    }
   g_hash_table_remove_all (self->peers);
   g_list_store_remove_all (self->store);
 }
@@ -249,6 +325,8 @@ gc_peer_list_finalize (GObject *object)
   g_clear_pointer (&self->peers, g_hash_table_unref);
   g_clear_pointer (&self->filters, g_ptr_array_unref);
   g_clear_object (&self->store);
+  g_free (self->self_url);
+  g_free (self->self_name);
   G_OBJECT_CLASS (gc_peer_list_parent_class)->finalize (object);
 }
 

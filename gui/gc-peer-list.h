@@ -15,6 +15,11 @@ GDBusObjectManager *gc_peer_list_get_manager    (GcPeerList         *self);
 void                gc_peer_list_set_manager    (GcPeerList         *self,
                                                  GDBusObjectManager *manager);
 GListModel         *gc_peer_list_get_model      (GcPeerList         *self);
+void                gc_peer_list_set_site_key   (GcPeerList         *self,
+                                                 gboolean            site_key);
+void                gc_peer_list_set_self       (GcPeerList         *self,
+                                                 const gchar        *url,
+                                                 const gchar        *name);
 GListModel         *gc_peer_list_new_role_model (GcPeerList         *self,
                                                  const gchar        *role);
 GcPeerItem         *gc_peer_list_find           (GcPeerList         *self,

@@ -48,19 +48,43 @@ update (GcPeerRow *self)
     return;
 
   gtk_label_set_label (self->name_label, gc_peer_item_get_name (self->peer));
+  /* how it was found is a detail: in the tooltip, not the row */
   seen = gc_peer_item_dup_seen_by (self->peer);
-  /* TRANSLATORS: "10.99.0.2 · found by mDNS and beacon" */
-  detail = g_strdup_printf (_("%s · found by %s"), gc_peer_item_get_address (self->peer), seen);
+  /* TRANSLATORS: "10.99.0.2, found by mDNS and beacon" */
+  detail = g_strdup_printf (_("%s, found by %s"), gc_peer_item_get_address (self->peer), seen);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->detail_label), detail);
+  g_clear_pointer (&detail, g_free);
+  if (gc_peer_item_get_not_paired (self->peer))
+    {
+      /* TRANSLATORS: "10.99.0.2 · Not paired with this site": the receiver
+       * has another site key, or none, so it refuses this site's switches */
+      detail = g_strdup_printf (_("%s · Not paired with this site"),
+                                gc_peer_item_get_address (self->peer));
+      gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "dim-label");
+    }
+  else
+    {
+      detail = g_strdup (gc_peer_item_get_address (self->peer));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "dim-label");
+    }
   gtk_label_set_label (self->detail_label, detail);
 
+  /* what it shows, by the source's name; the URL when no listed source
+   * serves it (the tooltip has the URL either way) */
   current = gc_peer_item_get_current_source (self->peer);
   if (*current == '\0')
     showing = g_strdup (_("Idle"));
+  else if (gc_peer_item_get_source_name (self->peer) != NULL)
+    /* TRANSLATORS: %s is the name of the source the receiver shows, e.g.
+     * "Showing Teacher PC" */
+    showing = g_strdup_printf (_("Showing %s"), gc_peer_item_get_source_name (self->peer));
   else
     /* TRANSLATORS: %s is the URL of the source the receiver shows */
     showing = g_strdup_printf (_("Showing %s"), current);
   gtk_label_set_label (self->showing_label, showing);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->showing_label), showing);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->showing_label), current);
 
   state = gc_peer_item_get_switch_state (self->peer);
   gtk_spinner_set_spinning (self->spinner, state == GC_SWITCH_STATE_RUNNING);

@@ -38,6 +38,10 @@ struct _GcWindow
   GtkStack *main_stack;
   AdwStatusPage *absent_page;
   GtkLabel *absent_command;
+  GtkRevealer *key_banner;
+  GcDBusSource1 *url_source;  /* the source whose Url is followed */
+  gulong url_id;
+  GtkLabel *key_banner_fix;
   AdwStatusPage *failed_page;
   AdwViewStack *view_stack;
   AdwViewStackPage *receiver_page;
@@ -321,6 +325,62 @@ on_search_changed (GcWindow *self)
 
 /* ---- following the agent ---- */
 
+/* the receivers showing this agent's own source say its name */
+static void
+update_self (GcWindow *self)
+{
+  GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+  GcDBusSource1 *source = self->client != NULL ? gc_agent_client_get_source (self->client) : NULL;
+
+  gc_peer_list_set_self (self->peers, source != NULL ? gc_dbus_source1_get_url (source) : NULL,
+                         agent != NULL ? gc_dbus_agent1_get_name (agent) : NULL);
+}
+
+static void
+on_source_url (GcDBusSource1 *source,
+               GParamSpec    *pspec,
+               GcWindow      *self)
+{
+  update_self (self);
+}
+
+/* an agent without a site key: every display refuses its switches, and
+ * every receiver is listed as not paired; the banner says so and how to
+ * mend it (the key file the agent reads at its next start) */
+static void
+update_key_banner (GcWindow *self)
+{
+  GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+  gboolean keyless = agent != NULL && !gc_dbus_agent1_get_authenticated (agent);
+  g_autofree gchar *fix = NULL;
+
+  gc_peer_list_set_site_key (self->peers, agent != NULL && gc_dbus_agent1_get_authenticated (agent));
+  gtk_revealer_set_reveal_child (self->key_banner, keyless);
+  if (!keyless)
+    return;
+  if (gc_agent_client_get_bus_type (self->client) == G_BUS_TYPE_SYSTEM
+      && gc_agent_client_get_address (self->client) == NULL)
+    /* TRANSLATORS: %s is a file name */
+    fix = g_strdup_printf (_("Copy the site's key to %s (owner groupcast-agent, mode 0600), or "
+                             "make the site's first key with “sudo groupcast-agent "
+                             "--new-site-key %s”, then restart the agent "
+                             "(systemctl restart groupcast-agent). Every display needs the "
+                             "same key."),
+                           "/etc/groupcast/site.key", "/etc/groupcast/site.key");
+  else
+    {
+      g_autofree gchar *path = g_build_filename (g_get_user_config_dir (), "groupcast",
+                                                 "site.key", NULL);
+
+      /* TRANSLATORS: %s is a file name */
+      fix = g_strdup_printf (_("Copy the site's key to %s (mode 0600), or make the site's "
+                               "first key with “groupcast-agent --new-site-key %s”, then "
+                               "restart the agent. Every display needs the same key."),
+                             path, path);
+    }
+  gtk_label_set_label (self->key_banner_fix, fix);
+}
+
 static void
 update_agent (GcWindow *self)
 {
@@ -333,6 +393,8 @@ update_agent (GcWindow *self)
                                 gc_dbus_agent1_get_address (agent) != NULL
                                 ? gc_dbus_agent1_get_address (agent) : "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle != NULL ? subtitle : "");
+  update_key_banner (self);
+  update_self (self);
 }
 
 static void
@@ -388,6 +450,14 @@ update_objects (GcWindow *self)
     }
 
   gc_peer_list_set_manager (self->peers, manager);
+  if (self->url_source != source)
+    {
+      if (self->url_source != NULL)
+        g_clear_signal_handler (&self->url_id, self->url_source);
+      g_set_object (&self->url_source, source);
+      if (source != NULL)
+        self->url_id = g_signal_connect (source, "notify::url", G_CALLBACK (on_source_url), self);
+    }
 
   /* a run under way keeps its own switcher, and its source, to the end */
   if (source == NULL)
@@ -501,6 +571,9 @@ gc_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_object (&self->switcher);
+  if (self->url_source != NULL)
+    g_clear_signal_handler (&self->url_id, self->url_source);
+  g_clear_object (&self->url_source);
   if (self->peers != NULL)
     gc_peer_list_set_manager (self->peers, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_WINDOW);
@@ -598,6 +671,8 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, absent_page);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, absent_command);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, key_banner);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, key_banner_fix);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, receiver_page);

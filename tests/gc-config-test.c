@@ -327,10 +327,59 @@ test_pick_address (void)
   g_assert_false (gc_config_interface_is_virtual ("wlan0"));
 }
 
+static gchar *config_home;   /* XDG_CONFIG_HOME of this test, set in main */
+
+/* a desktop agent reads its user's key from ~/.config/groupcast/site.key
+ * (where the panel's banner says to put it) when there is one and no
+ * other is given; a board's agent does not look there */
+static void
+test_desktop_key (void)
+{
+  g_autofree gchar *dir = g_build_filename (config_home, "groupcast", NULL);
+  g_autofree gchar *path = g_build_filename (dir, "site.key", NULL);
+
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_true (parse (c, NULL, "--desktop", "--source", NULL));
+    g_assert_null (c->key_file);
+  }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "a desktop's site key", -1, NULL));
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_true (parse (c, NULL, "--desktop", "--source", NULL));
+    g_assert_cmpstr (c->key_file, ==, path);
+  }
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_true (parse (c, NULL, "--desktop", "--source", "--key-file=/etc/groupcast/site.key", NULL));
+    g_assert_cmpstr (c->key_file, ==, "/etc/groupcast/site.key");
+  }
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    g_assert_true (parse (c, NULL, "--receiver", NULL));
+    g_assert_null (c->key_file);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  /* before anything asks GLib for the user's config directory */
+  config_home = g_dir_make_tmp ("gc-config-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/groupcast/config/desktop-key", test_desktop_key);
   g_test_add_func ("/groupcast/config/defaults", test_defaults);
   g_test_add_func ("/groupcast/config/bad-values", test_bad_values);
   g_test_add_func ("/groupcast/config/file", test_config_file);
@@ -340,5 +389,8 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/configuration-directory", test_configuration_directory);
   g_test_add_func ("/groupcast/config/version", test_version);
   g_test_add_func ("/groupcast/config/new-site-key", test_new_site_key_option);
-  return g_test_run ();
+  status = g_test_run ();
+  g_rmdir (config_home);
+  g_free (config_home);
+  return status;
 }

@@ -54,8 +54,9 @@ print_peer (const gchar *what, GcPeer *peer)
   g_autofree gchar *seen_s = g_strjoinv (",", seen);
   g_autofree gchar *name = safe_name (gc_peer_get_name (peer));
 
-  g_print ("%s %s %s %s %s\n", what, gc_peer_get_id (peer), name,
-           gc_peer_get_address (peer), seen_s[0] != '\0' ? seen_s : "-");
+  g_print ("%s %s %s %s %s %s\n", what, gc_peer_get_id (peer), name,
+           gc_peer_get_address (peer), seen_s[0] != '\0' ? seen_s : "-",
+           gc_peer_get_verified (peer) ? "verified" : "unverified");
   fflush (stdout);
 }
 

@@ -21,6 +21,7 @@ typedef struct
   gchar *name;
   gchar *address;
   gchar *seen;
+  gboolean verified;
 } View;
 
 typedef struct
@@ -92,16 +93,17 @@ static void read_next (Probe *p);
 static void
 handle_line (Probe *p, const gchar *line)
 {
-  g_auto (GStrv) f = g_strsplit (line, " ", 6);
+  g_auto (GStrv) f = g_strsplit (line, " ", 7);
   guint n = g_strv_length (f);
 
-  if (n == 5 && (g_str_equal (f[0], "added") || g_str_equal (f[0], "changed")))
+  if (n == 6 && (g_str_equal (f[0], "added") || g_str_equal (f[0], "changed")))
     {
       View *v = g_new0 (View, 1);
 
       v->name = g_strdup (f[2]);
       v->address = g_strdup (f[3]);
       v->seen = g_strdup (f[4]);
+      v->verified = g_str_equal (f[5], "verified");
       g_hash_table_replace (p->peers, g_strdup (f[1]), v);
       p->max_seen = MAX (p->max_seen, g_hash_table_size (p->peers));
     }
@@ -580,9 +582,21 @@ test_keyed (void)
   /* long enough for several beacons from everyone */
   sleep_ms (2500);
   g_assert_true (all_see_all (&w));
-  g_assert_cmpuint (g_hash_table_size (l->probes[1].peers), ==, 1);
-  g_assert_cmpuint (g_hash_table_size (l->probes[2].peers), ==, 1);
-  g_assert_cmpuint (g_hash_table_size (l->probes[3].peers), ==, 0);
+  /* the other key's agent is listed, never silently dropped, but as not
+   * verified (what its beacons say is taken as unsigned news); the site's
+   * agents are verified; host 3 sees both, unverified */
+  for (guint h = 1; h <= 3; h++)
+    g_assert_cmpuint (g_hash_table_size (l->probes[h].peers), ==, 2);
+  for (guint a = 1; a <= 3; a++)
+    for (guint b = 1; b <= 3; b++)
+      if (a != b)
+        {
+          View *v = g_hash_table_lookup (l->probes[a].peers, l->probes[b].id);
+
+          g_assert_nonnull (v);
+          g_assert_cmpstr (v->seen, ==, "beacon");
+          g_assert_cmpint (v->verified, ==, a != 3 && b != 3);
+        }
 }
 
 static gboolean

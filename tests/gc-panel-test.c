@@ -17,6 +17,8 @@
 #include "gc-window.h"
 #include "gc-xvfb.h"
 
+#define SITE_KEY "groupcast-panel-test-site-key"
+
 #define AGENT GC_BUILD_DIR "/agent/groupcast-agent"
 #define PANEL GC_BUILD_DIR "/gui/groupcast"
 
@@ -118,17 +120,20 @@ bus_new (void)
 
 /* an agent in a lab host, on the given bus */
 static GSubprocess *
-agent_spawn (GcLab       *lab,
-             guint        host,
-             const gchar *bus_address,
-             const gchar *name,
-             const gchar *role)
+agent_spawn_keyed (GcLab       *lab,
+                   guint        host,
+                   const gchar *bus_address,
+                   const gchar *name,
+                   const gchar *role,
+                   const gchar *key)
 {
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *key_path = g_build_filename (gc_lab_host_dir (lab, host), "site.key", NULL);
+  g_autofree gchar *key_arg = g_strdup_printf ("--key-file=%s", key_path);
   const gchar *argv[] = {
     AGENT, role, "--bus-address", bus_address, "--interface", "eth0",
-    "--no-mdns", "--allow-unauthenticated", "--name", name,
+    "--no-mdns", key != NULL ? key_arg : "--allow-unauthenticated", "--name", name,
     "--state-dir", gc_lab_host_dir (lab, host),
     g_str_equal (role, "--receiver") ? "--sink" : NULL, "fake",
     NULL
@@ -138,9 +143,25 @@ agent_spawn (GcLab       *lab,
   /* the test's fatal-criticals would turn the agent's own GStreamer
    * warnings into aborts; the agent is not what this suite tests */
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  if (key != NULL)
+    {
+      g_assert_true (g_file_set_contents (key_path, key, -1, NULL));
+      g_assert_cmpint (g_chmod (key_path, 0600), ==, 0);
+    }
   process = gc_lab_spawnv (lab, host, launcher, argv, &error);
   g_assert_no_error (error);
   return process;
+}
+
+/* an agent without a site key, accepting unauthenticated requests */
+static GSubprocess *
+agent_spawn (GcLab       *lab,
+             guint        host,
+             const gchar *bus_address,
+             const gchar *name,
+             const gchar *role)
+{
+  return agent_spawn_keyed (lab, host, bus_address, name, role, NULL);
 }
 
 static gboolean
@@ -565,6 +586,100 @@ check_rename (GcWindow *window, GtkSelectionModel *selection)
   g_assert_true (gc_test_wait_until (item_named, &w, 2000));
 }
 
+static gboolean
+source_named (gpointer data)
+{
+  NameWait *w = data;
+
+  return g_strcmp0 (gc_peer_item_get_source_name (w->peer), w->name) == 0;
+}
+
+static gboolean
+revealed (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (data));
+}
+
+static gboolean
+not_paired_is (gpointer data)
+{
+  NameWait *w = data;
+
+  return gc_peer_item_get_not_paired (w->peer) == (w->name != NULL);
+}
+
+/* a display with another site key is listed, "Not paired with this site",
+ * never dropped; the site's own display is not flagged; an agent without a
+ * key gets the banner that says so, and how to mend it */
+static void
+test_pairing_state (void)
+{
+  g_autoptr (GcLab) lab = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *bus1 = NULL;
+  g_autofree gchar *bus2 = NULL;
+  g_autofree gchar *bus3 = NULL;
+  g_autoptr (GSubprocess) source = NULL;
+  g_autoptr (GSubprocess) rx2 = NULL;
+  g_autoptr (GSubprocess) rx3 = NULL;
+  GcWindow *window;
+  GtkRevealer *banner;
+  CountWait cw;
+  NameWait w;
+
+  if (!need_display () || !need_agent () || (lab = need_lab (3)) == NULL)
+    return;
+  bus1 = gc_lab_start_bus (lab, 1, &error);
+  g_assert_no_error (error);
+  bus2 = gc_lab_start_bus (lab, 2, &error);
+  g_assert_no_error (error);
+  bus3 = gc_lab_start_bus (lab, 3, &error);
+  g_assert_no_error (error);
+  rx2 = agent_spawn_keyed (lab, 2, bus2, "Lobby Display", "--receiver", SITE_KEY);
+  rx3 = agent_spawn_keyed (lab, 3, bus3, "Other School", "--receiver", "another-site-key-entirely");
+  source = agent_spawn_keyed (lab, 1, bus1, "Lecture Hall", "--source", SITE_KEY);
+
+  window = window_new (bus1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  assert_page (window, "receivers", 10000);
+  banner = template_child (window, "key_banner");
+  cw = (CountWait) { gc_window_get_receivers (window), 2 };
+  g_assert_true (gc_test_wait_until (count_reached, &cw, 5000));
+  {
+    g_autoptr (GcPeerItem) other = NULL;
+    g_autoptr (GcPeerItem) own = NULL;
+
+    other = g_object_ref (gc_peer_list_find (gc_window_get_peers (window), "10.99.0.3"));
+    own = g_object_ref (gc_peer_list_find (gc_window_get_peers (window), "10.99.0.2"));
+    g_assert_cmpstr (gc_peer_item_get_name (other), ==, "Other School");
+    w = (NameWait) { other, "not paired" };
+    g_assert_true (gc_test_wait_until (not_paired_is, &w, 3000));
+    w = (NameWait) { own, NULL };
+    g_assert_true (not_paired_is (&w));
+  }
+  g_assert_false (revealed (banner));
+  gc_test_sleep (500);
+  save_screenshot (GTK_WIDGET (window), "panel-not-paired.png");
+  window_destroy (window);
+  process_stop (source);
+
+  /* the same source without a key: the banner, with the fix */
+  source = agent_spawn (lab, 1, bus1, "Lecture Hall", "--source");
+  window = window_new (bus1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  assert_page (window, "receivers", 10000);
+  banner = template_child (window, "key_banner");
+  g_assert_true (gc_test_wait_until (revealed, banner, 3000));
+  g_assert_nonnull (strstr (gtk_label_get_label (template_child (window, "key_banner_fix")),
+                            "--new-site-key"));
+  gc_test_sleep (500);
+  save_screenshot (GTK_WIDGET (window), "panel-no-key.png");
+  window_destroy (window);
+  process_stop (source);
+  process_stop (rx2);
+  process_stop (rx3);
+}
+
 static void
 test_lab_switch (void)
 {
@@ -594,9 +709,10 @@ test_lab_switch (void)
   bus3 = gc_lab_start_bus (lab, 3, &error);
   g_assert_no_error (error);
 
-  rx2 = agent_spawn (lab, 2, bus2, "Lobby Display", "--receiver");
-  rx3 = agent_spawn (lab, 3, bus3, "Meeting Room", "--receiver");
-  source = agent_spawn (lab, 1, bus1, "Lecture Hall", "--source");
+  /* as a site runs: every agent holds the site key */
+  rx2 = agent_spawn_keyed (lab, 2, bus2, "Lobby Display", "--receiver", SITE_KEY);
+  rx3 = agent_spawn_keyed (lab, 3, bus3, "Meeting Room", "--receiver", SITE_KEY);
+  source = agent_spawn_keyed (lab, 1, bus1, "Lecture Hall", "--source", SITE_KEY);
 
   window = window_new (bus1);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
@@ -630,6 +746,13 @@ test_lab_switch (void)
       g_test_message ("%s: %s", gc_peer_item_get_name (peer), gc_peer_item_get_result (peer));
       g_assert_cmpint (gc_peer_item_get_switch_state (peer), ==, GC_SWITCH_STATE_OK);
       g_assert_cmpstr (gc_peer_item_get_result (peer), !=, "");
+    }
+  /* and say what they show by the source's name, not its URL */
+  for (guint i = 0; i < peers->len; i++)
+    {
+      NameWait sw = { g_ptr_array_index (peers, i), "Lecture Hall" };
+
+      g_assert_true (gc_test_wait_until (source_named, &sw, 3000));
     }
 
   /* the group lists them, and their counters move */
@@ -1063,6 +1186,7 @@ main (int   argc,
   g_test_add_func ("/groupcast/panel/bus-unreachable", test_bus_unreachable);
   g_test_add_func ("/groupcast/panel/agent-comes-and-goes", test_agent_comes_and_goes);
   g_test_add_func ("/groupcast/panel/lab-switch", test_lab_switch);
+  g_test_add_func ("/groupcast/panel/pairing-state", test_pairing_state);
   g_test_add_func ("/groupcast/panel/translated", test_translated);
   g_test_add_func ("/groupcast/panel/catalogue-complete", test_catalogue_complete);
   g_test_add_func ("/groupcast/panel/program-starts", test_program_starts);

@@ -284,6 +284,73 @@ claim (Fixture *f, const gchar *name, const gchar *address, GcSeenBy path, gint6
 
 /* mDNS cannot override signed facts: an unsigned record under a signed
  * peer's id changes nothing, whichever comes first */
+/* peer @n, signed at @signed_ts (0: unsigned, as a not-paired agent's
+ * beacon or a bare mDNS record) */
+static void
+announce_signed (Fixture *f, guint n, gint64 now, gint64 signed_ts)
+{
+  g_auto (GcAnnouncement) a = { 0 };
+  g_autofree gchar *address = g_strdup_printf ("10.99.0.%u", n % 250 + 1);
+
+  a.id = peer_id (n);
+  a.name = g_strdup_printf ("p%u", n);
+  a.roles = GC_ROLE_RECEIVER;
+  a.control_port = 7237;
+  gc_peer_table_update_signed (f->table, &a, address, GC_SEEN_BY_BEACON, now, signed_ts);
+}
+
+/* a full table makes room with the stalest peer nobody vouches for; a
+ * flood of unsigned news (not-paired agents, forgers) never pushes out a
+ * verified peer, signed news may */
+static void
+test_cap_verified (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *p1 = peer_id (1);
+  g_autofree gchar *p2 = peer_id (2);
+  g_autofree gchar *p3 = peer_id (3);
+  g_autofree gchar *p9 = peer_id (9);
+
+  /* two verified (the stalest of all among them), one unsigned */
+  announce_signed (f, 1, 1 * SEC, 1 * SEC);
+  announce_signed (f, 2, 2 * SEC, 2 * SEC);
+  announce_signed (f, 3, 5 * SEC, 0);
+  g_assert_cmpuint (gc_peer_table_get_size (f->table), ==, 3);
+  g_assert_true (gc_peer_get_verified (gc_peer_table_lookup (f->table, p1)));
+  g_assert_false (gc_peer_get_verified (gc_peer_table_lookup (f->table, p3)));
+
+  /* unsigned news: the unverified one goes, though it is the freshest */
+  announce_signed (f, 4, 6 * SEC, 0);
+  g_assert_null (gc_peer_table_lookup (f->table, p3));
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p1));
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p2));
+
+  /* a flood of unsigned ids: the verified two stay */
+  for (guint i = 100; i < 400; i++)
+    announce_signed (f, i, (10 + i) * SEC, 0);
+  g_assert_cmpuint (gc_peer_table_get_size (f->table), ==, 3);
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p1));
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p2));
+
+  /* signed news takes the unverified slot first */
+  announce_signed (f, 9, 500 * SEC, 500 * SEC);
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p9));
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p1));
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p2));
+
+  /* a table of verified peers only: unsigned news is not listed, signed
+   * news replaces the stalest */
+  announce_signed (f, 500, 501 * SEC, 0);
+  g_assert_cmpuint (gc_peer_table_get_size (f->table), ==, 3);
+  {
+    g_autofree gchar *p500 = peer_id (500);
+
+    g_assert_null (gc_peer_table_lookup (f->table, p500));
+  }
+  announce_signed (f, 10, 502 * SEC, 502 * SEC);
+  g_assert_null (gc_peer_table_lookup (f->table, p1));
+  g_assert_nonnull (gc_peer_table_lookup (f->table, p2));
+}
+
 static void
 test_signed_wins (Fixture *f, gconstpointer data)
 {
@@ -376,6 +443,7 @@ main (int argc, char **argv)
   ADD ("expiry", test_expiry, 0);
   ADD ("remove-path", test_remove_path, 0);
   ADD ("cap", test_cap, 4);
+  ADD ("cap-verified", test_cap_verified, 3);
   ADD ("self-ignored", test_self_ignored, 0);
   ADD ("notify", test_notify, 0);
   ADD ("signed-wins", test_signed_wins, 0);

@@ -203,21 +203,36 @@ test_rename (void)
     g_assert_nonnull (error);
     g_assert_nonnull (strstr (error->message, "NotFound"));
   }
-  /* a host with another key: refused */
+  /* a host with another key: it lists the board as not paired, and
+   * refuses to ask it */
   {
     g_autoptr (GError) error = NULL;
-    g_autofree gchar *msg = NULL;
     g_autoptr (GVariant) r = source_rename (all[2], rx_addr, "Taken over", &error);
 
-    g_assert_no_error (error);
-    g_assert_false (rename_row (r, &msg));
-    g_test_message ("rename with another key: %s", msg);
-    g_assert_true (g_str_has_prefix (msg, "not authorized"));
+    g_assert_null (r);
+    g_assert_nonnull (error);
+    g_test_message ("rename with another key: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "NotAuthorized"));
+    g_assert_nonnull (strstr (error->message, "not paired with this site"));
   }
   {
     g_autofree gchar *name = agent_name (all[1]);
 
     g_assert_cmpstr (name, ==, "Room 3 left");
+  }
+
+  /* the source has heard several beacons of the other key's agent by now:
+   * it said so once, and lists it as not verified */
+  {
+    g_autofree gchar *log = gc_test_agent_get_log (all[0]);
+    g_autofree gchar *other_addr = gc_lab_host_address (lab, 3);
+    g_autofree gchar *needle = g_strdup_printf ("host3 at %s", other_addr);
+    guint n = 0;
+
+    for (const gchar *at = strstr (log, needle); at != NULL; at = strstr (at + 1, needle))
+      n += g_str_has_prefix (strstr (at, ")"), ") is not paired with this site");
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_nonnull (strstr (log, "its beacons are signed with another key"));
   }
 
   /* on the board itself, as a script would (gdbus call ... Properties.Set) */

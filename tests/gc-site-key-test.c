@@ -287,9 +287,21 @@ test_write_new (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
   g_unlink (link);
 
-  /* a directory that is not there: a clear error, no file */
+  /* a directory that is not there is made, private (~/.config/groupcast) */
   {
-    g_autofree gchar *nowhere = g_build_filename (f->dir, "no", "site.key", NULL);
+    g_autofree gchar *sub = g_build_filename (f->dir, "groupcast", NULL);
+    g_autofree gchar *in_sub = g_build_filename (sub, "site.key", NULL);
+
+    g_assert_true (gc_site_key_write_new (in_sub, -1, -1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (sub, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0700);
+    g_unlink (in_sub);
+    g_rmdir (sub);
+  }
+  /* one that cannot be (a file is in the way): a clear error, no file */
+  {
+    g_autofree gchar *nowhere = g_build_filename (f->path, "site.key", NULL);
 
     g_assert_false (gc_site_key_write_new (nowhere, -1, -1, &error));
     g_assert_error (error, GC_ERROR, GC_ERROR_FAILED);

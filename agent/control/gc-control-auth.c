@@ -137,7 +137,8 @@ gc_control_auth_check (GBytes *key, GcReplayCache *cache, gint64 now_us,
   if (mac == NULL)
     {
       g_set_error_literal (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
-                           "request is not signed (no groupcast_mac)");
+                           "request is not signed: the sender has no site key, and this "
+                           "receiver has one (no groupcast_mac)");
       return FALSE;
     }
   if (req->timestamp_us == 0 || req->nonce == NULL)

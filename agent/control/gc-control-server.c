@@ -381,7 +381,8 @@ handle_message (GcControlServer *self, Conn *conn, GstRTSPMessage *msg)
     {
       conn_refuse (conn, g_error_new (GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
                                       "host %s is not known to this "
-                                      "receiver", conn->peer));
+                                      "receiver (none of its beacons or mDNS "
+                                      "records reached it)", conn->peer));
       return;
     }
 

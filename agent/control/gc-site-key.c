@@ -222,6 +222,19 @@ gc_site_key_write_new (const gchar *path, gint owner_uid, gint owner_gid, GError
   text[NEW_KEY_BYTES * 2 + 1] = '\0';
   memset (raw, 0, sizeof raw);
 
+  /* its directory too (~/.config/groupcast), private */
+  {
+    g_autofree gchar *dir = g_path_get_dirname (path);
+
+    if (g_mkdir_with_parents (dir, 0700) < 0)
+      {
+        errsv = errno;
+        memset (text, 0, sizeof text);
+        g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot create site key file %s: %s",
+                     path, g_strerror (errsv));
+        return FALSE;
+      }
+  }
   /* O_EXCL: a site's key is never replaced by accident, and a link planted
    * at @path is not followed */
   fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);

@@ -47,7 +47,12 @@ struct _GcBeaconService
   GHashTable *senders;       /* IPv4 address (guint32) → Bucket */
   guint64 dropped;
   guint64 rejected;
+  guint64 unpaired;          /* beacons of agents with another key or none */
+  GHashTable *unpaired_said; /* ids already logged as not paired (bounded) */
 };
+
+/* how many not-paired agents are remembered as logged */
+#define UNPAIRED_SAID_MAX 64
 
 typedef struct
 {
@@ -86,6 +91,7 @@ gc_beacon_service_finalize (GObject *object)
   g_clear_pointer (&self->key, g_bytes_unref);
   g_clear_pointer (&self->self_announcement, gc_announcement_free);
   g_clear_pointer (&self->senders, g_hash_table_unref);
+  g_clear_pointer (&self->unpaired_said, g_hash_table_unref);
   G_OBJECT_CLASS (gc_beacon_service_parent_class)->finalize (object);
 }
 
@@ -114,6 +120,7 @@ static void
 gc_beacon_service_init (GcBeaconService *self)
 {
   self->senders = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->unpaired_said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 GcBeaconService *
@@ -325,6 +332,23 @@ admit (GcBeaconService *self, const guint8 *buf, gsize len, GSocketAddress *from
   return ok;
 }
 
+/* once per agent (and run): which agent is not paired, and why */
+static void
+note_unpaired (GcBeaconService *self, const GcAnnouncement *a, const gchar *address,
+               const gchar *why)
+{
+  if (a->id == NULL || g_hash_table_contains (self->unpaired_said, a->id))
+    return;
+  if (g_hash_table_size (self->unpaired_said) >= UNPAIRED_SAID_MAX)
+    g_hash_table_remove_all (self->unpaired_said);
+  g_hash_table_add (self->unpaired_said, g_strdup (a->id));
+  g_message ("%s at %s (%s) is not paired with this site: %s (it has another site key, or "
+             "none); listed as not paired, and requests to it are refused",
+             a->name != NULL ? a->name : "an agent", address, a->id,
+             g_str_has_suffix (why, "not signed") ? "its beacons are not signed"
+                                                  : "its beacons are signed with another key");
+}
+
 static void
 handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
                  GSocketAddress *from)
@@ -342,6 +366,22 @@ handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
   if (!gc_beacon_parse_full (buf, len, self->key, &a, &ts, &flags, &error))
     {
       self->rejected++;
+      /* an agent with another site key, or none: not dropped in silence.
+       * what its beacon says goes in unsigned (the peer table lists it as
+       * not verified, and nothing signed is changed by it); a goodbye from
+       * it is not taken */
+      if (self->key != NULL && g_error_matches (error, GC_ERROR, GC_ERROR_NOT_AUTHORIZED))
+        {
+          gc_announcement_clear (&a);
+          if (gc_beacon_parse_full (buf, len, NULL, &a, NULL, &flags, NULL)
+              && !(flags & GC_BEACON_FLAG_LEAVING))
+            {
+              self->unpaired++;
+              note_unpaired (self, &a, address, error->message);
+              g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address, (gint64) 0);
+              return;
+            }
+        }
       g_debug ("dropping beacon from %s: %s", address, error->message);
       return;
     }

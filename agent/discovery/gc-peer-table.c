@@ -89,22 +89,37 @@ remove_peer (GcPeerTable *self, GcPeer *peer)
   g_signal_emit (self, signals[SIGNAL_PEER_REMOVED], 0, ref);
 }
 
-static void
-evict_stalest (GcPeerTable *self)
+/* makes room: the stalest peer that is not verified goes first; a
+ * verified one only for news that came signed (@for_signed), so a flood of
+ * unsigned announcements can never push out a peer the site key vouches
+ * for. FALSE when there is nothing it may evict */
+static gboolean
+evict_stalest (GcPeerTable *self, gboolean for_signed)
 {
   GHashTableIter iter;
   gpointer value;
   GcPeer *stalest = NULL;
+  GcPeer *stalest_unverified = NULL;
 
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (stalest == NULL || gc_peer_get_last_seen (value) < gc_peer_get_last_seen (stalest))
-      stalest = value;
-  if (stalest != NULL)
     {
-      g_debug ("table full (%u): evicting %s", self->cap, gc_peer_get_id (stalest));
-      remove_peer (self, stalest);
+      if (stalest == NULL || gc_peer_get_last_seen (value) < gc_peer_get_last_seen (stalest))
+        stalest = value;
+      if (!gc_peer_get_verified (value)
+          && (stalest_unverified == NULL
+              || gc_peer_get_last_seen (value) < gc_peer_get_last_seen (stalest_unverified)))
+        stalest_unverified = value;
     }
+  if (stalest_unverified != NULL)
+    stalest = stalest_unverified;
+  else if (!for_signed)
+    stalest = NULL;
+  if (stalest == NULL)
+    return FALSE;
+  g_debug ("table full (%u): evicting %s", self->cap, gc_peer_get_id (stalest));
+  remove_peer (self, stalest);
+  return TRUE;
 }
 
 /* returns TRUE when the table changed in a way a user sees. @signed_ts is
@@ -132,7 +147,12 @@ gc_peer_table_update_signed (GcPeerTable *self, const GcAnnouncement *a, const g
       g_autoptr (GcPeer) fresh = NULL;
 
       while (g_hash_table_size (self->peers) >= self->cap)
-        evict_stalest (self);
+        if (!evict_stalest (self, signed_ts != 0))
+          {
+            g_debug ("table full (%u) of verified peers: not listing %s, unsigned", self->cap,
+                     a->id);
+            return FALSE;
+          }
       fresh = gc_peer_new (a->id);
       gc_peer_update_signed (fresh, a, address, path, now_us, signed_ts);
       g_hash_table_insert (self->peers, (gpointer) gc_peer_get_id (fresh),
