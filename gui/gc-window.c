@@ -37,7 +37,11 @@ struct _GcWindow
   GtkWidget *search_button;
   GtkStack *main_stack;
   AdwStatusPage *absent_page;
-  GtkLabel *absent_command;
+  AdwViewSwitcherBar *switcher_bar;
+  GtkButton *start_button;
+  GtkSpinner *start_spinner;
+  GtkLabel *start_error;
+  gboolean starting;
   GtkRevealer *key_banner;
   GcDBusSource1 *url_source;  /* the source whose Url is followed */
   gulong url_id;
@@ -397,6 +401,97 @@ update_agent (GcWindow *self)
   update_self (self);
 }
 
+/* ---- starting the agent ---- */
+
+static void
+set_starting (GcWindow    *self,
+              gboolean     starting,
+              const gchar *error)
+{
+  self->starting = starting;
+  gtk_widget_set_visible (GTK_WIDGET (self->start_spinner), starting);
+  gtk_spinner_set_spinning (self->start_spinner, starting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !starting);
+  gtk_widget_set_visible (GTK_WIDGET (self->start_error), error != NULL);
+  gtk_label_set_label (self->start_error, error != NULL ? error : "");
+}
+
+static void
+on_agent_started (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (GcWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object),
+                                                              result, &error);
+  g_autofree gchar *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      /* TRANSLATORS: %s says why, in the bus's or systemd's words */
+      text = g_strdup_printf (_("The agent did not start: %s"), error->message);
+      g_message ("starting the agent: %s", error->message);
+    }
+  /* on success the page goes by itself when the agent's name appears */
+  set_starting (self, FALSE, text);
+}
+
+/* win.start-agent: the system agent through systemd (which asks for
+ * permission as it sees fit), a session agent by D-Bus activation (its
+ * .service file starts the user unit, or the program) */
+static void
+start_agent_activated (GtkWidget   *widget,
+                       const gchar *action_name,
+                       GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  GDBusConnection *connection = self->client != NULL
+                                ? gc_agent_client_get_connection (self->client) : NULL;
+
+  if (connection == NULL || self->starting)
+    return;
+  set_starting (self, TRUE, NULL);
+  if (gc_agent_client_get_address (self->client) == NULL
+      && gc_agent_client_get_bus_type (self->client) == G_BUS_TYPE_SYSTEM)
+    g_dbus_connection_call (connection, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                            "org.freedesktop.systemd1.Manager", "StartUnit",
+                            g_variant_new ("(ss)", "groupcast-agent.service", "replace"),
+                            G_VARIANT_TYPE ("(o)"),
+                            G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, 60000,
+                            self->cancellable, on_agent_started, g_object_ref (self));
+  else
+    g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus", "StartServiceByName",
+                            g_variant_new ("(su)", GC_DBUS_NAME, 0), G_VARIANT_TYPE ("(u)"),
+                            G_DBUS_CALL_FLAGS_NONE, 30000, self->cancellable, on_agent_started,
+                            g_object_ref (self));
+}
+
+/* the bottom switcher stands in for the title's one on a narrow window,
+ * and only where there are views to switch: not on the agent-less pages */
+static void
+update_switcher_bar (GcWindow *self)
+{
+  gboolean present = self->client != NULL
+                     && gc_agent_client_get_state (self->client) == GC_AGENT_STATE_PRESENT;
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    present && adw_view_switcher_title_get_title_visible (
+                                                 self->switcher_title));
+}
+
+static void
+on_title_visible (AdwViewSwitcherTitle *title,
+                  GParamSpec           *pspec,
+                  GcWindow             *self)
+{
+  update_switcher_bar (self);
+}
+
 static void
 update_state (GcWindow *self)
 {
@@ -406,6 +501,7 @@ update_state (GcWindow *self)
   /* the views, and searching them, only make sense with an agent */
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
                                                      state == GC_AGENT_STATE_PRESENT);
+  update_switcher_bar (self);
   gtk_widget_set_visible (self->search_button, state == GC_AGENT_STATE_PRESENT);
 
   switch (state)
@@ -414,12 +510,6 @@ update_state (GcWindow *self)
       gtk_stack_set_visible_child_name (self->main_stack, "connecting");
       break;
     case GC_AGENT_STATE_ABSENT:
-      /* a system agent is a service; a session one is started by hand */
-      if (gc_agent_client_get_address (self->client) == NULL
-          && gc_agent_client_get_bus_type (self->client) == G_BUS_TYPE_SYSTEM)
-        gtk_label_set_label (self->absent_command, "systemctl start groupcast-agent");
-      else
-        gtk_label_set_label (self->absent_command, "groupcast-agent --source");
       gtk_stack_set_visible_child_name (self->main_stack, "absent");
       break;
     case GC_AGENT_STATE_PRESENT:
@@ -651,6 +741,7 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.release", NULL, release_activated);
   gtk_widget_class_install_action (widget_class, "win.identify", NULL, identify_activated);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
+  gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_activated);
   gtk_widget_class_install_action (widget_class, "win.rename-to", "s", rename_to_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
@@ -670,7 +761,10 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, absent_page);
-  gtk_widget_class_bind_template_child (widget_class, GcWindow, absent_command);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, start_spinner);
+  gtk_widget_class_bind_template_child (widget_class, GcWindow, start_error);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, key_banner);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, key_banner_fix);
   gtk_widget_class_bind_template_child (widget_class, GcWindow, failed_page);
@@ -699,6 +793,8 @@ gc_window_init (GcWindow *self)
   self->sources = gc_peer_list_new_role_model (self->peers, "source");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (on_title_visible), self, 0);
 
   /* receivers → search filter → sorted by name → multi-selection */
   self->filter = gtk_custom_filter_new (filter_peer, self, NULL);

@@ -118,6 +118,86 @@ bus_new (void)
   return bus;
 }
 
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+/* a session bus that starts the agent on demand (D-Bus activation), as
+ * the installed io.github.Groupcast.service does; the agent it starts
+ * stays on loopback (a receiver, no discovery), outside any lab */
+static Bus *
+bus_new_activating (void)
+{
+  static guint counter;
+  g_autofree gchar *dir = g_strdup_printf ("%s/activating%u", tmp_dir, counter++);
+  g_autofree gchar *services = g_build_filename (dir, "services", NULL);
+  g_autofree gchar *state = g_build_filename (dir, "state", NULL);
+  g_autofree gchar *socket = g_build_filename (dir, "bus", NULL);
+  g_autofree gchar *conf_path = g_build_filename (dir, "bus.conf", NULL);
+  g_autofree gchar *service_path = g_build_filename (services, "io.github.Groupcast.service",
+                                                     NULL);
+  g_autofree gchar *conf = NULL;
+  g_autofree gchar *service = NULL;
+  g_autofree gchar *conf_arg = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  Bus *bus = g_new0 (Bus, 1);
+
+  g_assert_cmpint (g_mkdir_with_parents (services, 0700), ==, 0);
+  conf = g_strdup_printf ("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
+                          "Configuration 1.0//EN\"\n \"http://www.freedesktop.org/standards/"
+                          "dbus/1.0/busconfig.dtd\">\n<busconfig>\n<type>session</type>\n"
+                          "<listen>unix:path=%s</listen>\n<servicedir>%s</servicedir>\n"
+                          "<policy context=\"default\"><allow send_destination=\"*\" "
+                          "eavesdrop=\"true\"/><allow eavesdrop=\"true\"/><allow own=\"*\"/>"
+                          "</policy>\n</busconfig>\n", socket, services);
+  g_assert_true (g_file_set_contents (conf_path, conf, -1, NULL));
+  service = g_strdup_printf ("[D-BUS Service]\nName=io.github.Groupcast\nExec=%s --bus=session "
+                             "--receiver --sink=fake --interface=lo --no-mdns --no-beacons "
+                             "--allow-unauthenticated --state-dir=%s\n", AGENT, state);
+  g_assert_true (g_file_set_contents (service_path, service, -1, NULL));
+  conf_arg = g_strdup_printf ("--config-file=%s", conf_path);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* the agent's GStreamer warnings are not this suite's business */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  bus->process = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", conf_arg,
+                                              "--nofork", "--nopidfile", NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200 && !g_file_test (socket, G_FILE_TEST_EXISTS); i++)
+    g_usleep (10 * 1000);
+  g_assert_true (g_file_test (socket, G_FILE_TEST_EXISTS));
+  bus->address = g_strdup_printf ("unix:path=%s", socket);
+  return bus;
+}
+
+/* the pid of the agent that owns the name on @address (0: none) */
+static guint
+agent_pid_on (const gchar *address)
+{
+  g_autoptr (GDBusConnection) c = NULL;
+  g_autoptr (GVariant) r = NULL;
+  guint pid = 0;
+
+  c = g_dbus_connection_new_for_address_sync (address,
+                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                              | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                              NULL, NULL, NULL);
+  if (c == NULL)
+    return 0;
+  r = g_dbus_connection_call_sync (c, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                   "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                   g_variant_new ("(s)", "io.github.Groupcast"),
+                                   G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL,
+                                   NULL);
+  if (r != NULL)
+    g_variant_get (r, "(u)", &pid);
+  return pid;
+}
+
 /* an agent in a lab host, on the given bus */
 static GSubprocess *
 agent_spawn_keyed (GcLab       *lab,
@@ -285,11 +365,53 @@ test_not_running (void)
   bus = bus_new ();
   window = window_new (bus->address);
   assert_page (window, "absent", 3000);
-  g_assert_cmpstr (gtk_label_get_label (template_child (window, "absent_command")), ==,
-                   "groupcast-agent --source");
+  /* a button, not a command to type; no view switcher with no views */
+  g_assert_true (gtk_widget_get_visible (template_child (window, "start_button")));
+  g_assert_false (adw_view_switcher_bar_get_reveal (template_child (window, "switcher_bar")));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 600);
+  gc_test_sleep (300);
+  g_assert_false (adw_view_switcher_bar_get_reveal (template_child (window, "switcher_bar")));
   /* nothing to switch with */
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (template_child (window, "search_button")))
                   && gtk_widget_get_visible (GTK_WIDGET (template_child (window, "search_button"))));
+  /* this bus cannot start it: said on the page, in words */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start-agent", NULL));
+  g_assert_true (gc_test_wait_until (widget_visible, template_child (window, "start_error"),
+                                     10000));
+  g_test_message ("start on a bus without the service: %s",
+                  gtk_label_get_label (template_child (window, "start_error")));
+  g_assert_nonnull (strstr (gtk_label_get_label (template_child (window, "start_error")),
+                            "The agent did not start"));
+  g_assert_true (gtk_widget_get_sensitive (template_child (window, "start_button")));
+  assert_page (window, "absent", 100);
+  window_destroy (window);
+}
+
+/* Start the Agent, on a bus that can: D-Bus activation runs it, and the
+ * panel finds it by itself */
+static void
+test_start_agent (void)
+{
+  g_autoptr (Bus) bus = NULL;
+  GcWindow *window;
+  gint64 t0;
+  guint pid;
+
+  if (!need_display () || !need_agent ())
+    return;
+  bus = bus_new_activating ();
+  window = window_new (bus->address);
+  assert_page (window, "absent", 3000);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start-agent", NULL));
+  assert_page (window, "receivers", 20000);
+  g_test_message ("the agent was there %.1f s after Start", (g_get_monotonic_time () - t0) / 1e6);
+  g_assert_false (gtk_widget_get_visible (template_child (window, "start_error")));
+  /* the bus started it; the test ends it, by its pid */
+  pid = agent_pid_on (bus->address);
+  g_assert_cmpuint (pid, >, 0);
+  g_assert_cmpint (kill ((pid_t) pid, SIGTERM), ==, 0);
+  assert_page (window, "absent", 10000);
   window_destroy (window);
 }
 
@@ -1183,6 +1305,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/groupcast/panel/not-running", test_not_running);
+  g_test_add_func ("/groupcast/panel/start-agent", test_start_agent);
   g_test_add_func ("/groupcast/panel/bus-unreachable", test_bus_unreachable);
   g_test_add_func ("/groupcast/panel/agent-comes-and-goes", test_agent_comes_and_goes);
   g_test_add_func ("/groupcast/panel/lab-switch", test_lab_switch);
