@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gc-peer-item.h"
+#include "gc-util.h"
 
 #include <glib/gi18n.h>
 
@@ -18,6 +19,8 @@ struct _GcPeerItem
   gchar *result;
   gboolean not_paired;
   gchar *source_name;
+  gint64 offline_since;   /* wall clock, µs; 0 while the agent lists it */
+  gchar *result_detail;   /* a failed switch: the receiver's own words */
 };
 
 G_DEFINE_FINAL_TYPE (GcPeerItem, gc_peer_item, G_TYPE_OBJECT)
@@ -44,6 +47,7 @@ enum
   PROP_VERIFIED,
   PROP_NOT_PAIRED,
   PROP_SOURCE_NAME,
+  PROP_OFFLINE_SINCE,
   N_PROPS
 };
 
@@ -178,6 +182,35 @@ gc_peer_item_set_source_name (GcPeerItem  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_NAME]);
 }
 
+/* what the receiver said of the last failed switch, whole (NULL
+ * otherwise) */
+const gchar *
+gc_peer_item_get_result_detail (GcPeerItem *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), NULL);
+  return self->result_detail;
+}
+
+/* when the agent stopped listing it (it went off the network), in unix
+ * µs; 0 while it is listed. the list keeps such an item a while, greyed */
+gint64
+gc_peer_item_get_offline_since (GcPeerItem *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ITEM (self), 0);
+  return self->offline_since;
+}
+
+void
+gc_peer_item_set_offline_since (GcPeerItem *self,
+                                gint64      since)
+{
+  g_return_if_fail (GC_IS_PEER_ITEM (self));
+  if (self->offline_since == since)
+    return;
+  self->offline_since = since;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE_SINCE]);
+}
+
 gboolean
 gc_peer_item_has_role (GcPeerItem  *self,
                        const gchar *role)
@@ -275,6 +308,7 @@ gc_peer_item_set_switch_result (GcPeerItem  *self,
                                 gdouble      ms)
 {
   g_autofree gchar *text = NULL;
+  g_autofree gchar *detail = NULL;
 
   g_return_if_fail (GC_IS_PEER_ITEM (self));
 
@@ -285,9 +319,12 @@ gc_peer_item_set_switch_result (GcPeerItem  *self,
   else if (ok)
     text = g_strdup (_("Done"));
   else if (message != NULL && *message != '\0')
-    text = g_strdup (message);
+    /* why, in a translated sentence; the receiver's own words as detail */
+    text = gc_util_explain_result (message, &detail);
   else
     text = g_strdup (_("Failed"));
+  g_free (self->result_detail);
+  self->result_detail = g_steal_pointer (&detail);
   gc_peer_item_set_switch_state (self, ok ? GC_SWITCH_STATE_OK : GC_SWITCH_STATE_FAILED,
                             text);
 }
@@ -341,6 +378,9 @@ gc_peer_item_get_property (GObject    *object,
     case PROP_SOURCE_NAME:
       g_value_set_string (value, self->source_name);
       break;
+    case PROP_OFFLINE_SINCE:
+      g_value_set_int64 (value, self->offline_since);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -374,6 +414,7 @@ gc_peer_item_finalize (GObject *object)
   g_clear_object (&self->proxy);
   g_clear_pointer (&self->result, g_free);
   g_clear_pointer (&self->source_name, g_free);
+  g_clear_pointer (&self->result_detail, g_free);
   G_OBJECT_CLASS (gc_peer_item_parent_class)->finalize (object);
 }
 
@@ -409,6 +450,9 @@ gc_peer_item_class_init (GcPeerItemClass *klass)
     g_param_spec_boolean ("not-paired", NULL, NULL, FALSE, ro | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SOURCE_NAME] =
     g_param_spec_string ("source-name", NULL, NULL, NULL, ro | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_OFFLINE_SINCE] =
+    g_param_spec_int64 ("offline-since", NULL, NULL, 0, G_MAXINT64, 0,
+                        ro | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

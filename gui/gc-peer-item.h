@@ -29,6 +29,10 @@ const gchar  *gc_peer_item_get_address        (GcPeerItem   *self);
 const gchar  *gc_peer_item_get_url            (GcPeerItem   *self);
 const gchar  *gc_peer_item_get_current_source (GcPeerItem   *self);
 gboolean      gc_peer_item_get_verified       (GcPeerItem   *self);
+gint64        gc_peer_item_get_offline_since  (GcPeerItem   *self);
+const gchar  *gc_peer_item_get_result_detail  (GcPeerItem   *self);
+void          gc_peer_item_set_offline_since  (GcPeerItem   *self,
+                                               gint64        since);
 gboolean      gc_peer_item_get_not_paired     (GcPeerItem   *self);
 void          gc_peer_item_set_not_paired     (GcPeerItem   *self,
                                                gboolean      not_paired);

@@ -23,7 +23,14 @@ struct _GcPeerList
   gboolean site_key;   /* the agent holds a site key: unverified is not paired */
   gchar *self_url;     /* the agent's own source, which is not among its peers */
   gchar *self_name;
+  guint sweep_id;      /* drops offline items once they are old enough */
 };
+
+/* how long a peer the agent no longer lists stays, greyed ("Offline since
+ * 10:42"): a board that lost its network for a lesson is still there to
+ * be seen; GC_PEER_LIST_OFFLINE_KEEP_S overrides it (tests) */
+#define OFFLINE_KEEP_S 600
+#define SWEEP_S 10
 
 G_DEFINE_FINAL_TYPE (GcPeerList, gc_peer_list, G_TYPE_OBJECT)
 
@@ -50,6 +57,13 @@ on_peer_roles (GcPeerItem *peer,
 /* what each item says of the others: the name of the source it shows, and
  * whether it is paired with this site. a room has a few dozen peers at
  * most, so all of them are looked at again on each change */
+enum
+{
+  SIGNAL_PEER_NOTIFY,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 static void
 relate (GcPeerList *self)
 {
@@ -73,6 +87,43 @@ relate (GcPeerList *self)
       gc_peer_item_set_source_name (item, name);
       gc_peer_item_set_not_paired (item, self->site_key && !gc_peer_item_get_verified (item));
     }
+  g_signal_emit (self, signals[SIGNAL_PEER_NOTIFY], 0);
+}
+
+static gint64
+offline_keep_us (void)
+{
+  const gchar *s = g_getenv ("GC_PEER_LIST_OFFLINE_KEEP_S");
+  guint64 v = OFFLINE_KEEP_S;
+
+  if (s != NULL)
+    g_ascii_string_to_unsigned (s, 10, 0, 86400, &v, NULL);
+  return (gint64) v * G_USEC_PER_SEC;
+}
+
+static void drop_item (GcPeerList *self, const gchar *path);
+
+static gboolean
+sweep_cb (gpointer data)
+{
+  GcPeerList *self = data;
+  gint64 now = g_get_real_time ();
+  gint64 keep = offline_keep_us ();
+  g_autoptr (GPtrArray) old = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 since = gc_peer_item_get_offline_since (value);
+
+      if (since != 0 && now - since >= keep)
+        g_ptr_array_add (old, g_strdup (key));
+    }
+  for (guint i = 0; i < old->len; i++)
+    drop_item (self, g_ptr_array_index (old, i));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -120,8 +171,17 @@ add_object (GcPeerList  *self,
   if (!GC_DBUS_IS_OBJECT (object))
     return;
   proxy = gc_dbus_object_peek_peer1 (GC_DBUS_OBJECT (object));
-  if (proxy == NULL || g_hash_table_contains (self->peers, path))
+  if (proxy == NULL)
     return;
+  /* back from offline: a fresh item takes its place */
+  {
+    GcPeerItem *old = g_hash_table_lookup (self->peers, path);
+
+    if (old != NULL && gc_peer_item_get_offline_since (old) == 0)
+      return;
+    if (old != NULL)
+      drop_item (self, path);
+  }
 
   peer = gc_peer_item_new (proxy);
   g_signal_connect_object (peer, "notify::roles", G_CALLBACK (on_peer_roles), self, 0);
@@ -135,9 +195,26 @@ add_object (GcPeerList  *self,
   relate (self);
 }
 
+/* the agent no longer lists it: it stays, greyed, for a while */
 static void
 remove_path (GcPeerList  *self,
              const gchar *path)
+{
+  GcPeerItem *peer = g_hash_table_lookup (self->peers, path);
+
+  if (peer == NULL || gc_peer_item_get_offline_since (peer) != 0)
+    return;
+  gc_peer_item_set_offline_since (peer, g_get_real_time ());
+  if (self->sweep_id == 0)
+    self->sweep_id = g_timeout_add_seconds (MIN (SWEEP_S, MAX (1, offline_keep_us ()
+                                                                  / G_USEC_PER_SEC)),
+                                            sweep_cb, self);
+  relate (self);
+}
+
+static void
+drop_item (GcPeerList  *self,
+           const gchar *path)
 {
   GcPeerItem *peer = g_hash_table_lookup (self->peers, path);
   guint position;
@@ -307,6 +384,8 @@ gc_peer_list_dispose (GObject *object)
 {
   GcPeerList *self = GC_PEER_LIST (object);
 
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+
   if (self->manager != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->manager, self);
@@ -387,6 +466,12 @@ gc_peer_list_class_init (GcPeerListClass *klass)
     g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* something the window shows of a peer changed (its source, pairing,
+   * whether it is online) */
+  signals[SIGNAL_PEER_NOTIFY] =
+    g_signal_new ("peer-notify", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
 }
 
 static void

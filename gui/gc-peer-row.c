@@ -15,6 +15,7 @@ struct _GcPeerRow
 
   GcPeerItem *peer;
 
+  GtkCheckButton *select_check;
   GtkLabel *name_label;
   GtkLabel *detail_label;
   GtkLabel *showing_label;
@@ -30,6 +31,7 @@ enum
 {
   PROP_0,
   PROP_PEER,
+  PROP_SELECTED,
   N_PROPS
 };
 
@@ -74,7 +76,17 @@ update (GcPeerRow *self)
   /* what it shows, by the source's name; the URL when no listed source
    * serves it (the tooltip has the URL either way) */
   current = gc_peer_item_get_current_source (self->peer);
-  if (*current == '\0')
+  if (gc_peer_item_get_offline_since (self->peer) != 0)
+    {
+      g_autoptr (GDateTime) since = g_date_time_new_from_unix_local (
+        gc_peer_item_get_offline_since (self->peer) / G_USEC_PER_SEC);
+      g_autofree gchar *at = g_date_time_format (since, "%H:%M");
+
+      /* TRANSLATORS: %s is a time of day, e.g. "Offline since 10:42" */
+      showing = g_strdup_printf (_("Offline since %s"), at);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "offline");
+    }
+  else if (*current == '\0')
     showing = g_strdup (_("Idle"));
   else if (gc_peer_item_get_source_name (self->peer) != NULL)
     /* TRANSLATORS: %s is the name of the source the receiver shows, e.g.
@@ -83,6 +95,8 @@ update (GcPeerRow *self)
   else
     /* TRANSLATORS: %s is the URL of the source the receiver shows */
     showing = g_strdup_printf (_("Showing %s"), current);
+  if (gc_peer_item_get_offline_since (self->peer) == 0)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "offline");
   gtk_label_set_label (self->showing_label, showing);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->showing_label), current);
 
@@ -112,8 +126,11 @@ update (GcPeerRow *self)
           gtk_widget_remove_css_class (GTK_WIDGET (self->result_image), "success");
         }
       gtk_label_set_label (self->result_label, gc_peer_item_get_result (self->peer));
+      /* the sentence wraps; the receiver's own words are the tooltip */
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->result_label),
-                                   gc_peer_item_get_result (self->peer));
+                                   gc_peer_item_get_result_detail (self->peer) != NULL
+                                   ? gc_peer_item_get_result_detail (self->peer)
+                                   : gc_peer_item_get_result (self->peer));
       gtk_stack_set_visible_child_name (self->status_stack, "result");
       break;
     default:
@@ -174,6 +191,9 @@ gc_peer_row_get_property (GObject    *object,
     case PROP_PEER:
       g_value_set_object (value, self->peer);
       break;
+    case PROP_SELECTED:
+      g_value_set_boolean (value, gtk_check_button_get_active (self->select_check));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -191,6 +211,11 @@ gc_peer_row_set_property (GObject      *object,
     {
     case PROP_PEER:
       gc_peer_row_set_peer (self, g_value_get_object (value));
+      break;
+    case PROP_SELECTED:
+      /* shows the list's selection; a click on it changes the selection
+       * (listitem.select), which comes back here */
+      gtk_check_button_set_active (self->select_check, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -211,10 +236,14 @@ gc_peer_row_class_init (GcPeerRowClass *klass)
     g_param_spec_object ("peer", NULL, NULL, GC_TYPE_PEER_ITEM,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
                          | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_boolean ("selected", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/Groupcast/ui/gc-peer-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GcPeerRow, select_check);
   gtk_widget_class_bind_template_child (widget_class, GcPeerRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, GcPeerRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, GcPeerRow, showing_label);

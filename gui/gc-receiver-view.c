@@ -154,13 +154,15 @@ show_refusal (GcReceiverView *self,
               GError         *error)
 {
   g_autofree gchar *message = NULL;
+  g_autofree gchar *sentence = NULL;
+  g_autofree gchar *detail = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_dbus_error_strip_remote_error (error);
-  /* TRANSLATORS: %s says why the agent refused */
-  message = g_strdup_printf (_("The receiver could not do that: %s"), error->message);
-  gc_util_toast (GTK_WIDGET (self), message);
+  sentence = gc_util_explain_error (error, &detail);
+  /* TRANSLATORS: %s says why, e.g. "That request is not valid" */
+  message = g_strdup_printf (_("The receiver could not do that: %s"), sentence);
+  gc_util_toast_details (GTK_WIDGET (self), message, detail);
 }
 
 static void

@@ -205,13 +205,17 @@ shared (GObject *object, GAsyncResult *res, gpointer data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       remote = g_dbus_error_get_remote_error (error);
-      g_dbus_error_strip_remote_error (error);
       g_clear_pointer (&self->share_error, g_free);
       if (g_strcmp0 (remote, "io.github.Groupcast.Error.Cancelled") == 0)
         self->share_error = g_strdup (_("Sharing was cancelled"));
       else
-        /* TRANSLATORS: %s is the agent's reason, e.g. no screen sharing portal */
-        self->share_error = g_strdup_printf (_("Cannot share: %s"), error->message);
+        {
+          /* the portal's reasons are the agent's own sentences for a
+           * person (no portal, no PipeWire): said whole */
+          g_dbus_error_strip_remote_error (error);
+          /* TRANSLATORS: %s is the agent's reason, e.g. no screen sharing portal */
+          self->share_error = g_strdup_printf (_("Cannot share: %s"), error->message);
+        }
     }
   g_clear_object (&self->sharing);
   if (self->source != NULL)

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "gc-util.h"
+
 /* a switch (or release) of some receivers, as the panel keeps track of
  * it: every item is marked running, then gets its own result as
  * Source1.SwitchFinished brings it, or from its row of the reply. a row the
@@ -137,13 +139,13 @@ on_call_done (GObject      *object,
     }
   if (!ok)
     {
-      g_dbus_error_strip_remote_error (error);
-      mark_running (run, GC_SWITCH_STATE_FAILED, error->message);
-      g_task_return_new_error (task, error->domain, error->code,
-                               run->release
-                               /* TRANSLATORS: %s says why the agent could not do it */
-                               ? _("Release failed: %s") : _("Switch failed: %s"),
-                               error->message);
+      g_autoptr (GError) copy = g_error_copy (error);
+      g_autofree gchar *sentence = gc_util_explain_error (copy, NULL);
+
+      /* the rows say why in a sentence; the window explains the error,
+       * which keeps its D-Bus name for that */
+      mark_running (run, GC_SWITCH_STATE_FAILED, sentence);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -285,15 +287,20 @@ on_identify_done (GObject      *object,
 
   if (!gc_dbus_source1_call_identify_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_dbus_error_strip_remote_error (error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_variant_iter_init (&iter, rows);
-  while (g_variant_iter_next (&iter, "(&sb&sd)", &id, &ok, &message, &ms))
+  for (guint i = 0; g_variant_iter_next (&iter, "(&sb&sd)", &id, &ok, &message, &ms); i++)
     if (!ok)
-      g_string_append_printf (failed, "%s%s (%s)", failed->len > 0 ? ", " : "", id, message);
+      {
+        GPtrArray *names = g_task_get_task_data (task);
+        g_autofree gchar *sentence = gc_util_explain_result (message, NULL);
+
+        g_string_append_printf (failed, "%s%s (%s)", failed->len > 0 ? ", " : "",
+                                i < names->len ? (const gchar *) g_ptr_array_index (names, i) : id,
+                                sentence);
+      }
   if (failed->len > 0)
     /* TRANSLATORS: %s lists the receivers that could not, each with why */
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not identify: %s"),
@@ -320,6 +327,14 @@ gc_switcher_identify_async (GcSwitcher          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gc_switcher_identify_async);
+  {
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+    /* rows come back in the order asked: named as people know them */
+    for (guint i = 0; i < items->len; i++)
+      g_ptr_array_add (names, g_strdup (gc_peer_item_get_name (g_ptr_array_index (items, i))));
+    g_task_set_task_data (task, names, (GDestroyNotify) g_ptr_array_unref);
+  }
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (ids, (gpointer) gc_peer_item_get_id (g_ptr_array_index (items, i)));
   g_ptr_array_add (ids, NULL);
@@ -350,17 +365,20 @@ on_rename_done (GObject      *object,
 
   if (!gc_dbus_source1_call_rename_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_dbus_error_strip_remote_error (error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (g_variant_n_children (rows) == 1)
     g_variant_get_child (rows, 0, "(&sb&sd)", &id, &ok, &message, &ms);
   if (!ok)
-    /* TRANSLATORS: %s says why (the receiver's own words) */
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not rename: %s"),
-                             g_variant_n_children (rows) == 1 ? message : "");
+    {
+      g_autofree gchar *sentence = gc_util_explain_result (g_variant_n_children (rows) == 1
+                                                           ? message : NULL, NULL);
+
+      /* TRANSLATORS: %s says why, e.g. "Cannot reach it on the network" */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not rename: %s"),
+                               sentence);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }

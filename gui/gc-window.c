@@ -93,12 +93,25 @@ static void
 update_actions (GcWindow *self)
 {
   g_autoptr (GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr (GPtrArray) peers = selected_peers (self);
   guint n = (guint) gtk_bitset_get_size (set);
-  gboolean can = n > 0 && self->switcher != NULL;
+  gboolean all_online = TRUE;
+  gboolean any_showing = FALSE;
+  gboolean can;
   g_autofree gchar *text = NULL;
 
+  /* an offline board cannot be asked; an idle one has nothing to release */
+  for (guint i = 0; i < peers->len; i++)
+    {
+      GcPeerItem *p = g_ptr_array_index (peers, i);
+
+      all_online &= gc_peer_item_get_offline_since (p) == 0;
+      any_showing |= gc_peer_item_get_offline_since (p) == 0
+                     && *gc_peer_item_get_current_source (p) != '\0';
+    }
+  can = n > 0 && self->switcher != NULL && all_online;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch", can);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can && any_showing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.identify", can);
   /* one receiver at a time: names are not shared */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename", can && n == 1);
@@ -125,6 +138,46 @@ update_list_stack (GcWindow *self)
     gtk_stack_set_visible_child_name (self->list_stack, none ? "empty" : "no-match");
 }
 
+/* ---- what went wrong ---- */
+
+/* @what ("Could not switch") and why, in a translated sentence: a D-Bus
+ * error of the agent by its name; one the panel put together is already
+ * a sentence. the agent's own words are behind Details */
+static void
+toast_error (GcWindow    *self,
+             const gchar *what,
+             GError      *error)
+{
+  g_autofree gchar *detail = NULL;
+  g_autofree gchar *sentence = NULL;
+  g_autofree gchar *text = NULL;
+
+  if (g_dbus_error_is_remote_error (error))
+    {
+      sentence = gc_util_explain_error (error, &detail);
+      /* TRANSLATORS: "Could not switch: Cannot reach it on the network" */
+      text = g_strdup_printf (_("%s: %s"), what, sentence);
+    }
+  else
+    text = g_strdup (error->message);
+  gc_util_toast_details (GTK_WIDGET (self->toast_overlay), text, detail);
+}
+
+/* win.details(s): the agent's own words, whole, for those who ask */
+static void
+details_activated (GtkWidget   *widget,
+                   const gchar *action_name,
+                   GVariant    *parameter)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (widget), _("Details"),
+                                                       g_variant_get_string (parameter, NULL)));
+  adw_message_dialog_set_body_use_markup (dialog, FALSE);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- switch and release ---- */
 
 static void
@@ -139,7 +192,7 @@ on_run_done (GObject      *object,
    * as a whole failed */
   if (!gc_switcher_run_finish (GC_SWITCHER (object), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gc_util_toast (GTK_WIDGET (self->toast_overlay), error->message);
+    toast_error (self, _("Could not switch"), error);
 }
 
 static void
@@ -180,7 +233,7 @@ on_identify_done (GObject      *object,
 
   if (!gc_switcher_identify_finish (GC_SWITCHER (object), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gc_util_toast (GTK_WIDGET (self->toast_overlay), error->message);
+    toast_error (self, _("Could not identify"), error);
 }
 
 /* the selected displays show their names, so people in the room see
@@ -211,7 +264,7 @@ on_rename_done (GObject      *object,
 
   if (!gc_switcher_rename_finish (GC_SWITCHER (object), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gc_util_toast (GTK_WIDGET (self->toast_overlay), error->message);
+    toast_error (self, _("Could not rename"), error);
 }
 
 /* win.rename-to(s): the selected receiver takes the name */
@@ -742,6 +795,7 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.identify", NULL, identify_activated);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
   gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_activated);
+  gtk_widget_class_install_action (widget_class, "win.details", "s", details_activated);
   gtk_widget_class_install_action (widget_class, "win.rename-to", "s", rename_to_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
@@ -795,6 +849,8 @@ gc_window_init (GcWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (on_title_visible), self, 0);
+  g_signal_connect_object (self->peers, "peer-notify", G_CALLBACK (update_actions), self,
+                           G_CONNECT_SWAPPED);
 
   /* receivers → search filter → sorted by name → multi-selection */
   self->filter = gtk_custom_filter_new (filter_peer, self, NULL);

@@ -13,6 +13,7 @@
 #include "gc-receiver-monitor.h"
 #include "gc-source-monitor.h"
 #include "gc-switcher.h"
+#include "gc-util.h"
 
 /* the panel's models, which need neither a display nor an agent: where
  * they read D-Bus objects, skeletons exported on one end of a socket pair
@@ -308,6 +309,12 @@ name_is_renamed (gpointer user_data)
 }
 
 static gboolean
+is_offline (gpointer user_data)
+{
+  return gc_peer_item_get_offline_since (user_data) != 0;
+}
+
+static gboolean
 has_source_role (gpointer user_data)
 {
   return gc_peer_item_has_role (user_data, "source");
@@ -317,7 +324,8 @@ static void
 test_peer_list (void)
 {
   g_autoptr (Bus) bus = bus_new ();
-  g_autoptr (GcPeerList) list = gc_peer_list_new ();
+  g_autoptr (GcPeerList) list = (g_setenv ("GC_PEER_LIST_OFFLINE_KEEP_S", "1", TRUE),
+                                 gc_peer_list_new ());
   g_autoptr (GcDBusPeer1) lobby = export_peer (bus, "a1", "Lobby", "10.0.0.2", "receiver");
   g_autoptr (GcDBusPeer1) hall = export_peer (bus, "b2", "Hall", "10.0.0.3", "source");
   g_autoptr (GcDBusPeer1) room = NULL;
@@ -373,8 +381,12 @@ test_peer_list (void)
   g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 2);
   g_assert_cmpuint (seen.count, ==, 0);
 
-  /* removed: the agent forgets it, its row goes */
+  /* removed: the agent forgets it; its row stays, offline, for the keep
+   * time (1 s here), then goes */
   unexport_peer (bus, "a1");
+  g_assert_true (wait_until (is_offline, first));
+  g_assert_cmpuint (seen.count, ==, 0);
+  g_assert_true (gc_peer_list_find (list, "a1") == first);
   g_assert_true (wait_until (peer_count_is_2, list));
   g_assert_cmpuint (seen.count, ==, 1);
   g_assert_cmpuint (seen.position, ==, first_position);
@@ -388,6 +400,48 @@ test_peer_list (void)
   gc_peer_list_set_manager (list, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (gc_peer_list_get_model (list)), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (receivers), ==, 0);
+}
+
+typedef struct
+{
+  GcPeerList *list;
+  GcPeerItem *old;
+} BackWait;
+
+static gboolean
+back_online (gpointer user_data)
+{
+  BackWait *w = user_data;
+  GcPeerItem *now = gc_peer_list_find (w->list, "a1");
+
+  return now != NULL && now != w->old && gc_peer_item_get_offline_since (now) == 0;
+}
+
+/* a board heard again while its offline row is kept: one row, online, as
+ * itself (not a second one) */
+static void
+test_peer_back_online (void)
+{
+  g_autoptr (Bus) bus = bus_new ();
+  g_autoptr (GcPeerList) list = (g_setenv ("GC_PEER_LIST_OFFLINE_KEEP_S", "60", TRUE),
+                                 gc_peer_list_new ());
+  g_autoptr (GcDBusPeer1) lobby = export_peer (bus, "a1", "Lobby", "10.0.0.2", "receiver");
+  g_autoptr (GcDBusPeer1) again = NULL;
+  g_autoptr (GcPeerItem) old = NULL;
+  BackWait w;
+
+  settle ();
+  gc_peer_list_set_manager (list, bus->manager);
+  g_assert_cmpuint (g_list_model_get_n_items (gc_peer_list_get_model (list)), ==, 1);
+  old = g_object_ref (gc_peer_list_find (list, "a1"));
+  unexport_peer (bus, "a1");
+  g_assert_true (wait_until (is_offline, old));
+  g_assert_cmpuint (g_list_model_get_n_items (gc_peer_list_get_model (list)), ==, 1);
+  again = export_peer (bus, "a1", "Lobby", "10.0.0.2", "receiver");
+  w = (BackWait) { list, old };
+  g_assert_true (wait_until (back_online, &w));
+  g_assert_cmpuint (g_list_model_get_n_items (gc_peer_list_get_model (list)), ==, 1);
+  g_assert_cmpstr (gc_peer_item_get_name (gc_peer_list_find (list, "a1")), ==, "Lobby");
 }
 
 /* ---- the member list: a GListStore fed from Source1.Members ---- */
@@ -662,7 +716,10 @@ test_switcher_rows (void)
   g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 0)), ==, GC_SWITCH_STATE_OK);
   g_assert_cmpstr (gc_peer_item_get_result (item (items, 0)), ==, "First frame in 42 ms");
   g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 1)), ==, GC_SWITCH_STATE_FAILED);
-  g_assert_cmpstr (gc_peer_item_get_result (item (items, 1)), ==, "refused: bad signature");
+  /* why, in a sentence (translated in the panel), the receiver's own words
+   * kept for the tooltip */
+  g_assert_cmpstr (gc_peer_item_get_result (item (items, 1)), ==, "It refused");
+  g_assert_cmpstr (gc_peer_item_get_result_detail (item (items, 1)), ==, "refused: bad signature");
   g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 2)), ==, GC_SWITCH_STATE_FAILED);
   g_assert_cmpstr (gc_peer_item_get_result (item (items, 2)), ==, "No answer from the receiver");
 
@@ -670,6 +727,36 @@ test_switcher_rows (void)
   gc_dbus_source1_emit_switch_finished (fake->skeleton, "c3", TRUE, "ok", 5);
   settle ();
   g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 2)), ==, GC_SWITCH_STATE_FAILED);
+}
+
+/* the agent's error kinds become sentences; the words stay as detail */
+static void
+test_explain (void)
+{
+  g_autoptr (GError) e = g_dbus_error_new_for_dbus_error ("io.github.Groupcast.Error.Unreachable",
+                                                          "connect to 10.0.0.7:7237: refused");
+  g_autoptr (GError) bus = g_dbus_error_new_for_dbus_error ("org.freedesktop.DBus.Error.NoReply",
+                                                            "no reply");
+  g_autofree gchar *detail = NULL;
+  g_autofree gchar *s1 = gc_util_explain_error (e, &detail);
+  g_autofree gchar *s2 = gc_util_explain_error (bus, NULL);
+  g_autofree gchar *r1 = NULL;
+  g_autofree gchar *r2 = NULL;
+  g_autofree gchar *r3 = NULL;
+  g_autofree gchar *d1 = NULL;
+
+  g_assert_cmpstr (s1, ==, "Cannot reach it on the network");
+  g_assert_cmpstr (detail, ==, "connect to 10.0.0.7:7237: refused");
+  g_assert_cmpstr (s2, ==, "The agent did not answer");
+  r1 = gc_util_explain_result ("not authorized: wrong MAC: signed with another key", &d1);
+  g_assert_cmpstr (r1, ==, "Not allowed: the display and this computer do not share the "
+                           "site's key, or their clocks differ");
+  g_assert_cmpstr (d1, ==, "not authorized: wrong MAC: signed with another key");
+  r2 = gc_util_explain_result ("timeout: no picture within 5000 ms", NULL);
+  g_assert_cmpstr (r2, ==, "No answer in time");
+  /* a receiver's own sentence, of no kind: as it is */
+  r3 = gc_util_explain_result ("already showing it", NULL);
+  g_assert_cmpstr (r3, ==, "already showing it");
 }
 
 static void
@@ -695,8 +782,19 @@ test_switcher_failed_call (void)
   g_assert_true (wait_until (is_set, &result));
   g_assert_false (gc_switcher_run_finish (switcher, result, &error));
   g_assert_nonnull (error);
-  /* the message says what failed, without the D-Bus error name */
-  g_assert_cmpstr (error->message, ==, "Switch failed: the source is not serving");
+  /* the error keeps its D-Bus name, for the window to explain it */
+  g_assert_true (g_dbus_error_is_remote_error (error));
+  {
+    g_autofree gchar *name = g_dbus_error_get_remote_error (error);
+    g_autofree gchar *sentence = NULL;
+    g_autofree gchar *detail = NULL;
+
+    g_assert_cmpstr (name, ==, "io.github.Groupcast.Error.NotReady");
+    /* not a kind the panel knows: the error's own words */
+    sentence = gc_util_explain_error (error, &detail);
+    g_assert_cmpstr (sentence, ==, "the source is not serving");
+    g_assert_cmpstr (detail, ==, "the source is not serving");
+  }
 
   g_assert_cmpint (gc_peer_item_get_switch_state (item (items, 0)), ==, GC_SWITCH_STATE_OK);
   g_assert_cmpstr (gc_peer_item_get_result (item (items, 0)), ==, "Done");
@@ -969,6 +1067,8 @@ main (int   argc,
   g_test_add_func ("/groupcast/panel-model/member-list", test_member_list);
   g_test_add_func ("/groupcast/panel-model/switcher/rows", test_switcher_rows);
   g_test_add_func ("/groupcast/panel-model/switcher/failed-call", test_switcher_failed_call);
+  g_test_add_func ("/groupcast/panel-model/explain-errors", test_explain);
+  g_test_add_func ("/groupcast/panel-model/peer-back-online", test_peer_back_online);
   g_test_add_func ("/groupcast/panel-model/switcher/release", test_switcher_release);
   g_test_add_func ("/groupcast/panel-model/switcher/cancelled", test_switcher_cancelled);
   g_test_add_func ("/groupcast/panel-model/switcher/follow", test_switcher_follow);

@@ -12,6 +12,7 @@
 
 #include "gc-application.h"
 #include "gc-lab.h"
+#include "gc-peer-row.h"
 #include "gc-receiver-view.h"
 #include "gc-source-view.h"
 #include "gc-window.h"
@@ -717,6 +718,69 @@ source_named (gpointer data)
 }
 
 static gboolean
+item_offline (gpointer data)
+{
+  return gc_peer_item_get_offline_since (data) != 0;
+}
+
+/* the rows of the receiver list, in the order shown */
+static void
+collect_rows (GtkWidget *widget, GPtrArray *rows)
+{
+  if (GC_IS_PEER_ROW (widget))
+    {
+      g_ptr_array_add (rows, widget);
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+static GtkWidget *
+row_check (GcWindow *window, GcPeerItem *peer)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (window), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gc_peer_row_get_peer (g_ptr_array_index (rows, i)) == peer)
+      return (GtkWidget *) gtk_widget_get_template_child (g_ptr_array_index (rows, i), GC_TYPE_PEER_ROW,
+                                            "select_check");
+  return NULL;
+}
+
+/* a row's check box adds it to the selection or takes it out, as a
+ * Ctrl-click does */
+static void
+check_checkboxes (GcWindow *window, GtkSelectionModel *selection)
+{
+  g_autoptr (GcPeerItem) a = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  g_autoptr (GcPeerItem) b = g_list_model_get_item (G_LIST_MODEL (selection), 1);
+  GtkWidget *check_a, *check_b;
+
+  g_assert_true (gtk_selection_model_unselect_all (selection));
+  gc_test_sleep (100);
+  check_a = row_check (window, a);
+  check_b = row_check (window, b);
+  g_assert_nonnull (check_a);
+  g_assert_nonnull (check_b);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check_a)));
+  g_assert_true (gtk_widget_activate (check_a));
+  g_assert_true (gtk_selection_model_is_selected (selection, 0));
+  g_assert_false (gtk_selection_model_is_selected (selection, 1));
+  g_assert_true (gtk_widget_activate (check_b));
+  g_assert_true (gtk_selection_model_is_selected (selection, 0));
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check_b)));
+  g_assert_true (gtk_widget_activate (check_a));
+  g_assert_false (gtk_selection_model_is_selected (selection, 0));
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check_a)));
+  g_assert_true (gtk_selection_model_unselect_all (selection));
+}
+
+static gboolean
 revealed (gpointer data)
 {
   return gtk_revealer_get_reveal_child (GTK_REVEALER (data));
@@ -822,6 +886,7 @@ test_lab_switch (void)
   CounterWait mw;
   gint64 t0;
 
+  g_setenv ("GC_PEER_LIST_OFFLINE_KEEP_S", "3", TRUE);
   if (!need_display () || !need_agent () || (lab = need_lab (3)) == NULL)
     return;
   bus1 = gc_lab_start_bus (lab, 1, &error);
@@ -917,6 +982,7 @@ test_lab_switch (void)
 
   check_local_receiver (bus2);
   check_rename (window, selection);
+  check_checkboxes (window, selection);
 
   /* a receiver that cannot be reached fails on its own row; the other
    * one still switches */
@@ -949,12 +1015,39 @@ test_lab_switch (void)
   g_assert_true (gc_test_wait_until (switch_done, peers, 15000));
   g_assert_cmpint (gc_peer_item_get_switch_state (g_ptr_array_index (peers, 0)), ==, GC_SWITCH_STATE_OK);
   g_assert_true (gc_test_wait_until (current_source_empty, g_ptr_array_index (peers, 0), 5000));
+  /* an idle board has nothing to release */
+  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window), _("R_elease"))));
+  g_assert_true (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window),
+                                                        _("_Switch to This Screen"))));
 
-  /* a receiver that shuts down says goodbye, and its row goes by itself */
-  process_stop (rx3);
-  cw = (CountWait) { gc_window_get_receivers (window), 1 };
-  g_assert_true (gc_test_wait_until (count_is, &cw, 5000));
-  g_assert_null (gc_peer_list_find (gc_window_get_peers (window), "10.99.0.3"));
+  /* a receiver that shuts down says goodbye; its row stays, greyed, with
+   * the time it went, and cannot be switched; then it goes (the test keeps
+   * such rows 3 s, a room 10 minutes) */
+  {
+    g_autoptr (GcPeerItem) gone = g_object_ref (gc_peer_list_find (gc_window_get_peers (window),
+                                                                   "10.99.0.3"));
+    guint position = G_MAXUINT;
+
+    process_stop (rx3);
+    g_assert_true (gc_test_wait_until (item_offline, gone, 5000));
+    g_assert_cmpuint (g_list_model_get_n_items (gc_window_get_receivers (window)), ==, 2);
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+      {
+        g_autoptr (GcPeerItem) it = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+        if (it == gone)
+          position = i;
+      }
+    g_assert_cmpuint (position, !=, G_MAXUINT);
+    g_assert_true (gtk_selection_model_select_item (selection, position, TRUE));
+    g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window),
+                                                           _("_Switch to This Screen"))));
+    gc_test_sleep (300);
+    save_screenshot (GTK_WIDGET (window), "panel-offline.png");
+    cw = (CountWait) { gc_window_get_receivers (window), 1 };
+    g_assert_true (gc_test_wait_until (count_is, &cw, 10000));
+    g_assert_null (gc_peer_list_find (gc_window_get_peers (window), "10.99.0.3"));
+  }
 
   window_destroy (window);
   process_stop (source);

@@ -647,17 +647,23 @@ test_security (void)
   }
   assert_unchanged (all[1], url);
 
-  /* a receiver with no key and no --allow-unauthenticated refuses */
+  /* a receiver with no key and no --allow-unauthenticated: the source
+   * lists it as not paired (its beacons are unsigned) and does not ask it;
+   * asked anyway, with a signed request, it refuses */
   {
     const gchar *targets[] = { a4, NULL };
     g_autofree gchar *state = NULL;
+    g_autofree gchar *to4 = g_strdup_printf ("%s:7237", a4);
+    g_autoptr (GBytes) b = build (url, KEY, 0, to4);
 
     r = do_switch (all[0], "Switch", targets, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_true (find_row (r, a4, &ok, &msg, &ms));
-    g_test_message ("keyless receiver: %s", msg);
-    g_assert_false (ok);
-    g_assert_true (is_not_authorized (msg));
+    g_assert_null (r);
+    g_assert_nonnull (error);
+    g_test_message ("keyless receiver, at the source: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "NotAuthorized"));
+    g_assert_nonnull (strstr (error->message, "not paired with this site"));
+    g_clear_error (&error);
+    assert_refused (&s, b, a4, "keyless receiver");
     state = gc_test_agent_get_string (all[3], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
     g_assert_cmpstr (state, ==, "idle");
   }
