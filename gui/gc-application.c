@@ -5,7 +5,7 @@
 
 #include "gc-application.h"
 
-#include <errno.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 
 #include "gc-agent-client.h"
@@ -22,13 +22,7 @@ struct _GcApplication
 
 G_DEFINE_FINAL_TYPE (GcApplication, gc_application, ADW_TYPE_APPLICATION)
 
-/* ---- the bus setting, kept in ~/.config/groupcast/panel.ini ---- */
-
-static gchar *
-config_path (void)
-{
-  return g_build_filename (g_get_user_config_dir (), "groupcast", "panel.ini", NULL);
-}
+/* ---- the settings (GSettings, schema io.github.Groupcast) ---- */
 
 static GBusType
 bus_from_string (const gchar *s)
@@ -46,18 +40,62 @@ bus_to_string (GBusType bus)
   return bus == G_BUS_TYPE_SYSTEM ? "system" : "session";
 }
 
-/* the saved bus, or the session bus when nothing (readable) is saved */
+/* the panel's settings, or NULL when the schema is not installed (a panel
+ * run from a build tree without GSETTINGS_SCHEMA_DIR): it then works with
+ * the defaults and keeps nothing, and says so once */
+GSettings *
+gc_application_dup_settings (void)
+{
+  static gsize said;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, GC_APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      if (g_once_init_enter (&said))
+        {
+          g_message ("the settings schema %s is not installed: choices are not kept",
+                     GC_APPLICATION_ID);
+          g_once_init_leave (&said, 1);
+        }
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* a bus chosen with an earlier panel, in ~/.config/groupcast/panel.ini,
+ * moves into the settings once */
+static void
+import_old_settings (GSettings *settings)
+{
+  g_autofree gchar *path = g_build_filename (g_get_user_config_dir (), "groupcast", "panel.ini",
+                                             NULL);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree gchar *value = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+    return;
+  value = g_key_file_get_string (kf, "panel", "bus", NULL);
+  if (bus_from_string (value) != G_BUS_TYPE_NONE)
+    g_settings_set_string (settings, "bus", value);
+  if (g_unlink (path) == 0)
+    g_message ("the bus choice of %s is now a setting (io.github.Groupcast bus)", path);
+}
+
+/* the saved bus, or the session bus */
 GBusType
 gc_application_load_bus (void)
 {
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autofree gchar *path = config_path ();
+  g_autoptr (GSettings) settings = gc_application_dup_settings ();
   g_autofree gchar *value = NULL;
   GBusType bus;
 
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+  if (settings == NULL)
     return G_BUS_TYPE_SESSION;
-  value = g_key_file_get_string (kf, "panel", "bus", NULL);
+  import_old_settings (settings);
+  value = g_settings_get_string (settings, "bus");
   bus = bus_from_string (value);
   return bus != G_BUS_TYPE_NONE ? bus : G_BUS_TYPE_SESSION;
 }
@@ -66,24 +104,20 @@ gboolean
 gc_application_save_bus (GBusType   bus,
                          GError   **error)
 {
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autofree gchar *path = config_path ();
-  g_autofree gchar *dir = g_path_get_dirname (path);
+  g_autoptr (GSettings) settings = gc_application_dup_settings ();
 
-  /* keep whatever else is in the file */
-  g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
-  g_key_file_set_string (kf, "panel", "bus", bus_to_string (bus));
-  if (g_mkdir_with_parents (dir, 0700) < 0)
+  if (settings == NULL)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "cannot make %s: %s", dir, g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "the settings schema %s is not installed", GC_APPLICATION_ID);
       return FALSE;
     }
-  if (!g_key_file_save_to_file (kf, path, error))
+  if (!g_settings_set_string (settings, "bus", bus_to_string (bus)))
     {
-      g_prefix_error (error, "saving %s: ", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "the bus setting is not writable");
       return FALSE;
     }
+  g_settings_sync ();
   return TRUE;
 }
 
@@ -141,6 +175,19 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+/* the panel's guide, as installed (docs/panel.md) */
+static void
+help_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  g_autofree gchar *path = g_build_filename (GC_DOCDIR, "panel.md", NULL);
+  g_autofree gchar *uri = g_filename_to_uri (path, NULL, NULL);
+
+  gtk_show_uri (gtk_application_get_active_window (app), uri, GDK_CURRENT_TIME);
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -191,16 +238,19 @@ gc_application_startup (GApplication *app)
   GcApplication *self = GC_APPLICATION (app);
   const GActionEntry entries[] = {
     { "about", about_activated, NULL, NULL, NULL, { 0 } },
+    { "help", help_activated, NULL, NULL, NULL, { 0 } },
     { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
     { "bus", NULL, "s", "'session'", bus_changed, { 0 } },
   };
   const gchar *quit_accels[] = { "<Control>q", NULL };
+  const gchar *help_accels[] = { "F1", NULL };
   GAction *bus_action;
 
   G_APPLICATION_CLASS (gc_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
 
   bus_action = g_action_map_lookup_action (G_ACTION_MAP (app), "bus");
   g_simple_action_set_state (G_SIMPLE_ACTION (bus_action),

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GcApplication, gc_application, GC, APPLICATION, AdwApplication)
 
 GcApplication *gc_application_new          (void);
+GSettings     *gc_application_dup_settings (void);
 GBusType       gc_application_load_bus     (void);
 gboolean       gc_application_save_bus     (GBusType   bus,
                                             GError   **error);

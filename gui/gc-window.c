@@ -13,6 +13,7 @@
 #include "gc-switcher.h"
 #include "gc-util.h"
 #include "gc-name.h"
+#include "gc-application.h"
 
 /* how long a display shows its name after Identify */
 #define IDENTIFY_SECONDS 5
@@ -136,6 +137,42 @@ update_list_stack (GcWindow *self)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
   else
     gtk_stack_set_visible_child_name (self->list_stack, none ? "empty" : "no-match");
+}
+
+/* ---- the window's size, kept in the settings ---- */
+
+static void
+restore_geometry (GcWindow *self)
+{
+  g_autoptr (GSettings) settings = gc_application_dup_settings ();
+
+  if (settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+save_geometry (GtkWindow *window,
+               gpointer   data)
+{
+  g_autoptr (GSettings) settings = gc_application_dup_settings ();
+  gint width, height;
+
+  if (settings == NULL)
+    return FALSE;
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (settings);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (settings, "window-width", MAX (width, 360));
+      g_settings_set_int (settings, "window-height", MAX (height, 294));
+    }
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (settings);
+  return FALSE;
 }
 
 /* ---- what went wrong ---- */
@@ -847,6 +884,8 @@ gc_window_init (GcWindow *self)
   self->sources = gc_peer_list_new_role_model (self->peers, "source");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  restore_geometry (self);
+  g_signal_connect (self, "close-request", G_CALLBACK (save_geometry), NULL);
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (on_title_visible), self, 0);
   g_signal_connect_object (self->peers, "peer-notify", G_CALLBACK (update_actions), self,

@@ -9,7 +9,7 @@
  */
 #include "config.h"
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -367,6 +367,47 @@ test_desktop_file (void)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
+/* the panel's settings schema is installed where GLib looks, compiles
+ * with --strict, and has the keys the panel reads (meson compiles it after
+ * an install, but not into a DESTDIR: compiled here as a package would) */
+static void
+test_settings_schema (void)
+{
+  g_autofree gchar *dir = in_tree (GC_DATADIR "/glib-2.0", "schemas");
+  g_autofree gchar *schema = g_build_filename (dir, "io.github.Groupcast.gschema.xml", NULL);
+  g_autofree gchar *target = g_build_filename (tree.destdir, "compiled-schemas", NULL);
+  g_autofree gchar *target_arg = g_strdup_printf ("--targetdir=%s", target);
+  g_autofree gchar *err = NULL;
+  const gchar *argv[] = { "glib-compile-schemas", "--strict", target_arg, dir, NULL };
+  const gchar *keys[] = { "bus", "window-width", "window-height", "window-maximized" };
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *panel = in_tree (GC_BINDIR, "groupcast");
+  GSettingsSchemaSource *source = NULL;
+  g_autoptr (GSettingsSchema) s = NULL;
+  gint status = 0;
+
+  if (!g_file_test (panel, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the panel is not built (-Dgui)");
+      return;
+    }
+  g_assert_true (g_file_test (schema, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_mkdir_with_parents (target, 0755), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("glib-compile-schemas --strict: %s", err);
+  source = g_settings_schema_source_new_from_directory (target, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  s = g_settings_schema_source_lookup (source, "io.github.Groupcast", FALSE);
+  g_assert_nonnull (s);
+  g_assert_cmpstr (g_settings_schema_get_path (s), ==, "/io/github/Groupcast/");
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (g_settings_schema_has_key (s, keys[i]));
+  g_settings_schema_source_unref (source);
+}
+
 static void
 test_metainfo (void)
 {
@@ -469,6 +510,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/install/man-pages", test_man_pages);
   g_test_add_func ("/groupcast/install/desktop-file", test_desktop_file);
   g_test_add_func ("/groupcast/install/metainfo", test_metainfo);
+  g_test_add_func ("/groupcast/install/settings-schema", test_settings_schema);
   g_test_add_func ("/groupcast/install/usr-prefix", test_usr_prefix);
   status = g_test_run ();
   {

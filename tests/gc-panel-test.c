@@ -388,6 +388,60 @@ test_not_running (void)
   window_destroy (window);
 }
 
+/* the Keyboard Shortcuts window is where GtkApplication looks for it
+ * (RESOURCE_BASE/gtk/help-overlay.ui, shown by win.show-help-overlay and
+ * Ctrl+?), and it lists the window's own shortcuts */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr (GtkBuilder) builder = NULL;
+  GObject *overlay;
+  g_autoptr (GBytes) ui = NULL;
+
+  if (!need_display ())
+    return;
+  ui = g_resources_lookup_data ("/io/github/Groupcast/gtk/help-overlay.ui", 0, NULL);
+  g_assert_nonnull (ui);
+  g_assert_nonnull (strstr (g_bytes_get_data (ui, NULL), "&lt;Control&gt;Return"));
+  builder = gtk_builder_new_from_resource ("/io/github/Groupcast/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
+/* the window comes back at the size it was closed at (GSettings) */
+static void
+test_window_size (void)
+{
+  g_autoptr (Bus) bus = NULL;
+  g_autoptr (GSettings) settings = gc_application_dup_settings ();
+  GcWindow *window;
+  gint width = 0, height = 0, saved_w, saved_h;
+
+  if (!need_display ())
+    return;
+  g_assert_nonnull (settings);
+  bus = bus_new ();
+  window = window_new (bus->address);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  gc_test_sleep (200);
+  gtk_window_close (GTK_WINDOW (window));
+  gc_test_sleep (100);
+  /* the size as the window manager left it: near what was asked */
+  saved_w = g_settings_get_int (settings, "window-width");
+  saved_h = g_settings_get_int (settings, "window-height");
+  g_assert_cmpint (ABS (saved_w - 700), <=, 16);
+  g_assert_cmpint (ABS (saved_h - 500), <=, 16);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  window = window_new (bus->address);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, saved_w);
+  g_assert_cmpint (height, ==, saved_h);
+  window_destroy (window);
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 /* Start the Agent, on a bus that can: D-Bus activation runs it, and the
  * panel finds it by itself */
 static void
@@ -1399,6 +1453,8 @@ main (int   argc,
 
   g_test_add_func ("/groupcast/panel/not-running", test_not_running);
   g_test_add_func ("/groupcast/panel/start-agent", test_start_agent);
+  g_test_add_func ("/groupcast/panel/window-size", test_window_size);
+  g_test_add_func ("/groupcast/panel/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/groupcast/panel/bus-unreachable", test_bus_unreachable);
   g_test_add_func ("/groupcast/panel/agent-comes-and-goes", test_agent_comes_and_goes);
   g_test_add_func ("/groupcast/panel/lab-switch", test_lab_switch);
