@@ -112,6 +112,7 @@ sweep_cb (gpointer data)
   g_autoptr (GPtrArray) old = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key, value;
+  guint still_offline = 0;
 
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -120,9 +121,17 @@ sweep_cb (gpointer data)
 
       if (since != 0 && now - since >= keep)
         g_ptr_array_add (old, g_strdup (key));
+      else if (since != 0)
+        still_offline++;
     }
   for (guint i = 0; i < old->len; i++)
     drop_item (self, g_ptr_array_index (old, i));
+  /* nothing left to wait for: the next board that goes starts it again */
+  if (still_offline == 0)
+    {
+      self->sweep_id = 0;
+      return G_SOURCE_REMOVE;
+    }
   return G_SOURCE_CONTINUE;
 }
 

@@ -95,13 +95,13 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* a dbus-daemon of our own, so the panel never sees a real session bus */
+/* runs dbus-daemon with @arg (and @arg2) until its socket at @socket is
+ * there; the agents a bus starts inherit its environment */
 static Bus *
-bus_new (void)
+bus_spawn (const gchar *socket,
+           const gchar *arg,
+           const gchar *arg2)
 {
-  static guint counter;
-  g_autofree gchar *path = g_strdup_printf ("%s/bus%u", tmp_dir, counter++);
-  g_autofree gchar *listen = g_strdup_printf ("--address=unix:path=%s", path);
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   Bus *bus = g_new0 (Bus, 1);
@@ -109,14 +109,27 @@ bus_new (void)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  bus->process = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
-                                              "--nofork", "--nopidfile", listen, NULL);
+  /* the agent's GStreamer warnings are not this suite's business */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  bus->process = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--nofork",
+                                              "--nopidfile", arg, arg2, NULL);
   g_assert_no_error (error);
-  for (guint i = 0; i < 200 && !g_file_test (path, G_FILE_TEST_EXISTS); i++)
+  for (guint i = 0; i < 200 && !g_file_test (socket, G_FILE_TEST_EXISTS); i++)
     g_usleep (10 * 1000);
-  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
-  bus->address = g_strdup_printf ("unix:path=%s", path);
+  g_assert_true (g_file_test (socket, G_FILE_TEST_EXISTS));
+  bus->address = g_strdup_printf ("unix:path=%s", socket);
   return bus;
+}
+
+/* a dbus-daemon of our own, so the panel never sees a real session bus */
+static Bus *
+bus_new (void)
+{
+  static guint counter;
+  g_autofree gchar *path = g_strdup_printf ("%s/bus%u", tmp_dir, counter++);
+  g_autofree gchar *listen = g_strdup_printf ("--address=unix:path=%s", path);
+
+  return bus_spawn (path, "--session", listen);
 }
 
 static gboolean
@@ -142,9 +155,6 @@ bus_new_activating (void)
   g_autofree gchar *conf = NULL;
   g_autofree gchar *service = NULL;
   g_autofree gchar *conf_arg = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  Bus *bus = g_new0 (Bus, 1);
 
   g_assert_cmpint (g_mkdir_with_parents (services, 0700), ==, 0);
   conf = g_strdup_printf ("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
@@ -160,19 +170,7 @@ bus_new_activating (void)
                              "--allow-unauthenticated --state-dir=%s\n", AGENT, state);
   g_assert_true (g_file_set_contents (service_path, service, -1, NULL));
   conf_arg = g_strdup_printf ("--config-file=%s", conf_path);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  /* the agent's GStreamer warnings are not this suite's business */
-  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  bus->process = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", conf_arg,
-                                              "--nofork", "--nopidfile", NULL);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 200 && !g_file_test (socket, G_FILE_TEST_EXISTS); i++)
-    g_usleep (10 * 1000);
-  g_assert_true (g_file_test (socket, G_FILE_TEST_EXISTS));
-  bus->address = g_strdup_printf ("unix:path=%s", socket);
-  return bus;
+  return bus_spawn (socket, conf_arg, NULL);
 }
 
 /* the pid of the agent that owns the name on @address (0: none) */
