@@ -141,8 +141,7 @@ fill_announcement (GcAgent *self, GcAnnouncement *a)
   if (self->source != NULL && gc_source_is_serving (self->source))
     {
       a->url = g_strdup (gc_source_get_url (self->source));
-      a->group = g_strdup_printf ("%s:%u", gc_source_get_group (self->source),
-                                  gc_source_get_rtp_port (self->source));
+      a->group = gc_source_dup_group_port (self->source);
     }
   if (self->receiver != NULL && *gc_receiver_get_source_url (self->receiver) != '\0')
     a->current_source = g_strdup (gc_receiver_get_source_url (self->receiver));
@@ -414,6 +413,15 @@ on_id_collision (GcDiscovery *discovery, const gchar *address, const gchar *inst
 
 /* ---- a source that is back ------------------------------------------------ */
 
+/* the group a verified peer's signed beacon or record announced */
+static const gchar *
+signed_group (GcPeer *peer)
+{
+  const gchar *group = gc_peer_get_group (peer);
+
+  return gc_peer_get_verified (peer) && gc_control_group_is_valid (group) ? group : NULL;
+}
+
 /* a receiver waiting to reconnect to this peer's URL tries now, not at its
  * back-off timer: the source's beacon or record came again */
 static void
@@ -424,7 +432,8 @@ on_peer_seen (GcPeerTable *table, GcPeer *peer, GcAgent *self)
   if (self->receiver == NULL || url == NULL
       || g_strcmp0 (url, gc_receiver_get_source_url (self->receiver)) != 0)
     return;
-  if (gc_receiver_retry_now (self->receiver))
+  /* a verified peer's group is signed (beacon or TXT record) */
+  if (gc_receiver_retry_now (self->receiver, signed_group (peer)))
     g_info ("source %s is back: reconnecting now", url);
 }
 
@@ -446,8 +455,12 @@ gc_agent_connect (GcAgent *self, const gchar *url, GError **error)
   for (guint i = 0; i < peers->len && source_peer == NULL; i++)
     if (g_strcmp0 (gc_peer_get_url (g_ptr_array_index (peers, i)), url) == 0)
       source_peer = g_ptr_array_index (peers, i);
+  /* no signed request here: the group SETUP must give is the one the
+   * source's signed beacon or record announced, if a verified peer has
+   * that URL */
   return gc_receiver_connect (self->receiver, url,
-                              source_peer ? gc_peer_get_name (source_peer) : NULL, error);
+                              source_peer ? gc_peer_get_name (source_peer) : NULL,
+                              source_peer != NULL ? signed_group (source_peer) : NULL, error);
 }
 
 /* ---- start ---------------------------------------------------------------- */
@@ -601,7 +614,7 @@ start_done (GTask *task)
       g_signal_connect_object (self->receiver, "notify::state", G_CALLBACK (on_role_state),
                                self, 0);
       if (self->config->connect_url != NULL
-          && !gc_receiver_connect (self->receiver, self->config->connect_url, NULL, &error))
+          && !gc_receiver_connect (self->receiver, self->config->connect_url, NULL, NULL, &error))
         {
           g_task_return_error (task, error);
           return;

@@ -157,7 +157,8 @@ gc_switch_apply_async (GcSwitch *self, const GcControlRequest *request, GCancell
   switch (request->verb)
     {
     case GC_CONTROL_VERB_SWITCH:
-      if (!gc_receiver_connect (self->receiver, request->url, request->source_name, &error))
+      if (!gc_receiver_connect (self->receiver, request->url, request->source_name,
+                                request->group, &error))
         {
           gc_control_response_set_error (&resp, (GcError) error->code, error->message);
           break;
@@ -517,6 +518,8 @@ gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVe
   req.url = g_strdup (gc_source_get_url (self->source));
   req.source_name = g_strdup (self->name);
   req.source_id = g_strdup (self->agent_id);
+  if (verb == GC_CONTROL_VERB_SWITCH)
+    req.group = gc_source_dup_group_port (self->source);
   d->pending = d->targets->len;
   /* all at once: one slow receiver never holds up the others */
   for (guint i = 0; i < d->targets->len; i++)

@@ -230,6 +230,90 @@ test_rename (void)
   }
 }
 
+/* a switch names its group, signed: another group on the way is refused;
+ * a group that is no multicast address:even-port is not built, and not
+ * read; other verbs carry none */
+static void
+test_group (void)
+{
+  g_autoptr (GBytes) key = test_key ();
+  g_auto (GcControlRequest) req = { 0 };
+  g_auto (GcControlRequest) out = { 0 };
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = NULL;
+  gchar *at;
+
+  fill_request (&req, GC_CONTROL_VERB_SWITCH, NOW_US);
+  req.group = g_strdup ("239.0.0.11:15550");
+  bytes = build (&req, key, ADDRESS);
+  g_assert_true (parse (bytes, key, NULL, NOW_US, ADDRESS, &out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out.group, ==, "239.0.0.11:15550");
+
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  at = strstr (text, "239.0.0.11:15550");
+  g_assert_nonnull (at);
+  at[8] = '9'; /* 239.0.0.19 */
+  {
+    g_autoptr (GBytes) altered = g_bytes_new (text, strlen (text));
+
+    assert_refused (altered, key, NULL, NOW_US, ADDRESS, GC_ERROR_NOT_AUTHORIZED, "wrong MAC");
+  }
+  /* the group taken out: the MAC signed one, so it no longer fits */
+  at = strstr (text, "groupcast_group");
+  g_assert_nonnull (at);
+  at[0] = 'x';
+  {
+    g_autoptr (GBytes) groupless = g_bytes_new (text, strlen (text));
+
+    assert_refused (groupless, key, NULL, NOW_US, ADDRESS, GC_ERROR_NOT_AUTHORIZED, "wrong MAC");
+  }
+  {
+    const gchar *bad[] = { "10.0.0.1:15550", "239.0.0.11:15551", "239.0.0.11", "239.0.0.11:0",
+                           "239.0.0.11:70000", "[ff15::11]:15551", "group:15550", "" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr (GBytes) none = NULL;
+
+        g_clear_error (&error);
+        g_free (req.group);
+        req.group = g_strdup (bad[i]);
+        none = gc_control_request_build (&req, key, ADDRESS, &error);
+        g_assert_null (none);
+        g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+      }
+  }
+  g_assert_true (gc_control_group_is_valid ("[ff15::11]:15550"));
+  /* a release names no group */
+  {
+    g_auto (GcControlRequest) rel = { 0 };
+
+    g_clear_error (&error);
+    fill_request (&rel, GC_CONTROL_VERB_RELEASE, NOW_US);
+    rel.group = g_strdup ("239.0.0.11:15550");
+    g_assert_null (gc_control_request_build (&rel, key, ADDRESS, &error));
+    g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  }
+  /* read: an unsigned request with a bad group is refused as malformed */
+  {
+    g_autofree gchar *raw = NULL;
+    g_autoptr (GBytes) unsigned_ok = NULL;
+    g_autoptr (GBytes) bad_group = NULL;
+    g_autofree gchar *body = NULL;
+
+    g_free (req.group);
+    req.group = g_strdup ("239.0.0.11:15550");
+    unsigned_ok = build (&req, NULL, ADDRESS);
+    raw = g_strndup (g_bytes_get_data (unsigned_ok, NULL), g_bytes_get_size (unsigned_ok));
+    at = strstr (raw, "239.0.0.11:15550");
+    memcpy (at, "10.00.0.11", 10);
+    bad_group = g_bytes_new (raw, strlen (raw));
+    assert_refused (bad_group, NULL, NULL, NOW_US, ADDRESS, GC_ERROR_INVALID_ARGS, "groupcast_group");
+  }
+}
+
 static void
 test_stale (void)
 {
@@ -878,6 +962,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/control-message/altered", test_altered);
   g_test_add_func ("/groupcast/control-message/stale", test_stale);
   g_test_add_func ("/groupcast/control-message/rename", test_rename);
+  g_test_add_func ("/groupcast/control-message/group", test_group);
   g_test_add_func ("/groupcast/control-message/replay", test_replay);
   g_test_add_func ("/groupcast/control-message/other-receiver", test_other_receiver);
   g_test_add_func ("/groupcast/control-message/truncated", test_truncated);

@@ -80,25 +80,60 @@ test_check_transport (void)
   g_autoptr (GError) error = NULL;
 
   g_assert_true (gc_receiver_check_transport (good, G_N_ELEMENTS (good), "rtsp://10.0.0.1:7236/screen",
-                                              &group, &port, &error));
+                                              NULL, &group, &port, &error));
   g_assert_no_error (error);
   /* the RTP port is the even one, whatever the order */
   g_assert_cmpstr (group, ==, "239.0.0.11");
   g_assert_cmpuint (port, ==, 15550);
   g_clear_pointer (&group, g_free);
   /* nothing set up yet: fine, no group */
-  g_assert_true (gc_receiver_check_transport (NULL, 0, NULL, &group, &port, &error));
+  g_assert_true (gc_receiver_check_transport (NULL, 0, NULL, NULL, &group, &port, &error));
   g_assert_null (group);
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_assert_false (gc_receiver_check_transport (bad[i], n_bad[i], "rtsp://10.0.0.1:7236/screen",
-                                                   &group, &port, &error));
+                                                   NULL, &group, &port, &error));
       g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
       g_assert_nonnull (strstr (error->message, "10.0.0.1:7236 offered no multicast group"));
       g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_assert_null (group);
       g_clear_error (&error);
     }
+  /* the signed group: the same transport passes when it names it, and is
+   * refused when another group or port was signed */
+  g_assert_true (gc_receiver_check_transport (good, G_N_ELEMENTS (good), "rtsp://10.0.0.1:7236/screen",
+                                              "239.0.0.11:15550", &group, &port, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (group, ==, "239.0.0.11");
+  g_clear_pointer (&group, g_free);
+  {
+    const gchar *others[] = { "239.0.0.12:15550", "239.0.0.11:15560", "[ff15::11]:15550",
+                              "not a group" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+      {
+        g_assert_false (gc_receiver_check_transport (good, G_N_ELEMENTS (good),
+                                                     "rtsp://10.0.0.1:7236/screen", others[i],
+                                                     &group, &port, &error));
+        g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
+        g_test_message ("%s signed: %s", others[i], error->message);
+        g_assert_nonnull (strstr (error->message, "offered group 239.0.0.11:1555"));
+        g_assert_nonnull (strstr (error->message, others[i]));
+        g_assert_null (group);
+        g_assert_cmpuint (port, ==, 0);
+        g_clear_error (&error);
+      }
+  }
+  /* the RTCP sender to another group is refused as well */
+  {
+    const GcTransportEndpoint rtcp_elsewhere[] = { { TRUE, "239.0.0.11", 15550 },
+                                                   { FALSE, "239.0.0.99", 15551 } };
+
+    g_assert_false (gc_receiver_check_transport (rtcp_elsewhere, 2, "rtsp://10.0.0.1:7236/screen",
+                                                 "239.0.0.11:15550", &group, &port, &error));
+    g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
+    g_clear_error (&error);
+  }
 }
 
 static void

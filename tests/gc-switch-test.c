@@ -496,7 +496,8 @@ send_raw (RawSender *s, GBytes *bytes, const gchar *address, GcControlResponse *
 }
 
 static GBytes *
-build (const gchar *url, const gchar *key, gint64 skew_us, const gchar *to)
+build_with_group (const gchar *url, const gchar *group, const gchar *key, gint64 skew_us,
+                  const gchar *to)
 {
   g_autoptr (GError) error = NULL;
   g_auto (GcControlRequest) req = { 0 };
@@ -507,10 +508,47 @@ build (const gchar *url, const gchar *key, gint64 skew_us, const gchar *to)
   req.url = g_strdup (url);
   req.source_name = g_strdup ("intruder");
   req.source_id = g_strdup ("00000000-0000-4000-8000-000000000001");
+  req.group = g_strdup (group);
   gc_control_request_stamp (&req, g_get_real_time () + skew_us);
   b = gc_control_request_build (&req, k, to, &error);
   g_assert_no_error (error);
   return b;
+}
+
+static GBytes *
+build (const gchar *url, const gchar *key, gint64 skew_us, const gchar *to)
+{
+  return build_with_group (url, NULL, key, skew_us, to);
+}
+
+typedef struct
+{
+  GcLab *lab;
+  const gchar *group;
+  guint host;
+} LeaveWait;
+
+typedef struct
+{
+  GcTestAgent *a;
+  guint64 frames;
+} FramesWait;
+
+static gboolean
+frames_grew (gpointer data)
+{
+  FramesWait *w = data;
+
+  return gc_test_agent_get_u64 (w->a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded")
+         > w->frames;
+}
+
+static gboolean
+mdb_left (gpointer data)
+{
+  LeaveWait *w = data;
+
+  return !gc_lab_mdb_has (w->lab, w->group, w->host);
 }
 
 static void
@@ -631,6 +669,32 @@ test_security (void)
   gc_test_sleep (300);
   assert_unchanged (all[1], url);
   assert_unchanged (all[2], url);
+
+  /* a signed switch names the group: a host answering for the URL (here
+   * 5, serving GROUP_B) cannot move 2 to another group. 2 refuses the
+   * SETUP answer, leaves that group and keeps showing the source */
+  {
+    g_autofree gchar *url5 = url_of (all[4]);
+    g_autoptr (GBytes) b = build_with_group (url5, GROUP_A ":15550", KEY, 0, to2);
+    g_auto (GcControlResponse) resp = { 0 };
+    LeaveWait mw = { lab, GROUP_B, 2 };
+    FramesWait fw = { all[1], 0 };
+
+    g_assert_true (gc_test_agent_wait_string (all[4], GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                              "ready", 15000));
+    send_raw (&s, b, a2, &resp);
+    g_test_message ("SETUP on another group than signed: %s", resp.message);
+    g_assert_false (resp.ok);
+    g_assert_cmpint (resp.code, ==, GC_ERROR_STREAM);
+    g_assert_nonnull (strstr (resp.message, "offered group " GROUP_B ":15550, not " GROUP_A
+                                            ":15550 as signed"));
+    assert_unchanged (all[1], url);
+    g_assert_true (gc_test_wait_until (mdb_left, &mw, 5000));
+    /* the picture went on: the old stream keeps decoding */
+    fw.frames = gc_test_agent_get_u64 (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                       "FramesDecoded");
+    g_assert_true (gc_test_wait_until (frames_grew, &fw, 3000));
+  }
 
   /* a source whose beacons were never seen, though it holds the key */
   {

@@ -84,6 +84,15 @@ gc_control_auth_sign (GBytes *key, const GcControlRequest *req, const gchar *add
 
       g_hmac_update (hmac, (const guchar *) more, -1);
     }
+  /* the group a switch names: the receiver refuses a SETUP answer with
+   * another one, so a host that answers for the source's URL cannot send
+   * it elsewhere */
+  if (req->verb == GC_CONTROL_VERB_SWITCH)
+    {
+      g_autofree gchar *more = g_strdup_printf ("%s\n", req->group != NULL ? req->group : "");
+
+      g_hmac_update (hmac, (const guchar *) more, -1);
+    }
   return g_strdup (g_hmac_get_string (hmac));
 }
 

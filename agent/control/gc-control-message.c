@@ -21,6 +21,7 @@
 #define P_NONCE     "groupcast_nonce"
 #define P_SECONDS   "groupcast_seconds"
 #define P_NEW_NAME  "groupcast_new_name"
+#define P_GROUP     "groupcast_group"
 #define P_MAC       "groupcast_mac"
 #define P_RESULT    "groupcast_result"
 #define P_MESSAGE   "groupcast_message"
@@ -128,6 +129,7 @@ gc_control_request_clear (GcControlRequest *req)
   g_clear_pointer (&req->source_id, g_free);
   g_clear_pointer (&req->nonce, g_free);
   g_clear_pointer (&req->new_name, g_free);
+  g_clear_pointer (&req->group, g_free);
   req->verb = GC_CONTROL_VERB_INVALID;
   req->timestamp_us = 0;
   req->seconds = 0;
@@ -146,6 +148,7 @@ gc_control_request_copy (GcControlRequest *dest, const GcControlRequest *src)
   dest->nonce = g_strdup (src->nonce);
   dest->seconds = src->seconds;
   dest->new_name = g_strdup (src->new_name);
+  dest->group = g_strdup (src->group);
 }
 
 void
@@ -227,6 +230,30 @@ gc_control_nonce_is_valid (const gchar *s)
     if (!g_ascii_isxdigit (*p))
       return FALSE;
   return TRUE;
+}
+
+/* a multicast "address:port" ("[address]:port" for IPv6) with an even
+ * RTP port, as a source announces its group */
+gboolean
+gc_control_group_is_valid (const gchar *group)
+{
+  g_autoptr (GInetAddress) ia = NULL;
+  g_autofree gchar *host = NULL;
+  const gchar *colon;
+  guint64 port = 0;
+
+  if (group == NULL || strlen (group) > 64)
+    return FALSE;
+  colon = strrchr (group, ':');
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 2, 65534, &port, NULL)
+      || port % 2 != 0)
+    return FALSE;
+  if (group[0] == '[' && colon > group + 1 && colon[-1] == ']')
+    host = g_strndup (group + 1, colon - group - 2);
+  else
+    host = g_strndup (group, colon - group);
+  ia = g_inet_address_new_from_string (host);
+  return ia != NULL && g_inet_address_get_is_multicast (ia);
 }
 
 /* replaces what a field may not hold, for text we send but do not sign */
@@ -346,6 +373,13 @@ gc_control_request_serialize (const GcControlRequest *req,
                    NONCE_MAX_LEN);
       return NULL;
     }
+  if (req->group != NULL && (req->verb != GC_CONTROL_VERB_SWITCH
+                             || !gc_control_group_is_valid (req->group)))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "a switch request may name its multicast group as address:even-port");
+      return NULL;
+    }
   if (mac != NULL && (req->nonce == NULL || req->timestamp_us <= 0))
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
@@ -366,6 +400,7 @@ gc_control_request_serialize (const GcControlRequest *req,
     g_string_append_printf (body, P_SECONDS ": %u\r\n", req->seconds);
   if (req->verb == GC_CONTROL_VERB_RENAME)
     append_param (body, P_NEW_NAME, req->new_name);
+  append_param (body, P_GROUP, req->group);
   append_param (body, P_MAC, mac);
 
   /* one request per connection, so the sequence number is always 1 */
@@ -608,7 +643,7 @@ read_verb (GHashTable *params, GstRTSPMethod method, GcControlVerb *verb, GError
 static gboolean
 read_fields (GHashTable *params, GcControlRequest *out, GError **error)
 {
-  const gchar *url, *name = NULL, *id = NULL, *ts, *nonce;
+  const gchar *url, *name = NULL, *id = NULL, *ts, *nonce, *group;
   GError *local_error = NULL;
 
   url = get_field (params, P_URL, &local_error);
@@ -668,6 +703,14 @@ read_fields (GHashTable *params, GcControlRequest *out, GError **error)
         }
       out->new_name = g_strdup (new_name);
     }
+  group = g_hash_table_lookup (params, P_GROUP);
+  if (group != NULL && (out->verb != GC_CONTROL_VERB_SWITCH || !gc_control_group_is_valid (group)))
+    {
+      g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                           "malformed message: " P_GROUP " is a switch's multicast "
+                           "address:even-port");
+      return FALSE;
+    }
   nonce = g_hash_table_lookup (params, P_NONCE);
   if (nonce != NULL && !gc_control_nonce_is_valid (nonce))
     {
@@ -679,6 +722,7 @@ read_fields (GHashTable *params, GcControlRequest *out, GError **error)
   out->source_name = g_strdup (name);
   out->source_id = g_strdup (id);
   out->nonce = g_strdup (nonce);
+  out->group = g_strdup (group);
   return TRUE;
 }
 

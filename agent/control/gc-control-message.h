@@ -40,6 +40,7 @@ typedef struct
   gint64 timestamp_us;  /* wall clock, microseconds since the epoch */
   guint seconds;        /* identify: how long, 1 to GC_CONTROL_MAX_IDENTIFY_S */
   gchar *new_name;      /* rename: the receiver's new name (gc_name_is_valid) */
+  gchar *group;         /* switch: the source's multicast "group:port", or NULL */
   gchar *nonce;
 } GcControlRequest;
 
@@ -93,6 +94,7 @@ gchar          *gc_control_address_to_string  (GSocketAddress *address,
                                                gboolean        with_port);
 
 gboolean        gc_control_nonce_is_valid     (const gchar *nonce);
+gboolean        gc_control_group_is_valid     (const gchar *group);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GcControlRequest, gc_control_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GcControlResponse, gc_control_response_clear)

@@ -57,41 +57,89 @@ gc_receiver_check_stream (const GstStructure *caps, gchar **reason)
   return FALSE;
 }
 
+/* splits a valid "address:port" ("[v6]:port") */
+static GInetAddress *
+parse_group (const gchar *group, guint *port)
+{
+  const gchar *colon = group != NULL ? strrchr (group, ':') : NULL;
+  g_autofree gchar *host = NULL;
+  guint64 p = 0;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 1, G_MAXUINT16, &p, NULL))
+    return NULL;
+  if (group[0] == '[' && colon > group + 1 && colon[-1] == ']')
+    host = g_strndup (group + 1, colon - group - 2);
+  else
+    host = g_strndup (group, colon - group);
+  *port = (guint) p;
+  return g_inet_address_new_from_string (host);
+}
+
+/* an endpoint is on the expected group: its address, and the RTP port or
+ * the RTCP one after it */
+static gboolean
+endpoint_expected (const GcTransportEndpoint *e, GInetAddress *ia, GInetAddress *want,
+                   guint want_port)
+{
+  return g_inet_address_equal (ia, want)
+         && (e->port == (gint) want_port || e->port == (gint) want_port + 1);
+}
+
 /* after SETUP the stream must come from a multicast group: a server that
  * answers with a unicast transport, or names a unicast or unparsable
- * "group", is refused. on success *group and *rtp_port are the group the
- * first even-port udpsrc listens on (NULL while none is there yet). */
+ * "group", is refused; so is one that names another group or port than
+ * @expected ("address:port" a signed request or beacon named; NULL: any).
+ * on success *group and *rtp_port are the group the first even-port
+ * udpsrc listens on (NULL while none is there yet). */
 gboolean
 gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, const gchar *url,
-                             gchar **group, guint16 *rtp_port, GError **error)
+                             const gchar *expected, gchar **group, guint16 *rtp_port,
+                             GError **error)
 {
+  g_autoptr (GInetAddress) want = NULL;
+  guint want_port = 0;
+
   g_return_val_if_fail (group != NULL && rtp_port != NULL, FALSE);
 
   *group = NULL;
   *rtp_port = 0;
+  if (expected != NULL)
+    want = parse_group (expected, &want_port);
   for (guint i = 0; i < n; i++)
     {
       const GcTransportEndpoint *e = &endpoints[i];
       g_autoptr (GInetAddress) ia = e->address != NULL ? g_inet_address_new_from_string (e->address)
                                                        : NULL;
+      g_autofree gchar *where = NULL;
+      g_autofree gchar *cut = NULL;
+      g_autofree gchar *bad = NULL;
 
+      if (ia != NULL && g_inet_address_get_is_multicast (ia)
+          && (expected == NULL || (want != NULL && endpoint_expected (e, ia, want, want_port))))
+        {
+          if (e->is_src && e->port > 0 && e->port <= G_MAXUINT16 && e->port % 2 == 0
+              && *group == NULL)
+            {
+              *group = g_strdup (e->address);
+              *rtp_port = (guint16) e->port;
+            }
+          continue;
+        }
+      where = gc_receiver_url_where (url);
+      cut = g_strndup (e->address != NULL ? e->address : "none", 64);
+      bad = g_utf8_make_valid (cut, -1);
+      g_clear_pointer (group, g_free);
+      *rtp_port = 0;
       if (ia == NULL || !g_inet_address_get_is_multicast (ia))
-        {
-          g_autofree gchar *where = gc_receiver_url_where (url);
-          g_autofree gchar *cut = g_strndup (e->address != NULL ? e->address : "none", 64);
-          g_autofree gchar *bad = g_utf8_make_valid (cut, -1);
-
-          g_clear_pointer (group, g_free);
-          *rtp_port = 0;
-          g_set_error (error, GC_ERROR, GC_ERROR_STREAM,
-                       "%s offered no multicast group (stream address %s): refused", where, bad);
-          return FALSE;
-        }
-      if (e->is_src && e->port > 0 && e->port <= G_MAXUINT16 && e->port % 2 == 0 && *group == NULL)
-        {
-          *group = g_strdup (e->address);
-          *rtp_port = (guint16) e->port;
-        }
+        g_set_error (error, GC_ERROR, GC_ERROR_STREAM,
+                     "%s offered no multicast group (stream address %s): refused", where, bad);
+      else
+        g_set_error (error, GC_ERROR, GC_ERROR_STREAM,
+                     "%s offered group %s%s%s:%d, not %s as signed: refused", where,
+                     strchr (bad, ':') != NULL ? "[" : "", bad, strchr (bad, ':') != NULL ? "]" : "",
+                     e->port - e->port % 2 /* the RTP port, also for the RTCP one */,
+                     expected);
+      return FALSE;
     }
   return TRUE;
 }

@@ -28,6 +28,7 @@ gboolean  gc_receiver_check_stream     (const GstStructure *caps,
 gboolean  gc_receiver_check_transport  (const GcTransportEndpoint *endpoints,
                                         guint                      n,
                                         const gchar               *url,
+                                        const gchar               *expected,
                                         gchar                    **group,
                                         guint16                   *rtp_port,
                                         GError                   **error);

@@ -42,6 +42,8 @@ struct _GcReceiverPipeline
 
   gchar *group;             /* known once the transport was checked */
   guint16 rtp_port;
+  gchar *expected;          /* "address:port" SETUP must give, or NULL */
+  gint refused;             /* atomic: a UDP element is on another group */
 
   /* written by streaming threads, read with atomics */
   gint64 last_packet;
@@ -149,6 +151,16 @@ on_decoder_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   self->keyed = TRUE;
   mark_once (&self->timing.decoder_in);
   return GST_PAD_PROBE_OK;
+}
+
+/* a socket on a group nobody signed: nothing of it goes on, not even to
+ * the jitter buffer, before the main loop stops the pipeline */
+static GstPadProbeReturn
+on_refused_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  return LOAD (self->refused) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
 static GstPadProbeReturn
@@ -337,6 +349,24 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
       g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
 
       isolate_socket (element);
+      if (self->expected != NULL)
+        {
+          gchar *addr = NULL;
+          GcTransportEndpoint ep = { TRUE, NULL, 0 };
+          g_autofree gchar *group = NULL;
+          guint16 port = 0;
+
+          g_object_get (element, "address", &addr, "port", &ep.port, NULL);
+          ep.address = addr;
+          /* the streaming thread that opens it: refused before a packet
+           * is read; the main loop says why (check_transport) */
+          if (!gc_receiver_check_transport (&ep, 1, self->url, self->expected, &group, &port,
+                                            NULL))
+            STORE (self->refused, 1);
+          g_free (addr);
+          gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                             on_refused_udp, self, NULL);
+        }
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_udp, self, NULL);
     }
@@ -524,8 +554,9 @@ add_probes (GcReceiverPipeline *self)
 /* builds the pipeline for @url and sets it playing; errors from then on
  * come as ::failed. @stats receives its frames and counters. */
 GcReceiverPipeline *
-gc_receiver_pipeline_new (const gchar *url, const gchar *interface, guint latency_ms,
-                          GcReceiverStats *stats, GcDisplay *display, GError **error)
+gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, const gchar *interface,
+                          guint latency_ms, GcReceiverStats *stats, GcDisplay *display,
+                          GError **error)
 {
   g_autoptr (GcReceiverPipeline) self = NULL;
   g_autofree gchar *iface = interface != NULL ? g_strdup_printf (" multicast-iface=%s", interface)
@@ -540,6 +571,7 @@ gc_receiver_pipeline_new (const gchar *url, const gchar *interface, guint latenc
 
   self = g_object_new (GC_TYPE_RECEIVER_PIPELINE, NULL);
   self->url = g_strdup (url);
+  self->expected = g_strdup (expected_group);
   self->stats = g_object_ref (stats);
   self->display = g_object_ref (display);
   self->stream = gc_display_new_stream (display);
@@ -699,7 +731,7 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
     }
   g_value_unset (&v);
   if (!gc_receiver_check_transport ((GcTransportEndpoint *) eps->data, eps->len, self->url,
-                                    &group, &port, error))
+                                    self->expected, &group, &port, error))
     return FALSE;
   self->group = g_steal_pointer (&group);
   self->rtp_port = port;
@@ -814,6 +846,7 @@ gc_receiver_pipeline_finalize (GObject *object)
   GcReceiverPipeline *self = GC_RECEIVER_PIPELINE (object);
 
   g_free (self->url);
+  g_free (self->expected);
   g_free (self->group);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->finalize (object);
 }

@@ -29,6 +29,7 @@ typedef struct
 G_DECLARE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, GC, RECEIVER_PIPELINE, GObject)
 
 GcReceiverPipeline *gc_receiver_pipeline_new        (const gchar     *url,
+                                                     const gchar     *expected_group,
                                                      const gchar     *interface,
                                                      guint            latency_ms,
                                                      GcReceiverStats *stats,

@@ -43,6 +43,7 @@ struct _GcReceiver
   gchar *error;
   gchar *url;               /* what we were asked to show; NULL when idle */
   gchar *source_name;
+  gchar *expected;          /* "group:port" SETUP must give (signed), or NULL */
 
   GcReceiverPipeline *pipeline;   /* the stream asked for (on screen, or on its way) */
   GcReceiverStats *stats;
@@ -52,6 +53,7 @@ struct _GcReceiver
   GcReceiverStats *showing_stats;
   gchar *showing_url;
   gchar *showing_name;
+  gchar *showing_expected;
   gchar **kernel_groups;
   gint64 connect_time;      /* monotonic µs of the connect request */
   gint64 pipeline_time;     /* monotonic µs the current pipeline started */
@@ -260,6 +262,7 @@ drop_showing (GcReceiver *self, gboolean sync)
   g_clear_object (&self->showing_stats);
   g_clear_pointer (&self->showing_url, g_free);
   g_clear_pointer (&self->showing_name, g_free);
+  g_clear_pointer (&self->showing_expected, g_free);
 }
 
 /* the new source failed during a switch: the old one is still on screen,
@@ -277,6 +280,8 @@ back_to_showing (GcReceiver *self, const GError *error)
   self->url = g_steal_pointer (&self->showing_url);
   g_free (self->source_name);
   self->source_name = g_steal_pointer (&self->showing_name);
+  g_free (self->expected);
+  self->expected = g_steal_pointer (&self->showing_expected);
   self->ever_played = TRUE;
   finish_waiters (self, error, -1);
   set_state (self, GC_RECEIVER_STATE_PLAYING, NULL);
@@ -373,7 +378,7 @@ start_pipeline (GcReceiver *self)
       return;
     }
   g_assert (self->pipeline == NULL);
-  self->pipeline = gc_receiver_pipeline_new (self->url, self->interface, self->latency_ms,
+  self->pipeline = gc_receiver_pipeline_new (self->url, self->expected, self->interface, self->latency_ms,
                                              self->stats, self->display, &error);
   if (self->pipeline == NULL)
     {
@@ -564,11 +569,12 @@ keep_showing (GcReceiver *self)
   self->showing_stats = g_object_ref (self->stats);
   self->showing_url = g_strdup (self->url);
   self->showing_name = g_strdup (self->source_name);
+  self->showing_expected = g_strdup (self->expected);
 }
 
 gboolean
 gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_name,
-                     GError **error)
+                     const gchar *expected_group, GError **error)
 {
   g_autoptr (GError) superseded = NULL;
 
@@ -582,7 +588,8 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
       return FALSE;
     }
   if (g_strcmp0 (self->url, url) == 0
-      && (self->state == GC_RECEIVER_STATE_PLAYING || self->state == GC_RECEIVER_STATE_CONNECTING))
+      && (self->state == GC_RECEIVER_STATE_PLAYING || self->state == GC_RECEIVER_STATE_CONNECTING)
+      && (expected_group == NULL || g_strcmp0 (self->expected, expected_group) == 0))
     {
       if (source_name != NULL && g_strcmp0 (self->source_name, source_name) != 0)
         {
@@ -606,6 +613,8 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
   self->url = g_strdup (url);
   g_free (self->source_name);
   self->source_name = g_strdup (source_name != NULL ? source_name : "");
+  g_free (self->expected);
+  self->expected = g_strdup (expected_group);
   self->ever_played = FALSE;
   self->retry_ms = RETRY_MIN_MS;
   self->connect_time = g_get_monotonic_time ();
@@ -630,6 +639,7 @@ gc_receiver_disconnect (GcReceiver *self)
   self->pending_start = FALSE;
   stop_pipeline (self, FALSE);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->expected, g_free);
   g_clear_pointer (&self->source_name, g_free);
   gc_receiver_stats_reset (self->stats);
   set_state (self, GC_RECEIVER_STATE_IDLE, NULL);
@@ -654,12 +664,20 @@ gc_receiver_shutdown (GcReceiver *self)
  * waiting to reconnect does it now rather than at its back-off timer.
  * TRUE when a reconnect was started. */
 gboolean
-gc_receiver_retry_now (GcReceiver *self)
+gc_receiver_retry_now (GcReceiver *self, const gchar *announced_group)
 {
   g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
 
   if (self->url == NULL || self->shutting_down || self->retry_id == 0)
     return FALSE;
+  /* a signed beacon of the source is as good as its signed request: a
+   * source that came back on another group is followed there */
+  if (announced_group != NULL && g_strcmp0 (announced_group, self->expected) != 0)
+    {
+      g_message ("%s now announces group %s", self->url, announced_group);
+      g_free (self->expected);
+      self->expected = g_strdup (announced_group);
+    }
   g_clear_handle_id (&self->retry_id, g_source_remove);
   retry_cb (self);
   return TRUE;
@@ -840,6 +858,7 @@ gc_receiver_finalize (GObject *object)
   g_free (self->error);
   g_free (self->url);
   g_free (self->source_name);
+  g_free (self->expected);
   g_strfreev (self->kernel_groups);
   G_OBJECT_CLASS (gc_receiver_parent_class)->finalize (object);
 }

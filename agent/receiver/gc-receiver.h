@@ -18,10 +18,12 @@ GcReceiver      *gc_receiver_new              (const GcConfig *config,
 gboolean         gc_receiver_connect          (GcReceiver *self,
                                                const gchar *url,
                                                const gchar *source_name,
+                                               const gchar *expected_group,
                                                GError **error);
 void             gc_receiver_disconnect       (GcReceiver *self);
 void             gc_receiver_shutdown         (GcReceiver *self);
-gboolean         gc_receiver_retry_now        (GcReceiver *self);
+gboolean         gc_receiver_retry_now        (GcReceiver  *self,
+                                               const gchar *announced_group);
 void             gc_receiver_identify         (GcReceiver *self,
                                                guint       seconds);
 void             gc_receiver_set_name         (GcReceiver  *self,

@@ -17,6 +17,7 @@
 
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gc_source_debug);
 #define GST_CAT_DEFAULT gc_source_debug
@@ -802,6 +803,18 @@ gc_source_get_group (GcSource *self)
 {
   g_return_val_if_fail (GC_IS_SOURCE (self), NULL);
   return self->group;
+}
+
+/* "group:port" as beacons and signed switch requests name it
+ * ("[group]:port" for IPv6) */
+gchar *
+gc_source_dup_group_port (GcSource *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE (self), NULL);
+  if (self->group == NULL)
+    return NULL;
+  return g_strdup_printf (strchr (self->group, ':') != NULL ? "[%s]:%u" : "%s:%u", self->group,
+                          gc_source_get_rtp_port (self));
 }
 
 guint16

@@ -39,6 +39,7 @@ gboolean       gc_source_is_serving       (GcSource *self);
 const gchar   *gc_source_get_url          (GcSource *self);
 const gchar   *gc_source_get_group        (GcSource *self);
 guint16        gc_source_get_rtp_port     (GcSource *self);
+gchar         *gc_source_dup_group_port   (GcSource *self);
 guint16        gc_source_get_rtcp_port    (GcSource *self);
 guint8         gc_source_get_ttl          (GcSource *self);
 const gchar   *gc_source_get_capture      (GcSource *self);
