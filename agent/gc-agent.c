@@ -573,9 +573,14 @@ start_parts (GcAgent *self, GError **error)
   if (self->key == NULL && c->receiver && c->allow_unauthenticated)
     g_warning ("switch requests are accepted without authentication (--allow-unauthenticated)");
   if (c->source)
-    self->source = gc_source_new (c);
+    {
+      self->source = gc_source_new (c);
+      gc_source_set_site_key (self->source, self->key, self->id);
+    }
   if (c->receiver && (self->receiver = gc_receiver_new (c, error)) == NULL)
     return FALSE;
+  if (self->receiver != NULL)
+    gc_receiver_set_site_key (self->receiver, self->key);
   if (c->receiver && !start_control (self, error))
     return FALSE;
   if (!start_discovery (self, error))

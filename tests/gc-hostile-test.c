@@ -557,6 +557,164 @@ test_loopback (void)
   }
 }
 
+/* ---- encrypted media (SRTP) ---------------------------------------------------- */
+
+typedef struct
+{
+  GcTestAgent *a;
+  const gchar *prop;
+  const gchar *text;
+} ErrorWait;
+
+static gboolean
+string_has (gpointer data)
+{
+  ErrorWait *w = data;
+  g_autofree gchar *v = gc_test_agent_get_string (w->a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                  w->prop);
+
+  return v != NULL && strstr (v, w->text) != NULL;
+}
+
+static gboolean
+get_bool (GcTestAgent *a, const gchar *path, const gchar *iface, const gchar *prop)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (a, path, iface, prop);
+
+  return v != NULL && g_variant_get_boolean (v);
+}
+
+static void
+sniff (GcLab *lab, const gchar *group, guint64 *packets, guint64 *frames)
+{
+  g_autoptr (GSubprocess) p = attack (lab, 3, "sniff", group, "15550", "3", NULL);
+  g_autofree gchar *out = finish (p);
+
+  g_test_message ("a host without the key on %s: %s", group, out);
+  g_assert_cmpint (sscanf (out, "packets %" G_GUINT64_FORMAT " frames %" G_GUINT64_FORMAT,
+                           packets, frames), ==, 2);
+}
+
+/* with a site key the media is SRTP: a host without it decodes nothing of
+ * the stream, its packets injected into the group are dropped and counted
+ * while the picture goes on, a receiver without the key says why it shows
+ * nothing, and one with the key refuses a plain stream */
+static void
+test_srtp (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (5);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *key_arg = NULL;
+  GcTestAgent *all[4] = { NULL };
+  const gchar *url1 = "rtsp://10.99.0.1:7236/screen";
+  const gchar *url4 = "rtsp://10.99.0.4:7236/screen";
+  g_autofree gchar *connect1 = g_strdup_printf ("--connect=%s", url1);
+  guint64 packets = 0, frames = 0;
+
+  if (lab == NULL)
+    return;
+  key = write_key (lab, "site.key", KEY);
+  key_arg = g_strdup_printf ("--key-file=%s", key);
+  /* 1: a source with the key; 2: a receiver with it; 3: the attacker;
+   * 4: a source without a key (plain RTP); 5: a receiver without one */
+  all[0] = gc_test_agent_start (lab, 1, &error, "--source", "--group=239.0.0.11", "--no-mdns",
+                                "--width=640", "--height=360", key_arg, NULL);
+  g_assert_no_error (error);
+  all[1] = gc_test_agent_start (lab, 2, &error, "--receiver", "--sink=fake", "--no-mdns",
+                                key_arg, connect1, NULL);
+  g_assert_no_error (error);
+  all[2] = gc_test_agent_start (lab, 4, &error, "--source", "--group=239.0.0.12", "--no-mdns",
+                                "--width=640", "--height=360", NULL);
+  g_assert_no_error (error);
+  all[3] = gc_test_agent_start (lab, 5, &error, "--receiver", "--sink=fake", "--no-mdns",
+                                connect1, NULL);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_playing (all[1], 20000));
+  g_assert_true (get_bool (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Encrypted"));
+  g_assert_true (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Encrypted"));
+  g_assert_true (gc_test_agent_wait_string (all[2], GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "ready", 20000));
+  g_assert_false (get_bool (all[2], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Encrypted"));
+
+  /* the keyless receiver: an error a person can act on, nothing decoded */
+  {
+    ErrorWait w = { all[3], "Error", "site key this receiver does not have" };
+
+    g_assert_true (gc_test_wait_until (string_has, &w, 10000));
+    g_assert_cmpuint (gc_test_agent_get_u64 (all[3], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                             "FramesDecoded"), ==, 0);
+  }
+
+  /* an eavesdropper (or a third-party player) without the key: the plain
+   * stream (5, keyless, now shows it) decodes, the encrypted one never */
+  {
+    g_autoptr (GVariant) r = gc_test_agent_call (all[3], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                 "Connect", g_variant_new ("(s)", url4), 5000,
+                                                 &error);
+
+    g_assert_no_error (error);
+    g_assert_true (gc_test_agent_wait_playing (all[3], 15000));
+  }
+  sniff (lab, "239.0.0.12", &packets, &frames);
+  g_assert_cmpuint (frames, >, 10);
+  sniff (lab, "239.0.0.11", &packets, &frames);
+  /* (the decoder may give up on what it reads, which ends the sniff) */
+  g_assert_cmpuint (packets, >, 0);
+  g_assert_cmpuint (frames, ==, 0);
+
+  /* a keyless host injects RTP into the group, passing for the stream (its
+   * SSRC, the next sequence numbers) at 1,000 packets a second for 5 s:
+   * all refused and counted, the picture goes on with no loss */
+  {
+    GcTestAgent *r = all[1];
+    guint64 f0 = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded");
+    guint64 l0 = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsLost");
+    guint64 j0 = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsRejected");
+    g_autoptr (GSubprocess) p = attack (lab, 3, "rtp-inject", "239.0.0.11", "15550", "1000", "5",
+                                        NULL);
+    g_autofree gchar *out = finish (p);
+    guint64 sent = 0, f1, l1, j1;
+    g_autofree gchar *state = NULL;
+
+    g_assert_cmpint (sscanf (out, "sent %" G_GUINT64_FORMAT, &sent), ==, 1);
+    gc_test_sleep (1200); /* the counters tick every 0.5 s */
+    f1 = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded");
+    l1 = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsLost");
+    j1 = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsRejected");
+    state = gc_test_agent_get_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
+    g_test_message ("injected %" G_GUINT64_FORMAT ": rejected %" G_GUINT64_FORMAT
+                    ", frames +%" G_GUINT64_FORMAT ", lost +%" G_GUINT64_FORMAT ", %s",
+                    sent, j1 - j0, f1 - f0, l1 - l0, state);
+    g_assert_cmpuint (sent, >=, 4500);
+    g_assert_cmpuint (j1 - j0, >=, sent * 9 / 10);
+    g_assert_cmpuint (j1 - j0, <=, sent);
+    g_assert_cmpuint (f1 - f0, >=, 60);
+    g_assert_cmpuint (l1 - l0, <=, 5);
+    g_assert_cmpstr (state, ==, "playing");
+  }
+
+  /* a receiver with the key refuses a plain stream and keeps its picture */
+  {
+    g_autoptr (GVariant) r = gc_test_agent_call (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                 "Connect", g_variant_new ("(s)", url4), 5000,
+                                                 &error);
+    g_autofree gchar *now = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 50 && !log_has (all[1], "sends its picture unencrypted"); i++)
+      gc_test_sleep (100);
+    g_assert_true (log_has (all[1], "sends its picture unencrypted"));
+    g_assert_true (gc_test_agent_wait_string (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                              "SourceUrl", url1, 5000));
+    now = gc_test_agent_get_string (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
+    g_assert_cmpstr (now, ==, "playing");
+  }
+  gc_test_agent_dump_logs_on_failure (all, 4);
+  for (guint i = 0; i < 4; i++)
+    gc_test_agent_free (all[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -566,5 +724,6 @@ main (int argc, char **argv)
                    test_control_hold_beacon_flood);
   g_test_add_func ("/groupcast/hostile/rtsp-idle", test_rtsp_idle);
   g_test_add_func ("/groupcast/hostile/loopback", test_loopback);
+  g_test_add_func ("/groupcast/hostile/srtp", test_srtp);
   return g_test_run ();
 }

@@ -210,8 +210,9 @@ chain_init (Chain *c, GstElement *codec, gboolean encode)
   g_object_set (c->in, "caps", caps, "format", GST_FORMAT_TIME, "is-live", TRUE, NULL);
   g_object_set (c->out, "sync", FALSE, "emit-signals", FALSE, NULL);
   gst_bin_add_many (GST_BIN (c->pipe), GST_ELEMENT (c->in), codec, GST_ELEMENT (c->out), NULL);
-  sink = encode ? gst_element_request_pad_simple (codec, "rtp_sink_0")
-                : gst_element_get_static_pad (codec, "rtp_sink");
+  if (encode)
+    gst_object_unref (gc_srtp_encoder_for (codec, 0, FALSE)); /* as rtpbin asks for it */
+  sink = gst_element_get_static_pad (codec, encode ? "rtp_sink_0" : "rtp_sink");
   src = gst_element_get_static_pad (codec, encode ? "rtp_src_0" : "rtp_src");
   in_src = gst_element_get_static_pad (GST_ELEMENT (c->in), "src");
   out_sink = gst_element_get_static_pad (GST_ELEMENT (c->out), "sink");
@@ -261,6 +262,10 @@ encrypt (GBytes *master, guint32 ssrc, guint16 first, guint n, const gchar *payl
                        GST_FLOW_OK);
       s = gst_app_sink_try_pull_sample (c.out, 2 * GST_SECOND);
       g_assert_nonnull (s);
+      /* the key never travels in the caps (gst-rtsp-server would put caps
+       * with srtp-key into the SDP) */
+      g_assert_false (gst_structure_has_field (gst_caps_get_structure (gst_sample_get_caps (s), 0),
+                                               "srtp-key"));
       g_ptr_array_add (out, gst_buffer_ref (gst_sample_get_buffer (s)));
       gst_sample_unref (s);
     }

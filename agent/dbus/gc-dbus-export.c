@@ -283,6 +283,7 @@ source_state_to_iface (GcDBusExport *self)
   gc_dbus_source1_set_state (self->source_iface, gc_source_state_to_string (gc_source_get_state (s)));
   gc_dbus_source1_set_url (self->source_iface, gc_source_get_url (s));
   gc_dbus_source1_set_group (self->source_iface, gc_source_get_group (s));
+  gc_dbus_source1_set_encrypted (self->source_iface, gc_source_get_encrypted (s));
   gc_dbus_source1_set_rtp_port (self->source_iface, gc_source_get_rtp_port (s));
   gc_dbus_source1_set_rtcp_port (self->source_iface, gc_source_get_rtcp_port (s));
   gc_dbus_source1_set_ttl (self->source_iface, gc_source_get_ttl (s));
@@ -580,6 +581,7 @@ receiver_state_to_iface (GcDBusExport *self)
    * with the state, not with the next counters */
   gc_dbus_receiver1_set_group (self->receiver_iface, gc_receiver_get_group (r));
   gc_dbus_receiver1_set_rtp_port (self->receiver_iface, gc_receiver_get_rtp_port (r));
+  gc_dbus_receiver1_set_encrypted (self->receiver_iface, gc_receiver_get_encrypted (r));
   gc_dbus_receiver1_set_display (self->receiver_iface,
                                  gc_display_get_kind (gc_receiver_get_display (r)));
   /* a new source starts with no gap known: -1 goes out with "connecting" */
@@ -605,6 +607,8 @@ receiver_counters_to_iface (GcDBusExport *self)
   gc_dbus_receiver1_set_jitter_ms (self->receiver_iface, c.jitter_ms);
   gc_dbus_receiver1_set_bitrate (self->receiver_iface, c.bitrate);
   gc_dbus_receiver1_set_frames_decoded (self->receiver_iface, c.frames_decoded);
+  gc_dbus_receiver1_set_packets_rejected (self->receiver_iface, c.packets_rejected);
+  gc_dbus_receiver1_set_encrypted (self->receiver_iface, gc_receiver_get_encrypted (r));
   gc_dbus_receiver1_set_first_frame_ms (self->receiver_iface, c.first_frame_ms);
   gc_dbus_receiver1_set_latency_ms (self->receiver_iface, c.latency_ms);
   gc_dbus_receiver1_set_switch_gap_ms (self->receiver_iface, c.switch_gap_ms);

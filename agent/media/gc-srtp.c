@@ -153,6 +153,52 @@ gc_srtp_new_encoder (GBytes *master)
   return enc;
 }
 
+/* srtpenc puts the key in its output caps (srtp-key and the ciphers).
+ * downstream of it they would reach the stream's caps, and from there
+ * gst-rtsp-server would write the key into the SDP (MIKEY, in clear):
+ * the caps leave without them */
+static GstPadProbeReturn
+strip_key_caps (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps = NULL;
+  GstCaps *bare;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  bare = gst_caps_copy (caps);
+  for (guint i = 0; i < gst_caps_get_size (bare); i++)
+    gst_structure_remove_fields (gst_caps_get_structure (bare, i), "srtp-key", "srtp-cipher",
+                                 "srtp-auth", "srtcp-cipher", "srtcp-auth", "mki", NULL);
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (bare);
+  gst_event_unref (event);
+  gst_caps_unref (bare);
+  return GST_PAD_PROBE_OK;
+}
+
+/* @encoder for rtpbin's request-rtp(c)-encoder of @session: rtpbin looks
+ * for its source pad first, which srtpenc makes with the sink pad, so that
+ * one is asked for here; its output caps never carry the key. a new
+ * reference. */
+GstElement *
+gc_srtp_encoder_for (GstElement *encoder, guint session, gboolean rtcp)
+{
+  g_autofree gchar *name = g_strdup_printf (rtcp ? "rtcp_sink_%u" : "rtp_sink_%u", session);
+  g_autofree gchar *src_name = g_strdup_printf (rtcp ? "rtcp_src_%u" : "rtp_src_%u", session);
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (encoder, name);
+  g_autoptr (GstPad) src = NULL;
+
+  if (pad == NULL)
+    {
+      pad = gst_element_request_pad_simple (encoder, name);
+      src = gst_element_get_static_pad (encoder, src_name);
+      if (src != NULL)
+        gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, strip_key_caps, NULL, NULL);
+    }
+  return gst_object_ref (encoder);
+}
+
 /* ---- the guard ------------------------------------------------------------- */
 
 struct _GcSrtpGuard
@@ -452,6 +498,37 @@ add_guard (GstElement *dec, const gchar *pad_name, GcSrtpGuard *guard, gboolean 
   else
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, guard_src, gc_srtp_guard_ref (guard),
                        (GDestroyNotify) gc_srtp_guard_unref);
+}
+
+/* a udpsrc's caps say application/x-rtp(c); behind it srtpdec reads only
+ * application/x-srtp(c): the name is changed now and whenever the caps are
+ * set again (rtspsrc sets them after adding it) */
+static void
+rename_udpsrc_caps (GObject *udpsrc, GParamSpec *pspec, gpointer data)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  GstStructure *s;
+  const gchar *name;
+
+  g_object_get (udpsrc, "caps", &caps, NULL);
+  if (caps == NULL || gst_caps_get_size (caps) == 0)
+    return;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (!g_str_equal (name, "application/x-rtp") && !g_str_equal (name, "application/x-rtcp"))
+    return;
+  caps = gst_caps_make_writable (caps);
+  s = gst_caps_get_structure (caps, 0);
+  gst_structure_set_name (s, g_str_equal (gst_structure_get_name (s), "application/x-rtp")
+                                 ? "application/x-srtp" : "application/x-srtcp");
+  g_object_set (udpsrc, "caps", caps, NULL);
+}
+
+void
+gc_srtp_mark_udpsrc (GstElement *udpsrc)
+{
+  g_return_if_fail (GST_IS_ELEMENT (udpsrc));
+  rename_udpsrc_caps (G_OBJECT (udpsrc), NULL, NULL);
+  g_signal_connect (udpsrc, "notify::caps", G_CALLBACK (rename_udpsrc_caps), NULL);
 }
 
 /* an srtpdec with the stream's key, behind @guard: what the guard drops

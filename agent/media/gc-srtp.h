@@ -33,6 +33,9 @@ gboolean    gc_srtp_sdp_parse   (const gchar *value,
                                  guint64     *epoch,
                                  GError     **error);
 GstElement *gc_srtp_new_encoder (GBytes *master);
+GstElement *gc_srtp_encoder_for (GstElement *encoder,
+                                 guint       session,
+                                 gboolean    rtcp);
 
 /* ---- the guard before a decoder ------------------------------------------ */
 
@@ -67,6 +70,7 @@ guint         gc_srtp_guard_pending  (GcSrtpGuard *guard);
 
 GstElement   *gc_srtp_new_decoder    (GBytes      *master,
                                       GcSrtpGuard *guard);
+void          gc_srtp_mark_udpsrc    (GstElement  *udpsrc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcSrtpGuard, gc_srtp_guard_unref)
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "gc-receiver-pipeline.h"
+#include "gc-receiver-srtp.h"
 #include "gc-display.h"
 #include "gc-error.h"
 #include "gc-ntp.h"
@@ -43,7 +44,8 @@ struct _GcReceiverPipeline
   gchar *group;             /* known once the transport was checked */
   guint16 rtp_port;
   gchar *expected;          /* "address:port" SETUP must give, or NULL */
-  gint refused;             /* atomic: a UDP element is on another group */
+  gint refused;             /* atomic: a UDP element is on another group, or the SDP refused */
+  GcReceiverSrtp *srtp;     /* the media key, from the SDP */
 
   /* written by streaming threads, read with atomics */
   gint64 last_packet;
@@ -282,10 +284,11 @@ on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session
 }
 
 static void
-on_new_manager (GstElement *rtspsrc, GstElement *manager, gpointer data)
+on_new_manager (GstElement *rtspsrc, GstElement *manager, GcReceiverPipeline *self)
 {
   if (g_signal_lookup ("new-jitterbuffer", G_OBJECT_TYPE (manager)) != 0)
     g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
+  gc_receiver_srtp_hook_manager (self->srtp, manager);
 }
 
 /* each socket gets its own group only. during a switch this host is in
@@ -349,6 +352,9 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
       g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
 
       isolate_socket (element);
+      gc_receiver_srtp_hook_udpsrc (self->srtp, element);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         on_refused_udp, self, NULL);
       if (self->expected != NULL)
         {
           gchar *addr = NULL;
@@ -364,8 +370,6 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
                                             NULL))
             STORE (self->refused, 1);
           g_free (addr);
-          gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                             on_refused_udp, self, NULL);
         }
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_udp, self, NULL);
@@ -388,7 +392,12 @@ on_select_stream (GstElement *src, guint num, GstCaps *caps, gpointer data)
 static void
 on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiverPipeline *self)
 {
+  g_autofree gchar *where = gc_receiver_url_where (self->url);
+
   mark_once (&self->timing.described);
+  /* refused: nothing of it is read; the main loop says why */
+  if (!gc_receiver_srtp_read_sdp (self->srtp, sdp, where))
+    STORE (self->refused, 1);
 }
 
 static void
@@ -542,7 +551,7 @@ add_probes (GcReceiverPipeline *self)
 
   g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
   g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
-  g_signal_connect (src, "new-manager", G_CALLBACK (on_new_manager), NULL);
+  g_signal_connect (src, "new-manager", G_CALLBACK (on_new_manager), self);
   g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), NULL);
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), self);
   gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
@@ -554,9 +563,9 @@ add_probes (GcReceiverPipeline *self)
 /* builds the pipeline for @url and sets it playing; errors from then on
  * come as ::failed. @stats receives its frames and counters. */
 GcReceiverPipeline *
-gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, const gchar *interface,
-                          guint latency_ms, GcReceiverStats *stats, GcDisplay *display,
-                          GError **error)
+gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, GBytes *site_key,
+                          const gchar *interface, guint latency_ms, GcReceiverStats *stats,
+                          GcDisplay *display, GError **error)
 {
   g_autoptr (GcReceiverPipeline) self = NULL;
   g_autofree gchar *iface = interface != NULL ? g_strdup_printf (" multicast-iface=%s", interface)
@@ -572,6 +581,7 @@ gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, const g
   self = g_object_new (GC_TYPE_RECEIVER_PIPELINE, NULL);
   self->url = g_strdup (url);
   self->expected = g_strdup (expected_group);
+  self->srtp = gc_receiver_srtp_new (site_key);
   self->stats = g_object_ref (stats);
   self->display = g_object_ref (display);
   self->stream = gc_display_new_stream (display);
@@ -705,6 +715,16 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   GValue v = G_VALUE_INIT;
 
   g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), FALSE);
+  {
+    gchar *refusal = gc_receiver_srtp_dup_refusal (self->srtp);
+
+    if (refusal != NULL)
+      {
+        g_set_error_literal (error, GC_ERROR, GC_ERROR_STREAM, refusal);
+        g_free (refusal);
+        return FALSE;
+      }
+  }
   if (self->group != NULL || self->pipeline == NULL)
     return TRUE;
   it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
@@ -736,6 +756,14 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   self->group = g_steal_pointer (&group);
   self->rtp_port = port;
   return TRUE;
+}
+
+/* its stream is SRTP (known once the SDP was read) */
+gboolean
+gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), FALSE);
+  return gc_receiver_srtp_encrypted (self->srtp);
 }
 
 /* the number its frames go to the display under */
@@ -824,6 +852,7 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
   g_value_unset (&v);
   gc_receiver_stats_update (self->stats, have_jb ? &jb : NULL, have_sender ? &sender : NULL,
                             now_us);
+  gc_receiver_stats_set_rejected (self->stats, gc_receiver_srtp_rejected (self->srtp));
   gc_rtp_source_stats_clear (&sender);
 }
 
@@ -847,6 +876,7 @@ gc_receiver_pipeline_finalize (GObject *object)
 
   g_free (self->url);
   g_free (self->expected);
+  g_clear_object (&self->srtp);
   g_free (self->group);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->finalize (object);
 }

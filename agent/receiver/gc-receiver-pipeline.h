@@ -30,6 +30,7 @@ G_DECLARE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, GC, RECEIVER_PIP
 
 GcReceiverPipeline *gc_receiver_pipeline_new        (const gchar     *url,
                                                      const gchar     *expected_group,
+                                                     GBytes          *site_key,
                                                      const gchar     *interface,
                                                      guint            latency_ms,
                                                      GcReceiverStats *stats,
@@ -50,6 +51,7 @@ void                gc_receiver_pipeline_forget_signal (GcReceiverPipeline *self
 gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *self,
                                                           GError            **error);
 guint               gc_receiver_pipeline_get_stream  (GcReceiverPipeline *self);
+gboolean            gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self);
 const gchar        *gc_receiver_pipeline_get_group   (GcReceiverPipeline *self);
 guint16             gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self);
 void                gc_receiver_pipeline_read_stats  (GcReceiverPipeline *self,

@@ -65,6 +65,7 @@ gc_receiver_stats_end_pipeline (GcReceiverStats *self)
   self->base.packets_lost += self->pipe.packets_lost;
   self->base.packets_late += self->pipe.packets_late;
   self->base.duplicates += self->pipe.duplicates;
+  self->base.packets_rejected += self->pipe.packets_rejected;
   memset (&self->pipe, 0, sizeof self->pipe);
   gc_rate_reset (&self->octets);
 }
@@ -91,6 +92,15 @@ gc_receiver_stats_set_first_frame (GcReceiverStats *self, gdouble ms)
 
   if (self->counters.first_frame_ms < 0)
     self->counters.first_frame_ms = ms;
+}
+
+/* the current pipeline's count of rejected SRTP packets so far */
+void
+gc_receiver_stats_set_rejected (GcReceiverStats *self, guint64 pipeline_total)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+  self->pipe.packets_rejected = pipeline_total;
+  self->counters.packets_rejected = self->base.packets_rejected + pipeline_total;
 }
 
 /* the display cut to this URL's stream @ms after the last frame of what

@@ -25,6 +25,7 @@ typedef struct
   gdouble first_frame_ms;   /* -1 until the first frame */
   gdouble latency_ms;       /* -1 when unknown */
   gdouble switch_gap_ms;    /* last source's last frame shown to this one's first; -1 */
+  guint64 packets_rejected; /* SRTP: dropped before or by the decoder (no key, forged) */
 } GcReceiverCounters;
 
 #define GC_TYPE_RECEIVER_STATS (gc_receiver_stats_get_type ())
@@ -39,6 +40,8 @@ void             gc_receiver_stats_add_frame      (GcReceiverStats *self,
                                                    gint64           now_us);
 void             gc_receiver_stats_set_first_frame (GcReceiverStats *self,
                                                     gdouble          ms);
+void             gc_receiver_stats_set_rejected   (GcReceiverStats *self,
+                                                   guint64          pipeline_total);
 void             gc_receiver_stats_set_switch_gap (GcReceiverStats *self,
                                                    gdouble          ms);
 void             gc_receiver_stats_update         (GcReceiverStats        *self,

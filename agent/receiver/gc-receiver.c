@@ -37,6 +37,7 @@ struct _GcReceiver
 
   gchar *interface;
   guint latency_ms;
+  GBytes *site_key;         /* streams are SRTP keyed from it; NULL: plain only */
   GcDisplay *display;
 
   GcReceiverState state;
@@ -378,7 +379,7 @@ start_pipeline (GcReceiver *self)
       return;
     }
   g_assert (self->pipeline == NULL);
-  self->pipeline = gc_receiver_pipeline_new (self->url, self->expected, self->interface, self->latency_ms,
+  self->pipeline = gc_receiver_pipeline_new (self->url, self->expected, self->site_key, self->interface, self->latency_ms,
                                              self->stats, self->display, &error);
   if (self->pipeline == NULL)
     {
@@ -683,6 +684,24 @@ gc_receiver_retry_now (GcReceiver *self, const gchar *announced_group)
   return TRUE;
 }
 
+/* with a site key it shows only streams encrypted from it, and without
+ * one only plain streams; from the next connect on */
+void
+gc_receiver_set_site_key (GcReceiver *self, GBytes *site_key)
+{
+  g_return_if_fail (GC_IS_RECEIVER (self));
+  g_clear_pointer (&self->site_key, g_bytes_unref);
+  self->site_key = site_key != NULL ? g_bytes_ref (site_key) : NULL;
+}
+
+/* what it shows is SRTP */
+gboolean
+gc_receiver_get_encrypted (GcReceiver *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
+  return self->pipeline != NULL && gc_receiver_pipeline_get_encrypted (self->pipeline);
+}
+
 /* the receiver's name, very large, over whatever it shows */
 void
 gc_receiver_identify (GcReceiver *self, guint seconds)
@@ -859,6 +878,7 @@ gc_receiver_finalize (GObject *object)
   g_free (self->url);
   g_free (self->source_name);
   g_free (self->expected);
+  g_clear_pointer (&self->site_key, g_bytes_unref);
   g_strfreev (self->kernel_groups);
   G_OBJECT_CLASS (gc_receiver_parent_class)->finalize (object);
 }

@@ -6,6 +6,8 @@
 #include "gc-source-media.h"
 #include "gc-error.h"
 #include "gc-ntp.h"
+#include "gc-srtp.h"
+#include "gc-srtp-media.h"
 
 #include <gst/gst.h>
 #include <gst/rtp/rtp.h>
@@ -30,6 +32,7 @@ struct _GcSourceMedia
   guint16 rtp_port;
   gchar *interface;
   GstRTSPMedia *media;
+  gboolean encrypted;
   gboolean prepared;
   GMutex lock;                /* the two below are set from streaming threads */
   GstElement *mcast_rtp_sink; /* the RTP multiudpsink of the group */
@@ -105,6 +108,9 @@ hook_udpsrc (GcSourceMedia *self, GstElement *element)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
                      port == self->rtp_port ? drop_own_rtp : drop_sender_reports,
                      NULL, NULL);
+  /* the members' reports are SRTCP, for the decoder rtpbin got */
+  if (self->encrypted && port == self->rtp_port + 1)
+    gc_srtp_mark_udpsrc (element);
 }
 
 /* the frames going to the encoder: the latest is kept for a key frame at
@@ -371,7 +377,8 @@ share_group_sockets (GcSourceMedia *self, GError **error)
  * viewers, and a joiner's forced key frame comes within a frame */
 GcSourceMedia *
 gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar *group,
-                     guint16 rtp_port, const gchar *interface, GError **error)
+                     guint16 rtp_port, const gchar *interface, GBytes *site_key,
+                     const gchar *source_id, GError **error)
 {
   g_autoptr (GcSourceMedia) self = g_object_new (GC_TYPE_SOURCE_MEDIA, NULL);
   g_autoptr (GstRTSPUrl) u = NULL;
@@ -390,12 +397,20 @@ gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar
       return NULL;
     }
   id = g_signal_connect (factory, "media-configure", G_CALLBACK (on_media_configure), self);
+  gst_rtsp_media_factory_set_media_gtype (factory, GC_TYPE_SRTP_MEDIA);
   self->media = gst_rtsp_media_factory_construct (factory, u);
   g_signal_handler_disconnect (factory, id);
   if (self->media == NULL)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the media pipeline");
       return NULL;
+    }
+  /* with a site key, each stream start has its own media key */
+  if (site_key != NULL && source_id != NULL)
+    {
+      if (!gc_srtp_media_set_key (GC_SRTP_MEDIA (self->media), site_key, source_id, error))
+        return NULL;
+      self->encrypted = TRUE;
     }
   /* the launch bin now sits in the media's pipeline, where gst-rtsp-server
    * adds rtpbin and the UDP elements later; watch for the multicast ones */
@@ -502,6 +517,13 @@ gc_source_media_read_sent (GcSourceMedia *self, guint64 *packets, guint64 *bytes
        && gst_structure_get_uint64 (s, "bytes-sent", bytes);
   g_clear_pointer (&s, gst_structure_free);
   return ok;
+}
+
+gboolean
+gc_source_media_encrypted (GcSourceMedia *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE_MEDIA (self), FALSE);
+  return self->encrypted;
 }
 
 /* the video stream's rtpsession, for the members' receiver reports */

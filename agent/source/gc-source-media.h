@@ -21,6 +21,8 @@ GcSourceMedia *gc_source_media_new            (GstRTSPMediaFactory *factory,
                                                const gchar         *group,
                                                guint16              rtp_port,
                                                const gchar         *interface,
+                                               GBytes              *site_key,
+                                               const gchar         *source_id,
                                                GError             **error);
 void           gc_source_media_prepare_async  (GcSourceMedia       *self,
                                                GstRTSPThread       *thread,
@@ -35,5 +37,6 @@ gboolean       gc_source_media_read_sent      (GcSourceMedia *self,
                                                guint64       *packets,
                                                guint64       *bytes);
 GObject       *gc_source_media_dup_rtpsession (GcSourceMedia *self);
+gboolean       gc_source_media_encrypted      (GcSourceMedia *self);
 
 G_END_DECLS

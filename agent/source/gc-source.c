@@ -57,6 +57,8 @@ struct _GcSource
   guint stats_id;
 
   GcMemberTable *members;
+  GBytes *site_key;           /* media encrypted from it (SRTP), or NULL */
+  gchar *agent_id;
 
   guint64 packets_sent;
   guint64 bytes_sent;
@@ -581,7 +583,7 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
   gc_source_preview_watch (self->preview, self->factory);
   if ((d->media = gc_source_media_new (self->factory, self->url, self->group,
                                           self->config->rtp_port, self->config->interface,
-                                          &error)) == NULL)
+                                          self->site_key, self->agent_id, &error)) == NULL)
     {
       start_fail (self, task, error);
       return;
@@ -791,6 +793,29 @@ gc_source_is_serving (GcSource *self)
   return self->state != GC_SOURCE_STATE_STOPPED;
 }
 
+/* with a site key, each stream start encrypts its media (SRTP) with a key
+ * derived from it and @agent_id; takes effect at the next start */
+void
+gc_source_set_site_key (GcSource *self, GBytes *site_key, const gchar *agent_id)
+{
+  g_return_if_fail (GC_IS_SOURCE (self));
+
+  g_clear_pointer (&self->site_key, g_bytes_unref);
+  self->site_key = site_key != NULL ? g_bytes_ref (site_key) : NULL;
+  g_free (self->agent_id);
+  self->agent_id = g_strdup (agent_id);
+}
+
+/* whether what it serves now, or will serve, is encrypted */
+gboolean
+gc_source_get_encrypted (GcSource *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE (self), FALSE);
+  if (self->media != NULL)
+    return gc_source_media_encrypted (self->media);
+  return self->site_key != NULL;
+}
+
 const gchar *
 gc_source_get_url (GcSource *self)
 {
@@ -926,6 +951,8 @@ gc_source_finalize (GObject *object)
   gc_config_free (self->config);
   g_free (self->group);
   g_free (self->url);
+  g_free (self->agent_id);
+  g_clear_pointer (&self->site_key, g_bytes_unref);
   g_free (self->encoder);
   G_OBJECT_CLASS (gc_source_parent_class)->finalize (object);
 }

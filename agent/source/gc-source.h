@@ -39,6 +39,10 @@ gboolean       gc_source_is_serving       (GcSource *self);
 const gchar   *gc_source_get_url          (GcSource *self);
 const gchar   *gc_source_get_group        (GcSource *self);
 guint16        gc_source_get_rtp_port     (GcSource *self);
+void           gc_source_set_site_key     (GcSource    *self,
+                                           GBytes      *site_key,
+                                           const gchar *agent_id);
+gboolean       gc_source_get_encrypted    (GcSource *self);
 gchar         *gc_source_dup_group_port   (GcSource *self);
 guint16        gc_source_get_rtcp_port    (GcSource *self);
 guint8         gc_source_get_ttl          (GcSource *self);

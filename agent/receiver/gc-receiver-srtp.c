@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcReceiver"
+
+#include "config.h"
+
+#include "gc-receiver-srtp.h"
+#include "gc-srtp.h"
+
+/* SSRCs tried at once before the source's decrypts */
+#define MAX_PENDING 8
+
+struct _GcReceiverSrtp
+{
+  GObject parent_instance;
+
+  GBytes *site_key;       /* NULL: this receiver has none */
+  GMutex lock;
+  GBytes *master;         /* the stream's key; NULL: plain RTP */
+  gchar *refusal;         /* why the SDP was refused, or NULL */
+  GstElement *decoder;    /* one srtpdec for the session's RTP and RTCP */
+  GstElement *encoder;    /* one srtpenc for the receiver's reports */
+  GcSrtpGuard *guard;
+};
+
+G_DEFINE_FINAL_TYPE (GcReceiverSrtp, gc_receiver_srtp, G_TYPE_OBJECT)
+
+GcReceiverSrtp *
+gc_receiver_srtp_new (GBytes *site_key)
+{
+  GcReceiverSrtp *self = g_object_new (GC_TYPE_RECEIVER_SRTP, NULL);
+
+  self->site_key = site_key != NULL ? g_bytes_ref (site_key) : NULL;
+  return self;
+}
+
+static void
+refuse (GcReceiverSrtp *self, gchar *why)
+{
+  g_message ("%s", why);
+  g_free (self->refusal);
+  self->refusal = why;
+}
+
+/* the SDP says whether the stream is encrypted, and with which key. FALSE
+ * when the stream is refused (gc_receiver_srtp_dup_refusal says why):
+ * encrypted without a site key here, in clear with one, or named in a
+ * form not known. @where is "host:port" of the source, for the words. */
+gboolean
+gc_receiver_srtp_read_sdp (GcReceiverSrtp *self, const GstSDPMessage *sdp, const gchar *where)
+{
+  const gchar *value = sdp != NULL ? gst_sdp_message_get_attribute_val (sdp, GC_SRTP_SDP_ATTRIBUTE)
+                                   : NULL;
+  g_autofree gchar *id = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 epoch = 0;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (GC_IS_RECEIVER_SRTP (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->master, g_bytes_unref);
+  if (value == NULL && self->site_key == NULL)
+    ok = TRUE;
+  else if (value == NULL)
+    refuse (self, g_strdup_printf ("%s sends its picture unencrypted; this receiver has the "
+                                   "site key and shows only encrypted streams: refused", where));
+  else if (self->site_key == NULL)
+    refuse (self, g_strdup_printf ("%s encrypts its picture with a site key this receiver does "
+                                   "not have: pair it with the site", where));
+  else if (!gc_srtp_sdp_parse (value, &id, &epoch, &error))
+    refuse (self, g_strdup_printf ("%s: %s", where, error->message));
+  else if ((self->master = gc_srtp_derive (self->site_key, id, epoch, &error)) == NULL)
+    refuse (self, g_strdup_printf ("%s: %s", where, error->message));
+  else
+    {
+      g_info ("%s: encrypted stream (key epoch %016" G_GINT64_MODIFIER "x)", where, epoch);
+      ok = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* ---- rtpbin (rtspsrc's threads) ------------------------------------------ */
+
+static GstElement *
+on_request_decoder (GstElement *rtpbin, guint session, GcReceiverSrtp *self)
+{
+  GstElement *dec = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->master != NULL && self->decoder == NULL)
+    {
+      self->guard = gc_srtp_guard_new (TRUE, MAX_PENDING);
+      self->decoder = gst_object_ref_sink (gc_srtp_new_decoder (self->master, self->guard));
+    }
+  if (self->decoder != NULL)
+    dec = gst_object_ref (self->decoder);
+  g_mutex_unlock (&self->lock);
+  return dec;
+}
+
+static GstElement *
+on_request_encoder (GstElement *rtpbin, guint session, GcReceiverSrtp *self)
+{
+  GstElement *enc = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->master != NULL && self->encoder == NULL)
+    self->encoder = gst_object_ref_sink (gc_srtp_new_encoder (self->master));
+  if (self->encoder != NULL)
+    enc = gc_srtp_encoder_for (self->encoder, session, TRUE);
+  g_mutex_unlock (&self->lock);
+  return enc;
+}
+
+/* rtspsrc's rtpbin: the decoder before its session, the encoder after its
+ * reports; with plain RTP both answers are none */
+void
+gc_receiver_srtp_hook_manager (GcReceiverSrtp *self, GstElement *rtpbin)
+{
+  g_return_if_fail (GC_IS_RECEIVER_SRTP (self));
+
+  if (g_signal_lookup ("request-rtp-decoder", G_OBJECT_TYPE (rtpbin)) == 0)
+    return;
+  g_signal_connect_object (rtpbin, "request-rtp-decoder", G_CALLBACK (on_request_decoder), self,
+                           0);
+  g_signal_connect_object (rtpbin, "request-rtcp-decoder", G_CALLBACK (on_request_decoder), self,
+                           0);
+  g_signal_connect_object (rtpbin, "request-rtcp-encoder", G_CALLBACK (on_request_encoder), self,
+                           0);
+}
+
+/* rtspsrc's UDP sources carry SRTP and SRTCP when the stream is encrypted */
+void
+gc_receiver_srtp_hook_udpsrc (GcReceiverSrtp *self, GstElement *udpsrc)
+{
+  gboolean encrypted;
+
+  g_return_if_fail (GC_IS_RECEIVER_SRTP (self));
+  g_mutex_lock (&self->lock);
+  encrypted = self->master != NULL;
+  g_mutex_unlock (&self->lock);
+  if (encrypted)
+    gc_srtp_mark_udpsrc (udpsrc);
+}
+
+gchar *
+gc_receiver_srtp_dup_refusal (GcReceiverSrtp *self)
+{
+  gchar *s;
+
+  g_return_val_if_fail (GC_IS_RECEIVER_SRTP (self), NULL);
+  g_mutex_lock (&self->lock);
+  s = g_strdup (self->refusal);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+gboolean
+gc_receiver_srtp_encrypted (GcReceiverSrtp *self)
+{
+  gboolean e;
+
+  g_return_val_if_fail (GC_IS_RECEIVER_SRTP (self), FALSE);
+  g_mutex_lock (&self->lock);
+  e = self->master != NULL;
+  g_mutex_unlock (&self->lock);
+  return e;
+}
+
+/* RTP packets refused: another key or none, forged, replayed */
+guint64
+gc_receiver_srtp_rejected (GcReceiverSrtp *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (GC_IS_RECEIVER_SRTP (self), 0);
+  g_mutex_lock (&self->lock);
+  n = self->guard != NULL ? gc_srtp_guard_rejected (self->guard) : 0;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+static void
+gc_receiver_srtp_finalize (GObject *object)
+{
+  GcReceiverSrtp *self = GC_RECEIVER_SRTP (object);
+
+  gst_clear_object (&self->decoder);
+  gst_clear_object (&self->encoder);
+  g_clear_pointer (&self->guard, gc_srtp_guard_unref);
+  g_clear_pointer (&self->master, g_bytes_unref);
+  g_clear_pointer (&self->site_key, g_bytes_unref);
+  g_free (self->refusal);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (gc_receiver_srtp_parent_class)->finalize (object);
+}
+
+static void
+gc_receiver_srtp_class_init (GcReceiverSrtpClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gc_receiver_srtp_finalize;
+}
+
+static void
+gc_receiver_srtp_init (GcReceiverSrtp *self)
+{
+  g_mutex_init (&self->lock);
+}
