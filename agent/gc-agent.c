@@ -575,12 +575,15 @@ start_parts (GcAgent *self, GError **error)
   if (c->source)
     {
       self->source = gc_source_new (c);
-      gc_source_set_site_key (self->source, self->key, self->id);
+      gc_source_set_site_key (self->source, c->plain_media ? NULL : self->key, self->id);
+      if (self->key != NULL && c->plain_media)
+        g_warning ("the picture is sent as plain RTP (--plain-media): anyone on this network "
+                   "can watch it");
     }
   if (c->receiver && (self->receiver = gc_receiver_new (c, error)) == NULL)
     return FALSE;
   if (self->receiver != NULL)
-    gc_receiver_set_site_key (self->receiver, self->key);
+    gc_receiver_set_site_key (self->receiver, self->key, c->plain_media);
   if (c->receiver && !start_control (self, error))
     return FALSE;
   if (!start_discovery (self, error))

@@ -133,6 +133,7 @@ static const OptDesc options[] = {
   { "key-file", OPT_STRING, O (key_file) },
   { "key", OPT_STRING, O (key_string) },
   { "allow-unauthenticated", OPT_BOOL, O (allow_unauthenticated) },
+  { "plain-media", OPT_BOOL, O (plain_media) },
   { "switch-timeout", OPT_UINT, O (switch_timeout_ms), 100, 60000 },
   { "bus-address", OPT_STRING, O (bus_address) },
   { "verbose", OPT_BOOL, O (verbose) },
@@ -339,6 +340,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("state-dir", TRUE, "Where the agent id is kept", "DIR"),
     CB ("key-file", TRUE, "Site key file (mode 0600)", "FILE"),
     CB ("allow-unauthenticated", FALSE, "Accept switch requests without a site key", NULL),
+    CB ("plain-media", FALSE, "With a site key, still send (or also show) plain RTP, which "
+        "anyone on the network can watch", NULL),
     CB ("switch-timeout", TRUE, "Switch timeout in ms (default 5000)", "MS"),
     { "bus", 0, 0, G_OPTION_ARG_STRING, &bus, "D-Bus to serve on: session, system or none", "BUS" },
     CB ("bus-address", TRUE, "Serve on the D-Bus at this address", "ADDRESS"),

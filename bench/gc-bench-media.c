@@ -8,6 +8,9 @@
  *                                     Groupcast multicast and plain unicast RTSP
  *   gc-bench-media fresh-ab A B [N]   fresh receiver processes of two agent
  *                                     binaries joining by turns (before/after)
+ *   gc-bench-media srtp [REPS]        what SRTP costs: sender and receiver CPU
+ *                                     and first frame, encrypted and plain by
+ *                                     turns in one run
  *
  * every figure is printed with its method; docs/performance.md holds a run.
  */
@@ -982,6 +985,140 @@ run_egress (guint reps, GError **error)
   return ok;
 }
 
+/* ---- 5. what SRTP costs ------------------------------------------------------ */
+
+#define SRTP_RECEIVERS 4
+#define SRTP_SECONDS 10
+
+typedef struct
+{
+  gdouble sender_cpu;    /* % of one core */
+  gdouble receiver_cpu;  /* host 2's */
+  gdouble first_ms[SRTP_RECEIVERS];
+} SrtpSample;
+
+static gboolean
+all_playing (gpointer data)
+{
+  GcTestAgent **r = data;
+
+  for (guint i = 0; i < SRTP_RECEIVERS; i++)
+    if (!is_playing (r[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* one source with the site key on host 1 (SRTP, or --plain-media) and
+ * SRTP_RECEIVERS keyed receivers on it; CPU over SRTP_SECONDS once all play */
+static gboolean
+srtp_measure (GcLab *lab, const gchar *key_arg, gboolean plain, SrtpSample *out, GError **error)
+{
+  const gchar *p = plain ? "--plain-media" : "--verbose";
+  g_autoptr (GcTestAgent) src = NULL;
+  GcTestAgent *r[SRTP_RECEIVERS] = { NULL };
+  gboolean ok = FALSE;
+  guint64 s0, s1, r0, r1;
+  gdouble hz = (gdouble) sysconf (_SC_CLK_TCK);
+
+  src = gc_test_agent_start (lab, 1, error, "--source", "--group=" GROUP, "--no-mdns",
+                             "--no-beacons", key_arg, p, NULL);
+  if (src == NULL || !gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                                 "ready", 15000))
+    goto out;
+  for (guint i = 0; i < SRTP_RECEIVERS; i++)
+    {
+      r[i] = gc_test_agent_start (lab, 2 + i, error, "--receiver", "--connect=" URL1,
+                                  "--sink=fake", "--no-mdns", "--no-beacons", key_arg, p, NULL);
+      if (r[i] == NULL)
+        goto out;
+    }
+  if (!wait_until (all_playing, r, 20000, 50))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "receivers did not play (%s)",
+                   plain ? "plain" : "SRTP");
+      goto out;
+    }
+  for (guint i = 0; i < SRTP_RECEIVERS; i++)
+    out->first_ms[i] = get_double (r[i], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FirstFrameMs");
+  gc_test_sleep (2000);
+  s0 = proc_cpu_ticks (src->proc);
+  r0 = proc_cpu_ticks (r[0]->proc);
+  gc_test_sleep (SRTP_SECONDS * 1000);
+  s1 = proc_cpu_ticks (src->proc);
+  r1 = proc_cpu_ticks (r[0]->proc);
+  out->sender_cpu = 100.0 * (s1 - s0) / hz / SRTP_SECONDS;
+  out->receiver_cpu = 100.0 * (r1 - r0) / hz / SRTP_SECONDS;
+  ok = TRUE;
+out:
+  for (guint i = 0; i < SRTP_RECEIVERS; i++)
+    g_clear_pointer (&r[i], gc_test_agent_free);
+  return ok;
+}
+
+static gboolean
+run_srtp (guint reps, GError **error)
+{
+  g_autoptr (GcLab) lab = gc_lab_new (1 + SRTP_RECEIVERS, error);
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *key_arg = NULL;
+  g_autoptr (GArray) cpu_plain = samples_new ();
+  g_autoptr (GArray) cpu_srtp = samples_new ();
+  g_autoptr (GArray) rcpu_plain = samples_new ();
+  g_autoptr (GArray) rcpu_srtp = samples_new ();
+  g_autoptr (GArray) first_plain = samples_new ();
+  g_autoptr (GArray) first_srtp = samples_new ();
+  GArray *cpu[2] = { cpu_plain, cpu_srtp };
+  GArray *rcpu[2] = { rcpu_plain, rcpu_srtp };
+  GArray *first[2] = { first_plain, first_srtp };
+  g_autoptr (GArray) ratio = samples_new ();
+  g_autoptr (GArray) rratio = samples_new ();
+
+  if (lab == NULL)
+    return FALSE;
+  key = g_build_filename (gc_lab_host_dir (lab, 1), "site.key", NULL);
+  if (!g_file_set_contents_full (key, "groupcast-bench-srtp-site-key", -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+  key_arg = g_strdup_printf ("--key-file=%s", key);
+  for (guint rep = 0; rep < reps; rep++)
+    {
+      SrtpSample s[2] = { 0 }; /* [0] plain, [1] SRTP */
+
+      /* by turns: the order changes every rep, so a drift hits both */
+      for (guint k = 0; k < 2; k++)
+        {
+          guint m = (rep % 2 == 0) ? k : 1 - k;
+
+          if (!srtp_measure (lab, key_arg, m == 0, &s[m], error))
+            return FALSE;
+        }
+      for (guint m = 0; m < 2; m++)
+        {
+          add (cpu[m], s[m].sender_cpu);
+          add (rcpu[m], s[m].receiver_cpu);
+          for (guint i = 0; i < SRTP_RECEIVERS; i++)
+            add (first[m], s[m].first_ms[i]);
+        }
+      add (ratio, s[1].sender_cpu / MAX (s[0].sender_cpu, 0.01));
+      add (rratio, s[1].receiver_cpu / MAX (s[0].receiver_cpu, 0.01));
+      g_print ("# rep %u: sender %.1f%% plain, %.1f%% SRTP; receiver %.1f%% plain, %.1f%% SRTP\n",
+               rep + 1, s[0].sender_cpu, s[1].sender_cpu, s[0].receiver_cpu, s[1].receiver_cpu);
+    }
+  g_print ("\n1280x720 at 30 fps, 4 Mbit/s, %u receivers, CPU over %u s once all play\n\n",
+           SRTP_RECEIVERS, SRTP_SECONDS);
+  g_print ("| measure | n | p50 | p95 | min | max | |\n|---|---|---|---|---|---|---|\n");
+  print_row ("sender CPU, plain RTP", cpu[0], "% of a core");
+  print_row ("sender CPU, SRTP", cpu[1], "% of a core");
+  print_row ("sender CPU, SRTP / plain (same rep)", ratio, "ratio");
+  print_row ("receiver CPU, plain RTP", rcpu[0], "% of a core");
+  print_row ("receiver CPU, SRTP", rcpu[1], "% of a core");
+  print_row ("receiver CPU, SRTP / plain (same rep)", rratio, "ratio");
+  print_row ("first frame, plain RTP", first[0], "ms");
+  print_row ("first frame, SRTP", first[1], "ms");
+  print_ratios ("sender SRTP/plain per rep", ratio);
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1009,9 +1146,12 @@ main (int argc, char **argv)
                        &error);
   else if (g_str_equal (cmd, "egress"))
     ok = run_egress (arg ? arg : 3, &error);
+  else if (g_str_equal (cmd, "srtp"))
+    ok = run_srtp (arg ? arg : 5, &error);
   else
     {
-      g_printerr ("usage: gc-bench-media join [JOINS] | latency [SECONDS] | egress [REPS]\n"
+      g_printerr ("usage: gc-bench-media join [JOINS] | latency [SECONDS] | egress [REPS] | "
+                  "srtp [REPS]\n"
                   "       gc-bench-media fresh-ab AGENT-A AGENT-B [JOINS]\n");
       return 2;
     }

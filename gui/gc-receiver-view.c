@@ -29,6 +29,8 @@ struct _GcReceiverView
   AdwActionRow *error_row;
   GtkLabel *source_label;
   GtkLabel *group_label;
+  GtkLabel *encryption_label;
+  GtkLabel *rejected_label;
   GtkLabel *received_label;
   GtkLabel *lost_label;
   GtkLabel *jitter_label;
@@ -133,6 +135,14 @@ update (GcReceiverView *self)
     group = g_strdup_printf ("%s:%u", gc_dbus_receiver1_get_group (r),
                              gc_dbus_receiver1_get_rtp_port (r));
   gtk_label_set_label (self->group_label, group);
+  if (url == NULL || *url == '\0')
+    gtk_label_set_label (self->encryption_label, "—");
+  else
+    gtk_label_set_label (self->encryption_label,
+                         gc_dbus_receiver1_get_encrypted (r)
+                         ? _("Encrypted with the site key")
+                         : _("Not encrypted"));
+  set_number (self->rejected_label, gc_dbus_receiver1_get_packets_rejected (r));
 
   set_number (self->received_label, gc_dbus_receiver1_get_packets_received (r));
   set_number (self->lost_label, gc_dbus_receiver1_get_packets_lost (r));
@@ -377,6 +387,8 @@ gc_receiver_view_class_init (GcReceiverViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, error_row);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, source_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, group_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, encryption_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, rejected_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, received_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, lost_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, jitter_label);

@@ -34,6 +34,7 @@ struct _GcSourceView
   GtkButton *share_button;
   GtkLabel *state_label;
   GtkLabel *group_label;
+  GtkLabel *encryption_label;
   GtkLabel *ttl_label;
   GtkLabel *url_label;
   GtkLabel *encoder_label;
@@ -102,6 +103,12 @@ update_properties (GcSourceView *self)
                            gc_dbus_source1_get_rtp_port (s),
                            gc_dbus_source1_get_rtcp_port (s));
   gtk_label_set_label (self->group_label, group);
+  /* a site key encrypts the stream; without one anyone on the network can
+   * watch it, and a person deciding what to share should know */
+  gtk_label_set_label (self->encryption_label,
+                       gc_dbus_source1_get_encrypted (s)
+                       ? _("Encrypted with the site key")
+                       : _("Not encrypted: anyone on this network can watch"));
   ttl = g_strdup_printf ("%u", gc_dbus_source1_get_ttl (s));
   gtk_label_set_label (self->ttl_label, ttl);
   gtk_label_set_label (self->url_label, gc_dbus_source1_get_url (s));
@@ -431,6 +438,7 @@ gc_source_view_class_init (GcSourceViewClass *klass)
   gtk_widget_class_install_action (widget_class, "source.stop", NULL, stop_activated);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, state_label);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, group_label);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, encryption_label);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, ttl_label);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, url_label);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, encoder_label);

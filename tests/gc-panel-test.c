@@ -1015,6 +1015,14 @@ test_lab_switch (void)
   gc_window_show_page (window, "group");
   gc_test_sleep (500);
   save_screenshot (GTK_WIDGET (window), "panel-group.png");
+  /* the site has a key: the page says the stream is encrypted */
+  {
+    GObject *enc = gtk_widget_get_template_child (GTK_WIDGET (template_child (window, "source_view")),
+                                                  GC_TYPE_SOURCE_VIEW, "encryption_label");
+
+    g_assert_nonnull (enc);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (enc)), ==, "Encrypted with the site key");
+  }
 
   /* searching narrows the list, by name, whatever the case */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));

@@ -564,7 +564,7 @@ add_probes (GcReceiverPipeline *self)
  * come as ::failed. @stats receives its frames and counters. */
 GcReceiverPipeline *
 gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, GBytes *site_key,
-                          const gchar *interface, guint latency_ms, GcReceiverStats *stats,
+                          gboolean plain_too, const gchar *interface, guint latency_ms, GcReceiverStats *stats,
                           GcDisplay *display, GError **error)
 {
   g_autoptr (GcReceiverPipeline) self = NULL;
@@ -581,7 +581,7 @@ gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, GBytes 
   self = g_object_new (GC_TYPE_RECEIVER_PIPELINE, NULL);
   self->url = g_strdup (url);
   self->expected = g_strdup (expected_group);
-  self->srtp = gc_receiver_srtp_new (site_key);
+  self->srtp = gc_receiver_srtp_new (site_key, plain_too);
   self->stats = g_object_ref (stats);
   self->display = g_object_ref (display);
   self->stream = gc_display_new_stream (display);

@@ -31,6 +31,7 @@ G_DECLARE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, GC, RECEIVER_PIP
 GcReceiverPipeline *gc_receiver_pipeline_new        (const gchar     *url,
                                                      const gchar     *expected_group,
                                                      GBytes          *site_key,
+                                                     gboolean         plain_too,
                                                      const gchar     *interface,
                                                      guint            latency_ms,
                                                      GcReceiverStats *stats,

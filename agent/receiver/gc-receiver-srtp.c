@@ -14,6 +14,7 @@ struct _GcReceiverSrtp
   GObject parent_instance;
 
   GBytes *site_key;       /* NULL: this receiver has none */
+  gboolean plain_too;     /* with a key, plain streams are taken too */
   GMutex lock;
   GBytes *master;         /* the stream's key; NULL: plain RTP */
   gchar *refusal;         /* why the SDP was refused, or NULL */
@@ -25,11 +26,12 @@ struct _GcReceiverSrtp
 G_DEFINE_FINAL_TYPE (GcReceiverSrtp, gc_receiver_srtp, G_TYPE_OBJECT)
 
 GcReceiverSrtp *
-gc_receiver_srtp_new (GBytes *site_key)
+gc_receiver_srtp_new (GBytes *site_key, gboolean plain_too)
 {
   GcReceiverSrtp *self = g_object_new (GC_TYPE_RECEIVER_SRTP, NULL);
 
   self->site_key = site_key != NULL ? g_bytes_ref (site_key) : NULL;
+  self->plain_too = plain_too;
   return self;
 }
 
@@ -59,7 +61,7 @@ gc_receiver_srtp_read_sdp (GcReceiverSrtp *self, const GstSDPMessage *sdp, const
 
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->master, g_bytes_unref);
-  if (value == NULL && self->site_key == NULL)
+  if (value == NULL && (self->site_key == NULL || self->plain_too))
     ok = TRUE;
   else if (value == NULL)
     refuse (self, g_strdup_printf ("%s sends its picture unencrypted; this receiver has the "

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define GC_TYPE_RECEIVER_SRTP (gc_receiver_srtp_get_type ())
 G_DECLARE_FINAL_TYPE (GcReceiverSrtp, gc_receiver_srtp, GC, RECEIVER_SRTP, GObject)
 
-GcReceiverSrtp *gc_receiver_srtp_new          (GBytes *site_key);
+GcReceiverSrtp *gc_receiver_srtp_new          (GBytes   *site_key,
+                                               gboolean  plain_too);
 gboolean        gc_receiver_srtp_read_sdp     (GcReceiverSrtp      *self,
                                                const GstSDPMessage *sdp,
                                                const gchar         *where);

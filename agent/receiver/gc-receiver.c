@@ -38,6 +38,7 @@ struct _GcReceiver
   gchar *interface;
   guint latency_ms;
   GBytes *site_key;         /* streams are SRTP keyed from it; NULL: plain only */
+  gboolean plain_too;       /* with a key, plain streams are shown too */
   GcDisplay *display;
 
   GcReceiverState state;
@@ -379,7 +380,8 @@ start_pipeline (GcReceiver *self)
       return;
     }
   g_assert (self->pipeline == NULL);
-  self->pipeline = gc_receiver_pipeline_new (self->url, self->expected, self->site_key, self->interface, self->latency_ms,
+  self->pipeline = gc_receiver_pipeline_new (self->url, self->expected, self->site_key, self->plain_too,
+                                             self->interface, self->latency_ms,
                                              self->stats, self->display, &error);
   if (self->pipeline == NULL)
     {
@@ -684,14 +686,16 @@ gc_receiver_retry_now (GcReceiver *self, const gchar *announced_group)
   return TRUE;
 }
 
-/* with a site key it shows only streams encrypted from it, and without
- * one only plain streams; from the next connect on */
+/* with a site key it shows only streams encrypted from it (and plain
+ * ones with @plain_too), and without one only plain streams; from the
+ * next connect on */
 void
-gc_receiver_set_site_key (GcReceiver *self, GBytes *site_key)
+gc_receiver_set_site_key (GcReceiver *self, GBytes *site_key, gboolean plain_too)
 {
   g_return_if_fail (GC_IS_RECEIVER (self));
   g_clear_pointer (&self->site_key, g_bytes_unref);
   self->site_key = site_key != NULL ? g_bytes_ref (site_key) : NULL;
+  self->plain_too = plain_too;
 }
 
 /* what it shows is SRTP */

@@ -25,7 +25,8 @@ void             gc_receiver_shutdown         (GcReceiver *self);
 gboolean         gc_receiver_retry_now        (GcReceiver  *self,
                                                const gchar *announced_group);
 void             gc_receiver_set_site_key     (GcReceiver *self,
-                                               GBytes     *site_key);
+                                               GBytes     *site_key,
+                                               gboolean    plain_too);
 gboolean         gc_receiver_get_encrypted    (GcReceiver *self);
 void             gc_receiver_identify         (GcReceiver *self,
                                                guint       seconds);
