@@ -710,6 +710,17 @@ test_srtp (void)
     now = gc_test_agent_get_string (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
     g_assert_cmpstr (now, ==, "playing");
   }
+  /* --plain-media: a receiver with the key shows the plain stream too */
+  {
+    g_autofree gchar *connect4 = g_strdup_printf ("--connect=%s", url4);
+    g_autoptr (GcTestAgent) plain = gc_test_agent_start (lab, 3, &error, "--receiver",
+                                                         "--sink=fake", "--no-mdns", key_arg,
+                                                         "--plain-media", connect4, NULL);
+
+    g_assert_no_error (error);
+    g_assert_true (gc_test_agent_wait_playing (plain, 15000));
+    g_assert_false (get_bool (plain, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Encrypted"));
+  }
   gc_test_agent_dump_logs_on_failure (all, 4);
   for (guint i = 0; i < 4; i++)
     gc_test_agent_free (all[i]);
