@@ -8,7 +8,8 @@
  * each timed switch is then asked for once more, when every receiver shows
  * that source already (the answer should not wait for any pipeline).
  *
- *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--latency MS] [--output FILE]
+ *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--latency MS] [--plain-media]
+ *                   [--output FILE]
  *
  * prints a markdown table; needs root (the lab).
  */
@@ -118,6 +119,9 @@ last_timing (GcTestAgent *r, gdouble out[N_SPLIT])
                  &out[5]) == N_SPLIT;
 }
 
+/* --plain-media for every agent: the same switch without SRTP */
+static gboolean plain_media;
+
 static GcTestAgent *
 start (GcLab *lab, guint host, const gchar *key_file, const gchar *a1, const gchar *a2)
 {
@@ -130,7 +134,8 @@ start (GcLab *lab, guint host, const gchar *key_file, const gchar *a1, const gch
     {
       g_clear_error (&error);
       a = gc_test_agent_start (lab, host, &error, "--no-mdns", "--sink=fake", k,
-                               "--switch-timeout=5000", a1, a2, NULL);
+                               "--switch-timeout=5000",
+                               plain_media ? "--plain-media" : "--no-mdns", a1, a2, NULL);
       if (a == NULL)
         gc_test_sleep (500);
     }
@@ -151,6 +156,8 @@ main (int argc, char **argv)
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_arg, "Receiver counts (default 1,4,8)", "LIST" },
     { "latency", 0, 0, G_OPTION_ARG_INT, &latency, "Receivers' --latency (default: theirs)", "MS" },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Also write the table here", "FILE" },
+    { "plain-media", 0, 0, G_OPTION_ARG_NONE, &plain_media,
+      "Plain RTP although the agents hold the site key (default: SRTP)", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- Groupcast switch time");

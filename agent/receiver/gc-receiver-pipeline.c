@@ -106,8 +106,11 @@ pick_decoder (void)
 void
 gc_receiver_pipeline_warm_up (void)
 {
+  /* srtpdec and srtpenc too: libsrtp and its crypto library take tens of
+   * ms to load, at the first encrypted connect otherwise */
   static const gchar *const inner[] = { "rtpbin", "rtpsession", "rtpjitterbuffer",
-                                        "rtpssrcdemux", "rtpptdemux", "udpsrc", "udpsink" };
+                                        "rtpssrcdemux", "rtpptdemux", "udpsrc", "udpsink",
+                                        "srtpdec", "srtpenc" };
   g_autofree gchar *desc = g_strdup_printf ("rtspsrc ! rtph264depay ! h264parse ! %s ! fakesink",
                                             pick_decoder ());
   g_autoptr (GstElement) chain = gst_parse_launch (desc, NULL);
