@@ -134,6 +134,7 @@ static const OptDesc options[] = {
   { "key", OPT_STRING, O (key_string) },
   { "allow-unauthenticated", OPT_BOOL, O (allow_unauthenticated) },
   { "plain-media", OPT_BOOL, O (plain_media) },
+  { "ssm", OPT_BOOL, O (ssm) },
   { "switch-timeout", OPT_UINT, O (switch_timeout_ms), 100, 60000 },
   { "bus-address", OPT_STRING, O (bus_address) },
   { "verbose", OPT_BOOL, O (verbose) },
@@ -340,6 +341,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("state-dir", TRUE, "Where the agent id is kept", "DIR"),
     CB ("key-file", TRUE, "Site key file (mode 0600)", "FILE"),
     CB ("allow-unauthenticated", FALSE, "Accept switch requests without a site key", NULL),
+    CB ("ssm", FALSE, "Join groups for the source's address only (IGMPv3 source-specific "
+        "multicast), also outside 232.0.0.0/8, where it is always used", NULL),
     CB ("plain-media", FALSE, "With a site key, still send (or also show) plain RTP, which "
         "anyone on the network can watch", NULL),
     CB ("switch-timeout", TRUE, "Switch timeout in ms (default 5000)", "MS"),

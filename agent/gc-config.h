@@ -53,6 +53,7 @@ typedef struct
   gchar *key_file;
   gchar *key_string;        /* from the config file; never logged */
   gboolean allow_unauthenticated;
+  gboolean ssm;             /* receiver: (S,G) joins for 239/8 too */
   gboolean plain_media;     /* a source sends plain RTP, a receiver takes it, key or not */
   guint switch_timeout_ms;
   GcBusType bus;

@@ -313,6 +313,32 @@ gc_lab_mdb_has (GcLab *lab, const gchar *group, guint host)
   return FALSE;
 }
 
+/* the sources host @host's port joined @group for (IGMPv3 (S,G) entries
+ * of the bridge), NULL-terminated; empty when it joined for any sender */
+GStrv
+gc_lab_mdb_sources (GcLab *lab, const gchar *group, guint host)
+{
+  g_autofree gchar *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) lines = NULL;
+
+  if (!run_script (&error, &out, "mdb-src", lab->name, group, NULL))
+    {
+      g_warning ("%s", error->message);
+      return g_strv_builder_end (b);
+    }
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], " ", 2);
+
+      if (g_strv_length (f) == 2 && (guint) g_ascii_strtoull (f[1], NULL, 10) == host)
+        g_strv_builder_add (b, f[0]);
+    }
+  return g_strv_builder_end (b);
+}
+
 static guint64
 port_bytes (GcLab *lab, guint host, const gchar *which)
 {

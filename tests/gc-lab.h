@@ -32,6 +32,7 @@ gchar       *gc_lab_run              (GcLab *lab, guint host, GError **error,
 gchar       *gc_lab_start_bus        (GcLab *lab, guint host, GError **error);
 GArray      *gc_lab_mdb_hosts        (GcLab *lab, const gchar *group);
 gboolean     gc_lab_mdb_has          (GcLab *lab, const gchar *group, guint host);
+GStrv        gc_lab_mdb_sources      (GcLab *lab, const gchar *group, guint host);
 guint64      gc_lab_rx_bytes         (GcLab *lab, guint host);
 guint64      gc_lab_tx_bytes         (GcLab *lab, guint host);
 guint64      gc_lab_rx_packets       (GcLab *lab, guint host);

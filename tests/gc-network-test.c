@@ -2,8 +2,9 @@
  *
  * networks set up the way real sites set them up: an interface without a
  * broadcast address, boards cloned from one image, a host with docker and
- * VPN addresses besides its LAN one. real agents in lab hosts, each on its
- * own D-Bus, read through their Peer1 objects.
+ * VPN addresses besides its LAN one, source-specific multicast with a
+ * second sender on the group. real agents in lab hosts, each on its own
+ * D-Bus, read through their Peer1 and Receiver1 objects.
  */
 #include "config.h"
 
@@ -450,6 +451,123 @@ test_no_interface (void)
   g_subprocess_force_exit (agent);
 }
 
+/* ---- source-specific multicast --------------------------------------------- */
+
+static gboolean
+get_bool (GcTestAgent *a, const gchar *prop)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
+
+  return v != NULL && g_variant_get_boolean (v);
+}
+
+static gboolean
+source_specific (gpointer data)
+{
+  return get_bool (data, "SourceSpecific");
+}
+
+typedef struct
+{
+  GcLab *lab;
+  const gchar *group;
+  guint host;
+  const gchar *source;
+} SourceWait;
+
+/* the bridge (IGMPv3 snooping) holds host's (source, group) entry */
+static gboolean
+mdb_has_source (gpointer data)
+{
+  SourceWait *w = data;
+  g_auto (GStrv) src = gc_lab_mdb_sources (w->lab, w->group, w->host);
+
+  return g_strv_contains ((const gchar * const *) src, w->source);
+}
+
+static guint64
+receiver_u64 (GcTestAgent *a, const gchar *prop)
+{
+  return gc_test_agent_get_u64 (a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
+}
+
+/* a receiver joins (source, group) for 232/8 (and for 239/8 with --ssm):
+ * the snooping bridge lists the source, and a second sender on the group
+ * (host 3, with the stream's SSRC and sequence numbers) never reaches the
+ * receiver's socket: nothing to reject, nothing lost */
+static void
+test_ssm (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (5);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *key_arg = NULL;
+  g_autoptr (GcTestAgent) src = NULL;
+  g_autoptr (GcTestAgent) src2 = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  g_autoptr (GcTestAgent) r2 = NULL;
+  g_autoptr (GSubprocess) inject = NULL;
+  g_autoptr (GSubprocessLauncher) l = NULL;
+  g_autofree gchar *out = NULL;
+  guint64 sent = 0, rejected0, lost0, frames0;
+
+  if (lab == NULL)
+    return;
+  key_arg = write_key (lab);
+  src = gc_test_agent_start (lab, 1, &error, "--source", "--group=232.0.0.11", "--no-mdns",
+                             "--width=320", "--height=240", key_arg, NULL);
+  g_assert_no_error (error);
+  src2 = gc_test_agent_start (lab, 4, &error, "--source", "--group=239.0.0.12", "--no-mdns",
+                              "--width=320", "--height=240", key_arg, NULL);
+  g_assert_no_error (error);
+  r = start_receiver (lab, 2, key_arg);
+  {
+    g_autoptr (GVariant) v = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                 "Connect",
+                                                 g_variant_new ("(s)", "rtsp://10.99.0.1:7236/screen"),
+                                                 5000, &error);
+
+    g_assert_no_error (error);
+  }
+  r2 = gc_test_agent_start (lab, 5, &error, "--receiver", "--sink=fake", "--no-mdns", "--ssm",
+                            key_arg, "--connect=rtsp://10.99.0.4:7236/screen", NULL);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_playing (r, 20000));
+  g_assert_true (gc_test_agent_wait_playing (r2, 20000));
+  /* published with the counters, every 0.5 s */
+  g_assert_true (gc_test_wait_until (source_specific, r, 3000));
+  g_assert_true (gc_test_wait_until (source_specific, r2, 3000));
+  {
+    SourceWait w = { lab, "232.0.0.11", 2, "10.99.0.1" };
+    SourceWait w2 = { lab, "239.0.0.12", 5, "10.99.0.4" };
+
+    g_assert_true (gc_test_wait_until (mdb_has_source, &w, 5000));
+    g_assert_true (gc_test_wait_until (mdb_has_source, &w2, 5000));
+  }
+
+  /* a second sender on the group, for 3 s at 1,000 packets a second */
+  gc_test_sleep (600);
+  rejected0 = receiver_u64 (r, "PacketsRejected");
+  lost0 = receiver_u64 (r, "PacketsLost");
+  frames0 = receiver_u64 (r, "FramesDecoded");
+  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  inject = gc_lab_spawn (lab, 3, l, &error, GC_ATTACKER, "rtp-inject", "232.0.0.11", "15550",
+                         "1000", "3", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (inject, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sscanf (out, "sent %" G_GUINT64_FORMAT, &sent), ==, 1);
+  gc_test_sleep (1200); /* the counters tick every 0.5 s */
+  g_test_message ("a second sender sent %" G_GUINT64_FORMAT ": rejected +%" G_GUINT64_FORMAT
+                  ", lost +%" G_GUINT64_FORMAT ", frames +%" G_GUINT64_FORMAT, sent,
+                  receiver_u64 (r, "PacketsRejected") - rejected0,
+                  receiver_u64 (r, "PacketsLost") - lost0,
+                  receiver_u64 (r, "FramesDecoded") - frames0);
+  g_assert_cmpuint (sent, >=, 2500);
+  g_assert_cmpuint (receiver_u64 (r, "PacketsRejected"), ==, rejected0);
+  g_assert_cmpuint (receiver_u64 (r, "PacketsLost") - lost0, <=, 2);
+  g_assert_cmpuint (receiver_u64 (r, "FramesDecoded") - frames0, >=, 30);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -459,5 +577,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/network/unwritable-state", test_unwritable_state);
   g_test_add_func ("/groupcast/network/interface-address", test_interface_address);
   g_test_add_func ("/groupcast/network/no-interface", test_no_interface);
+  g_test_add_func ("/groupcast/network/ssm", test_ssm);
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <gst/rtsp/rtsp.h>
 #include <gst/sdp/sdp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -45,6 +46,9 @@ struct _GcReceiverPipeline
   guint16 rtp_port;
   gchar *expected;          /* "address:port" SETUP must give, or NULL */
   gint refused;             /* atomic: a UDP element is on another group, or the SDP refused */
+  gchar *interface;
+  gboolean ssm;             /* (S,G) joins outside 232/8 too */
+  gint source_specific;     /* atomic: the sockets joined (S,G) */
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
 
   /* written by streaming threads, read with atomics */
@@ -301,8 +305,63 @@ on_new_manager (GstElement *rtspsrc, GstElement *manager, GcReceiverPipeline *se
  * stream's), whatever each joined. SO_REUSEADDR alone still lets both bind;
  * with SO_REUSEPORT off after the bind, each gets its own group's. rtspsrc opens
  * (binds and joins) each udpsrc before it adds it: done as it is added */
+/* source-specific multicast (IGMPv3 / MLDv2): 232.0.0.0/8 and ff3x::/32
+ * always, other groups with --ssm */
+static gboolean
+wants_ssm (GcReceiverPipeline *self, GInetAddress *group)
+{
+  const guint8 *b = g_inet_address_to_bytes (group);
+
+  if (g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV4 && b[0] == 232)
+    return TRUE;
+  if (g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV6 && b[0] == 0xff
+      && (b[1] & 0xf0) == 0x30)
+    return TRUE;
+  return self->ssm;
+}
+
+/* rtspsrc joined the whole group (any sender); the socket takes the
+ * source's packets only: the kernel filters others' before they reach
+ * it, and an IGMPv3-snooping switch or a PIM-SSM router forwards only
+ * the source's. the source is the URL's host (a Groupcast source serves
+ * RTSP and RTP from one address). */
 static void
-isolate_socket (GstElement *udpsrc)
+join_source_specific (GcReceiverPipeline *self, GstElement *udpsrc, GSocket *socket)
+{
+  g_autofree gchar *addr = NULL;
+  g_autoptr (GInetAddress) group = NULL;
+  g_autoptr (GInetAddress) source = NULL;
+  g_autoptr (GstRTSPUrl) u = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_object_get (udpsrc, "address", &addr, NULL);
+  group = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
+  if (group == NULL || !g_inet_address_get_is_multicast (group) || !wants_ssm (self, group))
+    return;
+  if (gst_rtsp_url_parse (self->url, &u) == GST_RTSP_OK && u->host != NULL)
+    source = g_inet_address_new_from_string (u->host);
+  if (source == NULL || g_inet_address_get_family (source) != g_inet_address_get_family (group))
+    {
+      g_message ("%s: the source is not an address of the group's family: joined for any "
+                 "sender", addr);
+      return;
+    }
+  if (!g_socket_leave_multicast_group (socket, group, FALSE, self->interface, &error)
+      || !g_socket_join_multicast_group_ssm (socket, group, source, self->interface, &error))
+    {
+      g_autoptr (GError) again = NULL;
+
+      g_message ("cannot join %s for %s only (%s): joined for any sender", addr, u->host,
+                 error->message);
+      g_socket_join_multicast_group (socket, group, FALSE, self->interface, &again);
+      return;
+    }
+  STORE (self->source_specific, 1);
+  g_info ("joined (%s, %s): source-specific", u->host, addr);
+}
+
+static void
+isolate_socket (GcReceiverPipeline *self, GstElement *udpsrc)
 {
   g_autoptr (GSocket) socket = NULL;
 
@@ -312,6 +371,7 @@ isolate_socket (GstElement *udpsrc)
   g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 0, NULL);
   if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
     g_socket_set_option (socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
+  join_source_specific (self, udpsrc, socket);
   /* what came between the bind and now may be the other group's: a stray
    * packet read first would take the depayloader, and this group's stream
    * would arrive as a second one. nothing is read from the socket yet and
@@ -354,7 +414,7 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
     {
       g_autoptr (GstPad) pad = gst_element_get_static_pad (element, "src");
 
-      isolate_socket (element);
+      isolate_socket (self, element);
       gc_receiver_srtp_hook_udpsrc (self->srtp, element);
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_refused_udp, self, NULL);
@@ -566,13 +626,14 @@ add_probes (GcReceiverPipeline *self)
 /* builds the pipeline for @url and sets it playing; errors from then on
  * come as ::failed. @stats receives its frames and counters. */
 GcReceiverPipeline *
-gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, GBytes *site_key,
-                          gboolean plain_too, const gchar *interface, guint latency_ms, GcReceiverStats *stats,
+gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats *stats,
                           GcDisplay *display, GError **error)
 {
   g_autoptr (GcReceiverPipeline) self = NULL;
-  g_autofree gchar *iface = interface != NULL ? g_strdup_printf (" multicast-iface=%s", interface)
-                                              : g_strdup ("");
+  const gchar *url = setup->url;
+  g_autofree gchar *iface = setup->interface != NULL
+                                ? g_strdup_printf (" multicast-iface=%s", setup->interface)
+                                : g_strdup ("");
   g_autofree gchar *desc = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GstBus) bus = NULL;
@@ -583,8 +644,10 @@ gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, GBytes 
 
   self = g_object_new (GC_TYPE_RECEIVER_PIPELINE, NULL);
   self->url = g_strdup (url);
-  self->expected = g_strdup (expected_group);
-  self->srtp = gc_receiver_srtp_new (site_key, plain_too);
+  self->expected = g_strdup (setup->expected_group);
+  self->srtp = gc_receiver_srtp_new (setup->site_key, setup->plain_too);
+  self->interface = g_strdup (setup->interface);
+  self->ssm = setup->ssm;
   self->stats = g_object_ref (stats);
   self->display = g_object_ref (display);
   self->stream = gc_display_new_stream (display);
@@ -596,7 +659,7 @@ gc_receiver_pipeline_new (const gchar *url, const gchar *expected_group, GBytes 
                           "drop-on-latency=true%s "
                           "rtph264depay name=depay request-keyframe=true ! h264parse ! %s name=dec ! "
                           "appsink name=out sync=false max-buffers=2 drop=true",
-                          url, latency_ms, iface, pick_decoder ());
+                          url, setup->latency_ms, iface, pick_decoder ());
   self->pipeline = gst_parse_launch (desc, &local_error);
   if (self->pipeline == NULL || local_error != NULL)
     {
@@ -761,6 +824,14 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   return TRUE;
 }
 
+/* its sockets joined (source, group) */
+gboolean
+gc_receiver_pipeline_get_source_specific (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), FALSE);
+  return LOAD (self->source_specific) != 0;
+}
+
 /* its stream is SRTP (known once the SDP was read) */
 gboolean
 gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self)
@@ -879,6 +950,7 @@ gc_receiver_pipeline_finalize (GObject *object)
 
   g_free (self->url);
   g_free (self->expected);
+  g_free (self->interface);
   g_clear_object (&self->srtp);
   g_free (self->group);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->finalize (object);

@@ -28,12 +28,19 @@ typedef struct
 #define GC_TYPE_RECEIVER_PIPELINE (gc_receiver_pipeline_get_type ())
 G_DECLARE_FINAL_TYPE (GcReceiverPipeline, gc_receiver_pipeline, GC, RECEIVER_PIPELINE, GObject)
 
-GcReceiverPipeline *gc_receiver_pipeline_new        (const gchar     *url,
-                                                     const gchar     *expected_group,
-                                                     GBytes          *site_key,
-                                                     gboolean         plain_too,
-                                                     const gchar     *interface,
-                                                     guint            latency_ms,
+/* what one receive pipeline is made from */
+typedef struct
+{
+  const gchar *url;
+  const gchar *expected_group; /* "address:port" SETUP must give (signed), or NULL */
+  GBytes *site_key;            /* streams are SRTP from it; NULL: plain only */
+  gboolean plain_too;          /* with a key, plain streams too */
+  const gchar *interface;      /* for multicast, or NULL */
+  guint latency_ms;
+  gboolean ssm;                /* join (source, group) also outside 232/8 */
+} GcReceiverPipelineSetup;
+
+GcReceiverPipeline *gc_receiver_pipeline_new        (const GcReceiverPipelineSetup *setup,
                                                      GcReceiverStats *stats,
                                                      GcDisplay       *display,
                                                      GError         **error);
@@ -53,6 +60,7 @@ gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *se
                                                           GError            **error);
 guint               gc_receiver_pipeline_get_stream  (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self);
+gboolean            gc_receiver_pipeline_get_source_specific (GcReceiverPipeline *self);
 const gchar        *gc_receiver_pipeline_get_group   (GcReceiverPipeline *self);
 guint16             gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self);
 void                gc_receiver_pipeline_read_stats  (GcReceiverPipeline *self,

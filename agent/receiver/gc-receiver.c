@@ -39,6 +39,7 @@ struct _GcReceiver
   guint latency_ms;
   GBytes *site_key;         /* streams are SRTP keyed from it; NULL: plain only */
   gboolean plain_too;       /* with a key, plain streams are shown too */
+  gboolean ssm;             /* (S,G) joins for 239/8 too (232/8 always) */
   GcDisplay *display;
 
   GcReceiverState state;
@@ -380,9 +381,19 @@ start_pipeline (GcReceiver *self)
       return;
     }
   g_assert (self->pipeline == NULL);
-  self->pipeline = gc_receiver_pipeline_new (self->url, self->expected, self->site_key, self->plain_too,
-                                             self->interface, self->latency_ms,
-                                             self->stats, self->display, &error);
+  {
+    GcReceiverPipelineSetup setup = {
+      .url = self->url,
+      .expected_group = self->expected,
+      .site_key = self->site_key,
+      .plain_too = self->plain_too,
+      .interface = self->interface,
+      .latency_ms = self->latency_ms,
+      .ssm = self->ssm,
+    };
+
+    self->pipeline = gc_receiver_pipeline_new (&setup, self->stats, self->display, &error);
+  }
   if (self->pipeline == NULL)
     {
       if (self->showing != NULL)
@@ -538,6 +549,7 @@ gc_receiver_new (const GcConfig *config, GError **error)
 
   self->interface = g_strdup (config->interface);
   self->latency_ms = config->latency_ms;
+  self->ssm = config->ssm;
   d.sink = config->sink;
   d.output = config->display_output;
   d.windowed = config->windowed;
@@ -696,6 +708,14 @@ gc_receiver_set_site_key (GcReceiver *self, GBytes *site_key, gboolean plain_too
   g_clear_pointer (&self->site_key, g_bytes_unref);
   self->site_key = site_key != NULL ? g_bytes_ref (site_key) : NULL;
   self->plain_too = plain_too;
+}
+
+/* it joined the group for its source's address only (IGMPv3 SSM) */
+gboolean
+gc_receiver_get_source_specific (GcReceiver *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
+  return self->pipeline != NULL && gc_receiver_pipeline_get_source_specific (self->pipeline);
 }
 
 /* what it shows is SRTP */

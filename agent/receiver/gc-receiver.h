@@ -28,6 +28,7 @@ void             gc_receiver_set_site_key     (GcReceiver *self,
                                                GBytes     *site_key,
                                                gboolean    plain_too);
 gboolean         gc_receiver_get_encrypted    (GcReceiver *self);
+gboolean         gc_receiver_get_source_specific (GcReceiver *self);
 void             gc_receiver_identify         (GcReceiver *self,
                                                guint       seconds);
 void             gc_receiver_set_name         (GcReceiver  *self,
