@@ -298,13 +298,6 @@ on_new_manager (GstElement *rtspsrc, GstElement *manager, GcReceiverPipeline *se
   gc_receiver_srtp_hook_manager (self->srtp, manager);
 }
 
-/* each socket gets its own group only. during a switch this host is in
- * two groups on the same port, with two sockets bound to it: udpsrc binds
- * with SO_REUSEADDR and SO_REUSEPORT, and linux then steers every datagram
- * for the port, of either group, to one socket of the two (the old
- * stream's), whatever each joined. SO_REUSEADDR alone still lets both bind;
- * with SO_REUSEPORT off after the bind, each gets its own group's. rtspsrc opens
- * (binds and joins) each udpsrc before it adds it: done as it is added */
 /* source-specific multicast (IGMPv3 / MLDv2): 232.0.0.0/8 and ff3x::/32
  * always, other groups with --ssm */
 static gboolean
@@ -360,6 +353,13 @@ join_source_specific (GcReceiverPipeline *self, GstElement *udpsrc, GSocket *soc
   g_info ("joined (%s, %s): source-specific", u->host, addr);
 }
 
+/* each socket gets its own group only. during a switch this host is in
+ * two groups on the same port, with two sockets bound to it: udpsrc binds
+ * with SO_REUSEADDR and SO_REUSEPORT, and linux then steers every datagram
+ * for the port, of either group, to one socket of the two (the old
+ * stream's), whatever each joined. SO_REUSEADDR alone still lets both bind;
+ * with SO_REUSEPORT off after the bind, each gets its own group's. rtspsrc opens
+ * (binds and joins) each udpsrc before it adds it: done as it is added */
 static void
 isolate_socket (GcReceiverPipeline *self, GstElement *udpsrc)
 {

@@ -13,6 +13,7 @@
 #include "gc-error.h"
 #include "gc-rate.h"
 #include "gc-source-capture.h"
+#include "gc-source-clients.h"
 #include "gc-source-media.h"
 
 #include <gst/gst.h>
@@ -28,8 +29,6 @@ GST_DEBUG_CATEGORY_STATIC (gc_source_debug);
 /* RTSP connections the source holds at once, and how long one may stay
  * without a session (a receiver sets one up within milliseconds): a host
  * that opens connections and sends nothing holds no fd for long */
-#define MAX_CLIENTS 256
-#define IDLE_CLIENT_S 5
 /* what a receiver sends when it has joined the group and waits for its
  * first key frame */
 #define GC_KEY_FRAME_PARAMETER "groupcast-key-frame"
@@ -105,18 +104,10 @@ update_state (GcSource *self)
 
 /* ---- RTSP clients (main loop) ------------------------------------------- */
 
-static gchar *
-client_address (GstRTSPClient *client)
-{
-  GstRTSPConnection *conn = gst_rtsp_client_get_connection (client);
-
-  return conn != NULL ? g_strdup (gst_rtsp_connection_get_ip (conn)) : NULL;
-}
-
 static void
 on_client_play (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
 {
-  g_autofree gchar *addr = client_address (client);
+  g_autofree gchar *addr = gc_source_client_address (client);
 
   if (addr == NULL)
     return;
@@ -131,7 +122,7 @@ on_client_play (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
 static void
 on_client_teardown (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
 {
-  g_autofree gchar *addr = client_address (client);
+  g_autofree gchar *addr = gc_source_client_address (client);
 
   if (addr != NULL)
     gc_member_table_remove (self->members, addr, "teardown");
@@ -148,7 +139,7 @@ on_client_closed (GstRTSPClient *client, GcSource *self)
 static void
 on_new_session (GstRTSPClient *client, GstRTSPSession *session, GcSource *self)
 {
-  g_object_set_data (G_OBJECT (client), "gc-has-session", GINT_TO_POINTER (1));
+  gc_source_clients_has_session (client);
   /* a receiver whose link dies without closing TCP goes after this long
    * without a keep-alive; rtspsrc sends one well inside it */
   gst_rtsp_session_set_timeout (session, SESSION_TIMEOUT_S);
@@ -171,83 +162,9 @@ on_client_set_parameter (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *s
 }
 
 static void
-destroy_source (gpointer source)
-{
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
-static gboolean
-close_client (gpointer data)
-{
-  GstRTSPClient *client = data;
-  g_autofree gchar *addr = client_address (client);
-
-  if (g_object_get_data (G_OBJECT (client), "gc-has-session") == NULL
-      || g_object_get_data (G_OBJECT (client), "gc-over-cap") != NULL)
-    {
-      g_debug ("closing RTSP client %s: %s", addr != NULL ? addr : "?",
-               g_object_get_data (G_OBJECT (client), "gc-over-cap") != NULL
-                 ? "too many clients" : "no session set up in time");
-      /* held across the close: its last ref may go inside it */
-      g_object_ref (client);
-      gst_rtsp_client_close (client);
-      g_object_unref (client);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* closes @client soon, from the loop (not from inside the server's accept
- * or a client's callback); the client owns the timer, which goes with it */
-static void
-close_later (GstRTSPClient *client, guint seconds, gboolean over_cap)
-{
-  GSource *timer = seconds > 0 ? g_timeout_source_new_seconds (seconds) : g_timeout_source_new (0);
-
-  if (over_cap)
-    g_object_set_data (G_OBJECT (client), "gc-over-cap", GINT_TO_POINTER (1));
-  g_source_set_callback (timer, close_client, client, NULL);
-  g_source_attach (timer, NULL);
-  g_object_set_data_full (G_OBJECT (client), "gc-idle-timer", timer, destroy_source);
-}
-
-/* a client without a session after IDLE_CLIENT_S is closed. over the cap,
- * the oldest client without a session makes room, so idle connections
- * cannot lock receivers out; when every one has a session, the newcomer
- * goes */
-static void
-guard_client (GcSource *self, GstRTSPClient *client)
-{
-  GList *all = gst_rtsp_server_client_filter (self->server, NULL, NULL);
-  GstRTSPClient *oldest = NULL;
-  gint64 oldest_at = G_MAXINT64;
-
-  g_object_set_data (G_OBJECT (client), "gc-since",
-                     GSIZE_TO_POINTER ((gsize) g_get_monotonic_time ()));
-  if (g_list_length (all) > MAX_CLIENTS)
-    {
-      for (GList *l = all; l != NULL; l = l->next)
-        {
-          gint64 at = (gint64) GPOINTER_TO_SIZE (g_object_get_data (l->data, "gc-since"));
-
-          if (l->data != client && g_object_get_data (l->data, "gc-has-session") == NULL
-              && g_object_get_data (l->data, "gc-over-cap") == NULL && at < oldest_at)
-            {
-              oldest = l->data;
-              oldest_at = at;
-            }
-        }
-      close_later (oldest != NULL ? oldest : client, 0, TRUE);
-    }
-  g_list_free_full (all, g_object_unref);
-  if (g_object_get_data (G_OBJECT (client), "gc-over-cap") == NULL)
-    close_later (client, IDLE_CLIENT_S, FALSE);
-}
-
-static void
 on_client_connected (GstRTSPServer *server, GstRTSPClient *client, GcSource *self)
 {
-  guard_client (self, client);
+  gc_source_clients_guard (self->server, client);
   g_signal_connect_object (client, "pre-set-parameter-request",
                            G_CALLBACK (on_client_set_parameter), self, 0);
   g_signal_connect_object (client, "play-request", G_CALLBACK (on_client_play), self, 0);

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "GcSource"
+
+#include "config.h"
+
+#include "gc-source-clients.h"
+
+/* RTSP clients at once, and how long one may stay without a session */
+#define MAX_CLIENTS 256
+#define IDLE_CLIENT_S 5
+
+gchar *
+gc_source_client_address (GstRTSPClient *client)
+{
+  GstRTSPConnection *conn = gst_rtsp_client_get_connection (client);
+
+  return conn != NULL ? g_strdup (gst_rtsp_connection_get_ip (conn)) : NULL;
+}
+
+/* @client set up a session: it is not closed as idle */
+void
+gc_source_clients_has_session (GstRTSPClient *client)
+{
+  g_object_set_data (G_OBJECT (client), "gc-has-session", GINT_TO_POINTER (1));
+}
+
+static void
+destroy_source (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static gboolean
+close_client (gpointer data)
+{
+  GstRTSPClient *client = data;
+  g_autofree gchar *addr = gc_source_client_address (client);
+
+  if (g_object_get_data (G_OBJECT (client), "gc-has-session") == NULL
+      || g_object_get_data (G_OBJECT (client), "gc-over-cap") != NULL)
+    {
+      g_debug ("closing RTSP client %s: %s", addr != NULL ? addr : "?",
+               g_object_get_data (G_OBJECT (client), "gc-over-cap") != NULL
+                 ? "too many clients" : "no session set up in time");
+      /* held across the close: its last ref may go inside it */
+      g_object_ref (client);
+      gst_rtsp_client_close (client);
+      g_object_unref (client);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* closes @client soon, from the loop (not from inside the server's accept
+ * or a client's callback); the client owns the timer, which goes with it */
+static void
+close_later (GstRTSPClient *client, guint seconds, gboolean over_cap)
+{
+  GSource *timer = seconds > 0 ? g_timeout_source_new_seconds (seconds) : g_timeout_source_new (0);
+
+  if (over_cap)
+    g_object_set_data (G_OBJECT (client), "gc-over-cap", GINT_TO_POINTER (1));
+  g_source_set_callback (timer, close_client, client, NULL);
+  g_source_attach (timer, NULL);
+  g_object_set_data_full (G_OBJECT (client), "gc-idle-timer", timer, destroy_source);
+}
+
+/* a client without a session after IDLE_CLIENT_S is closed. over the cap,
+ * the oldest client without a session makes room, so idle connections
+ * cannot lock receivers out; when every one has a session, the newcomer
+ * goes */
+void
+gc_source_clients_guard (GstRTSPServer *server, GstRTSPClient *client)
+{
+  GList *all = gst_rtsp_server_client_filter (server, NULL, NULL);
+  GstRTSPClient *oldest = NULL;
+  gint64 oldest_at = G_MAXINT64;
+
+  g_object_set_data (G_OBJECT (client), "gc-since",
+                     GSIZE_TO_POINTER ((gsize) g_get_monotonic_time ()));
+  if (g_list_length (all) > MAX_CLIENTS)
+    {
+      for (GList *l = all; l != NULL; l = l->next)
+        {
+          gint64 at = (gint64) GPOINTER_TO_SIZE (g_object_get_data (l->data, "gc-since"));
+
+          if (l->data != client && g_object_get_data (l->data, "gc-has-session") == NULL
+              && g_object_get_data (l->data, "gc-over-cap") == NULL && at < oldest_at)
+            {
+              oldest = l->data;
+              oldest_at = at;
+            }
+        }
+      close_later (oldest != NULL ? oldest : client, 0, TRUE);
+    }
+  g_list_free_full (all, g_object_unref);
+  if (g_object_get_data (G_OBJECT (client), "gc-over-cap") == NULL)
+    close_later (client, IDLE_CLIENT_S, FALSE);
+}
+
