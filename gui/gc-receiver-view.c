@@ -31,6 +31,7 @@ struct _GcReceiverView
   GtkLabel *group_label;
   GtkLabel *encryption_label;
   GtkLabel *rejected_label;
+  GtkLabel *kernel_drops_label;
   GtkLabel *received_label;
   GtkLabel *lost_label;
   GtkLabel *jitter_label;
@@ -143,6 +144,7 @@ update (GcReceiverView *self)
                          ? _("Encrypted with the site key")
                          : _("Not encrypted"));
   set_number (self->rejected_label, gc_dbus_receiver1_get_packets_rejected (r));
+  set_number (self->kernel_drops_label, gc_dbus_receiver1_get_packets_dropped_by_kernel (r));
 
   set_number (self->received_label, gc_dbus_receiver1_get_packets_received (r));
   set_number (self->lost_label, gc_dbus_receiver1_get_packets_lost (r));
@@ -389,6 +391,7 @@ gc_receiver_view_class_init (GcReceiverViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, group_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, encryption_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, rejected_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, kernel_drops_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, received_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, lost_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, jitter_label);

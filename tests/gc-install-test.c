@@ -98,6 +98,7 @@ test_file_list (void)
     { GC_USER_UNIT_DIR, "groupcast-agent.service" },
     { GC_SYSUSERS_DIR, "groupcast-agent.conf" },
     { GC_TMPFILES_DIR, "groupcast-agent.conf" },
+    { GC_SYSCTL_DIR, "60-groupcast.conf" },
     { GC_DATADIR "/groupcast", "agent.conf" },
     { GC_MANDIR "/man8", "groupcast-agent.8" },
     { GC_MANDIR "/man1", "groupcast.1" },
@@ -173,6 +174,31 @@ test_sysusers (void)
   g_assert_true (g_str_has_prefix (passwd, "groupcast-agent:") || strstr (passwd, "\ngroupcast-agent:") != NULL);
   g_assert_true (g_str_has_prefix (group, "groupcast:") || strstr (group, "\ngroupcast:") != NULL);
   g_assert_nonnull (strstr (passwd, ":/var/lib/groupcast:"));
+}
+
+/* the sysctl.d file lets receivers have the 512 KiB receive buffers they
+ * ask for (the kernel's default limit is 208 KiB): one key, in the form
+ * systemd-sysctl reads at boot (it is not applied here: that would change
+ * the machine the tests run on) */
+static void
+test_sysctl (void)
+{
+  g_autofree gchar *path = in_tree (GC_SYSCTL_DIR, "60-groupcast.conf");
+  g_autofree gchar *text = read_text (path);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint64 rmem = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (lines[i], "=", 2);
+
+      if (lines[i][0] == '#' || g_strv_length (kv) != 2)
+        continue;
+      g_assert_cmpstr (g_strstrip (kv[0]), ==, "net.core.rmem_max");
+      g_assert_true (g_ascii_string_to_unsigned (g_strstrip (kv[1]), 10, 0, G_MAXUINT64, &rmem,
+                                                 NULL));
+    }
+  g_assert_cmpuint (rmem, >=, 512 * 1024);
 }
 
 /* systemd-tmpfiles makes /etc/groupcast with the default agent.conf, and
@@ -476,6 +502,7 @@ test_usr_prefix (void)
   g_assert_nonnull (strstr (installed, "\"/usr/lib/systemd/system/groupcast-agent.service\""));
   g_assert_nonnull (strstr (installed, "\"/usr/lib/sysusers.d/groupcast-agent.conf\""));
   g_assert_nonnull (strstr (installed, "\"/usr/lib/tmpfiles.d/groupcast-agent.conf\""));
+  g_assert_nonnull (strstr (installed, "\"/usr/lib/sysctl.d/60-groupcast.conf\""));
   g_assert_nonnull (strstr (installed, "\"/usr/share/man/man8/groupcast-agent.8\""));
   {
     const gchar *argv[] = { "rm", "-rf", dir, NULL };
@@ -506,6 +533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/install/version", test_version);
   g_test_add_func ("/groupcast/install/sysusers", test_sysusers);
   g_test_add_func ("/groupcast/install/tmpfiles", test_tmpfiles);
+  g_test_add_func ("/groupcast/install/sysctl", test_sysctl);
   g_test_add_func ("/groupcast/install/default-config", test_default_config);
   g_test_add_func ("/groupcast/install/man-pages", test_man_pages);
   g_test_add_func ("/groupcast/install/desktop-file", test_desktop_file);

@@ -40,6 +40,34 @@ test_igmp_parse (void)
   g_assert_cmpuint (g_strv_length (empty), ==, 0);
 }
 
+static const gchar udp[] =
+  "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+  "inode ref pointer drops            \n"
+  "  371: 0B0000EF:3CAE 00000000:0000 07 00000000:00034000 00:00000000 00000000     0        0 "
+  "4242 2 0000000000000000 17\n"
+  "  372: 0B0000EF:3CAF 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 "
+  "4243 2 0000000000000000 3\n"
+  "  999: 00000000:1C45 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 "
+  "9999 2 0000000000000000 500\n"
+  "  bad line\n"
+  "  1: x y z 07 a b c 0 0 notanumber 2 p 5\n";
+
+static void
+test_udp_drops (void)
+{
+  const guint64 ours[] = { 4242, 4243 };
+  const guint64 other[] = { 1 };
+  const guint64 zero[] = { 0 };
+
+  /* the sockets' own drops, not another socket's */
+  g_assert_cmpuint (gc_udp_parse_drops (udp, ours, 2), ==, 20);
+  g_assert_cmpuint (gc_udp_parse_drops (udp, ours, 1), ==, 17);
+  g_assert_cmpuint (gc_udp_parse_drops (udp, other, 1), ==, 0);
+  g_assert_cmpuint (gc_udp_parse_drops (udp, zero, 1), ==, 0);
+  g_assert_cmpuint (gc_udp_parse_drops (NULL, ours, 2), ==, 0);
+  g_assert_cmpuint (gc_udp_parse_drops (udp, NULL, 0), ==, 0);
+}
+
 static void
 test_check_url (void)
 {
@@ -247,6 +275,7 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/receiver/igmp-parse", test_igmp_parse);
+  g_test_add_func ("/groupcast/receiver/udp-drops", test_udp_drops);
   g_test_add_func ("/groupcast/receiver/check-url", test_check_url);
   g_test_add_func ("/groupcast/receiver/check-transport", test_check_transport);
   g_test_add_func ("/groupcast/receiver/check-stream", test_check_stream);

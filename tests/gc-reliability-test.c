@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * reliability under faults and hostile input, quick enough for every run:
- * dead receivers, dead links, dead buses, dead avahi, racing switches,
+ * dead receivers, dead links, stalled boards, dead buses, dead avahi, racing switches,
  * control floods, lying RTSP servers, loose key files, secrets in logs.
  * every agent runs in a lab host; every load is bounded in count and time.
  */
@@ -173,6 +173,70 @@ test_link_flap (void)
   gc_test_sleep (1000);
   g_assert_cmpuint (gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
                                            "PacketsReceived"), >, before);
+  {
+    GcTestAgent *all[] = { src, r };
+    gc_test_agent_dump_logs_on_failure (all, 2);
+  }
+}
+
+typedef struct
+{
+  GcTestAgent *a;
+  guint64 above;
+} U64Wait;
+
+static gboolean
+kernel_dropped (gpointer data)
+{
+  U64Wait *w = data;
+
+  return gc_test_agent_get_u64 (w->a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                "PacketsDroppedByKernel") > w->above;
+}
+
+static gboolean
+frames_above (gpointer data)
+{
+  U64Wait *w = data;
+
+  return gc_test_agent_get_u64 (w->a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded")
+         > w->above;
+}
+
+/* a board that stalls (here: stopped for 8 s) while the stream goes on:
+ * its sockets' queues fill and the kernel drops the rest, which the
+ * receiver counts once it runs again (PacketsDroppedByKernel, from
+ * /proc/net/udp); then the picture comes back by itself */
+static void
+test_stall (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (2);
+  g_autoptr (GcTestAgent) src = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  U64Wait w;
+  guint64 frames;
+
+  if (lab == NULL)
+    return;
+  src = start_source (lab, 1, GROUP);
+  r = start_receiver (lab, 2, URL1);
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
+  gc_test_sleep (1000);
+  g_assert_cmpuint (gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                           "PacketsDroppedByKernel"), ==, 0);
+  frames = gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded");
+  /* 1.5 Mbit/s for 8 s: more than a 512 KiB queue holds */
+  g_assert_cmpint (kill (gc_test_agent_pid (r), SIGSTOP), ==, 0);
+  gc_test_sleep (8000);
+  g_assert_cmpint (kill (gc_test_agent_pid (r), SIGCONT), ==, 0);
+  w = (U64Wait) { r, 0 };
+  g_assert_true (gc_test_wait_until (kernel_dropped, &w, 5000));
+  g_test_message ("the kernel dropped %" G_GUINT64_FORMAT " datagrams during the stall",
+                  gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                         "PacketsDroppedByKernel"));
+  w = (U64Wait) { r, frames + 30 };
+  g_assert_true (gc_test_wait_until (frames_above, &w, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
   {
     GcTestAgent *all[] = { src, r };
     gc_test_agent_dump_logs_on_failure (all, 2);
@@ -818,6 +882,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/reliability/receiver-killed", test_receiver_killed);
   g_test_add_func ("/groupcast/reliability/link-flap", test_link_flap);
+  g_test_add_func ("/groupcast/reliability/stall", test_stall);
   g_test_add_func ("/groupcast/reliability/bus-restart", test_bus_restart);
   g_test_add_func ("/groupcast/reliability/avahi-restart", test_avahi_restart);
   g_test_add_func ("/groupcast/reliability/switch-race", test_switch_race);

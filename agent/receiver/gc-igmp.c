@@ -78,3 +78,55 @@ gc_igmp_read_groups (const gchar *iface)
     return g_new0 (gchar *, 1);
   return gc_igmp_parse_groups (text, iface);
 }
+
+/* the "drops" column (the last) of the sockets whose inode is one of
+ * @inodes, summed: "  12: 0B0000EF:3CAE 00000000:0000 07 00000000:00000000
+ * 00:00000000 00000000     0        0 4242 2 0000000000000000 17" */
+guint64
+gc_udp_parse_drops (const gchar *text, const guint64 *inodes, guint n_inodes)
+{
+  g_auto (GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  guint64 total = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      g_autoptr (GPtrArray) cols = g_ptr_array_new ();
+      guint64 inode = 0, drops = 0;
+
+      for (guint j = 0; f[j] != NULL; j++)
+        if (*f[j] != '\0')
+          g_ptr_array_add (cols, f[j]);
+      /* sl local remote st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops */
+      if (cols->len < 13
+          || !g_ascii_string_to_unsigned (g_ptr_array_index (cols, 9), 10, 0, G_MAXUINT64, &inode,
+                                          NULL)
+          || !g_ascii_string_to_unsigned (g_ptr_array_index (cols, cols->len - 1), 10, 0,
+                                          G_MAXUINT64, &drops, NULL))
+        continue;
+      for (guint k = 0; k < n_inodes; k++)
+        if (inodes[k] == inode && inode != 0)
+          {
+            total += drops;
+            break;
+          }
+    }
+  return total;
+}
+
+/* what the kernel dropped for those sockets, IPv4 and IPv6 */
+guint64
+gc_udp_read_drops (const guint64 *inodes, guint n_inodes)
+{
+  const gchar *files[] = { "/proc/net/udp", "/proc/net/udp6" };
+  guint64 total = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files) && n_inodes > 0; i++)
+    {
+      g_autofree gchar *text = NULL;
+
+      if (g_file_get_contents (files[i], &text, NULL, NULL))
+        total += gc_udp_parse_drops (text, inodes, n_inodes);
+    }
+  return total;
+}

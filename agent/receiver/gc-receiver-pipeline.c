@@ -12,15 +12,14 @@
 #include "gc-receiver-srtp.h"
 #include "gc-display.h"
 #include "gc-error.h"
+#include "gc-igmp.h"
 #include "gc-ntp.h"
 #include "gc-receiver-checks.h"
+#include "gc-receiver-socket.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
-#include <gst/rtsp/rtsp.h>
 #include <gst/sdp/sdp.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gc_receiver_pipeline_debug);
@@ -49,6 +48,8 @@ struct _GcReceiverPipeline
   gchar *interface;
   gboolean ssm;             /* (S,G) joins outside 232/8 too */
   gint source_specific;     /* atomic: the sockets joined (S,G) */
+  GMutex sockets_lock;
+  GArray *inodes;           /* guint64: the UDP sockets', for the kernel's drops; under lock */
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
 
   /* written by streaming threads, read with atomics */
@@ -298,93 +299,25 @@ on_new_manager (GstElement *rtspsrc, GstElement *manager, GcReceiverPipeline *se
   gc_receiver_srtp_hook_manager (self->srtp, manager);
 }
 
-/* source-specific multicast (IGMPv3 / MLDv2): 232.0.0.0/8 and ff3x::/32
- * always, other groups with --ssm */
-static gboolean
-wants_ssm (GcReceiverPipeline *self, GInetAddress *group)
-{
-  const guint8 *b = g_inet_address_to_bytes (group);
-
-  if (g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV4 && b[0] == 232)
-    return TRUE;
-  if (g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV6 && b[0] == 0xff
-      && (b[1] & 0xf0) == 0x30)
-    return TRUE;
-  return self->ssm;
-}
-
-/* rtspsrc joined the whole group (any sender); the socket takes the
- * source's packets only: the kernel filters others' before they reach
- * it, and an IGMPv3-snooping switch or a PIM-SSM router forwards only
- * the source's. the source is the URL's host (a Groupcast source serves
- * RTSP and RTP from one address). */
-static void
-join_source_specific (GcReceiverPipeline *self, GstElement *udpsrc, GSocket *socket)
-{
-  g_autofree gchar *addr = NULL;
-  g_autoptr (GInetAddress) group = NULL;
-  g_autoptr (GInetAddress) source = NULL;
-  g_autoptr (GstRTSPUrl) u = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_object_get (udpsrc, "address", &addr, NULL);
-  group = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
-  if (group == NULL || !g_inet_address_get_is_multicast (group) || !wants_ssm (self, group))
-    return;
-  if (gst_rtsp_url_parse (self->url, &u) == GST_RTSP_OK && u->host != NULL)
-    source = g_inet_address_new_from_string (u->host);
-  if (source == NULL || g_inet_address_get_family (source) != g_inet_address_get_family (group))
-    {
-      g_message ("%s: the source is not an address of the group's family: joined for any "
-                 "sender", addr);
-      return;
-    }
-  if (!g_socket_leave_multicast_group (socket, group, FALSE, self->interface, &error)
-      || !g_socket_join_multicast_group_ssm (socket, group, source, self->interface, &error))
-    {
-      g_autoptr (GError) again = NULL;
-
-      g_message ("cannot join %s for %s only (%s): joined for any sender", addr, u->host,
-                 error->message);
-      g_socket_join_multicast_group (socket, group, FALSE, self->interface, &again);
-      return;
-    }
-  STORE (self->source_specific, 1);
-  g_info ("joined (%s, %s): source-specific", u->host, addr);
-}
-
-/* each socket gets its own group only. during a switch this host is in
- * two groups on the same port, with two sockets bound to it: udpsrc binds
- * with SO_REUSEADDR and SO_REUSEPORT, and linux then steers every datagram
- * for the port, of either group, to one socket of the two (the old
- * stream's), whatever each joined. SO_REUSEADDR alone still lets both bind;
- * with SO_REUSEPORT off after the bind, each gets its own group's. rtspsrc opens
- * (binds and joins) each udpsrc before it adds it: done as it is added */
+/* rtspsrc's UDP socket for this pipeline: see gc-receiver-socket.c */
 static void
 isolate_socket (GcReceiverPipeline *self, GstElement *udpsrc)
 {
   g_autoptr (GSocket) socket = NULL;
+  g_autofree gchar *group = NULL;
+  GcReceiverSocket out = { 0 };
 
-  g_object_get (udpsrc, "used-socket", &socket, NULL);
+  g_object_get (udpsrc, "used-socket", &socket, "address", &group, NULL);
   if (socket == NULL)
     return;
-  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 0, NULL);
-  if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
-    g_socket_set_option (socket, IPPROTO_IP, IP_MULTICAST_ALL, 0, NULL);
-  join_source_specific (self, udpsrc, socket);
-  /* what came between the bind and now may be the other group's: a stray
-   * packet read first would take the depayloader, and this group's stream
-   * would arrive as a second one. nothing is read from the socket yet and
-   * the key frame is asked for later, so the backlog goes (a bounded
-   * number of non-blocking reads) */
-  for (guint i = 0; i < 4096; i++)
+  gc_receiver_socket_prepare (socket, group, self->url, self->interface, self->ssm, &out);
+  if (out.source_specific)
+    STORE (self->source_specific, 1);
+  if (out.inode != 0)
     {
-      guint8 scratch[2048];
-      g_autoptr (GError) error = NULL;
-
-      if (g_socket_receive_with_blocking (socket, (gchar *) scratch, sizeof scratch, FALSE, NULL,
-                                          &error) < 0)
-        break;
+      g_mutex_lock (&self->sockets_lock);
+      g_array_append_val (self->inodes, out.inode);
+      g_mutex_unlock (&self->sockets_lock);
     }
 }
 
@@ -927,6 +860,11 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
   gc_receiver_stats_update (self->stats, have_jb ? &jb : NULL, have_sender ? &sender : NULL,
                             now_us);
   gc_receiver_stats_set_rejected (self->stats, gc_receiver_srtp_rejected (self->srtp));
+  g_mutex_lock (&self->sockets_lock);
+  gc_receiver_stats_set_kernel_drops (self->stats,
+                                      gc_udp_read_drops ((const guint64 *) self->inodes->data,
+                                                         self->inodes->len));
+  g_mutex_unlock (&self->sockets_lock);
   gc_rtp_source_stats_clear (&sender);
 }
 
@@ -952,6 +890,8 @@ gc_receiver_pipeline_finalize (GObject *object)
   g_free (self->expected);
   g_free (self->interface);
   g_clear_object (&self->srtp);
+  g_array_unref (self->inodes);
+  g_mutex_clear (&self->sockets_lock);
   g_free (self->group);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->finalize (object);
 }
@@ -983,4 +923,6 @@ gc_receiver_pipeline_class_init (GcReceiverPipelineClass *klass)
 static void
 gc_receiver_pipeline_init (GcReceiverPipeline *self)
 {
+  g_mutex_init (&self->sockets_lock);
+  self->inodes = g_array_new (FALSE, FALSE, sizeof (guint64));
 }

@@ -66,6 +66,7 @@ gc_receiver_stats_end_pipeline (GcReceiverStats *self)
   self->base.packets_late += self->pipe.packets_late;
   self->base.duplicates += self->pipe.duplicates;
   self->base.packets_rejected += self->pipe.packets_rejected;
+  self->base.kernel_drops += self->pipe.kernel_drops;
   memset (&self->pipe, 0, sizeof self->pipe);
   gc_rate_reset (&self->octets);
 }
@@ -101,6 +102,15 @@ gc_receiver_stats_set_rejected (GcReceiverStats *self, guint64 pipeline_total)
   g_return_if_fail (GC_IS_RECEIVER_STATS (self));
   self->pipe.packets_rejected = pipeline_total;
   self->counters.packets_rejected = self->base.packets_rejected + pipeline_total;
+}
+
+/* the current pipeline's sockets' drops by the kernel so far */
+void
+gc_receiver_stats_set_kernel_drops (GcReceiverStats *self, guint64 pipeline_total)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+  self->pipe.kernel_drops = pipeline_total;
+  self->counters.kernel_drops = self->base.kernel_drops + pipeline_total;
 }
 
 /* the display cut to this URL's stream @ms after the last frame of what

@@ -26,6 +26,7 @@ typedef struct
   gdouble latency_ms;       /* -1 when unknown */
   gdouble switch_gap_ms;    /* last source's last frame shown to this one's first; -1 */
   guint64 packets_rejected; /* SRTP: dropped before or by the decoder (no key, forged) */
+  guint64 kernel_drops;     /* datagrams the kernel dropped: a socket's queue was full */
 } GcReceiverCounters;
 
 #define GC_TYPE_RECEIVER_STATS (gc_receiver_stats_get_type ())
@@ -42,6 +43,8 @@ void             gc_receiver_stats_set_first_frame (GcReceiverStats *self,
                                                     gdouble          ms);
 void             gc_receiver_stats_set_rejected   (GcReceiverStats *self,
                                                    guint64          pipeline_total);
+void             gc_receiver_stats_set_kernel_drops (GcReceiverStats *self,
+                                                     guint64          pipeline_total);
 void             gc_receiver_stats_set_switch_gap (GcReceiverStats *self,
                                                    gdouble          ms);
 void             gc_receiver_stats_update         (GcReceiverStats        *self,
