@@ -23,6 +23,7 @@ struct _GcPeerRow
   GtkSpinner *spinner;
   GtkImage *result_image;
   GtkLabel *result_label;
+  GtkPopover *menu;         /* the row's context menu, made on first use */
 };
 
 G_DEFINE_FINAL_TYPE (GcPeerRow, gc_peer_row, GTK_TYPE_WIDGET)
@@ -164,11 +165,79 @@ gc_peer_row_set_peer (GcPeerRow  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
 }
 
+/* the window's actions for the selection, by the row: a right click or a
+ * long press selects the row (alone, unless it is in the selection
+ * already) and opens them there */
+static GMenuModel *
+row_menu_model (void)
+{
+  GMenu *menu = g_menu_new ();
+  GMenu *first = g_menu_new ();
+  GMenu *second = g_menu_new ();
+
+  g_menu_append (first, _("_Switch to This Screen"), "win.switch");
+  g_menu_append (first, _("R_elease"), "win.release");
+  g_menu_append (second, _("_Identify"), "win.identify");
+  g_menu_append (second, _("Re_name…"), "win.rename");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (second));
+  g_object_unref (first);
+  g_object_unref (second);
+  return G_MENU_MODEL (menu);
+}
+
+/* opens the context menu at (@x, @y) in the row; exported for the tests */
+void
+gc_peer_row_popup_menu (GcPeerRow *self, gdouble x, gdouble y)
+{
+  GdkRectangle at = { (gint) x, (gint) y, 1, 1 };
+
+  g_return_if_fail (GC_IS_PEER_ROW (self));
+
+  if (!gtk_check_button_get_active (self->select_check))
+    gtk_widget_activate_action (GTK_WIDGET (self), "listitem.select", "(bb)", FALSE, FALSE);
+  if (self->menu == NULL)
+    {
+      g_autoptr (GMenuModel) model = row_menu_model ();
+
+      self->menu = GTK_POPOVER (gtk_popover_menu_new_from_model (model));
+      gtk_widget_set_parent (GTK_WIDGET (self->menu), GTK_WIDGET (self));
+      gtk_popover_set_has_arrow (self->menu, FALSE);
+      gtk_widget_set_halign (GTK_WIDGET (self->menu), GTK_ALIGN_START);
+    }
+  gtk_popover_set_pointing_to (self->menu, &at);
+  gtk_popover_popup (self->menu);
+}
+
+GtkPopover *
+gc_peer_row_get_menu (GcPeerRow *self)
+{
+  g_return_val_if_fail (GC_IS_PEER_ROW (self), NULL);
+  return self->menu;
+}
+
+static void
+on_secondary_click (GtkGestureClick *gesture, gint n_press, gdouble x, gdouble y,
+                    GcPeerRow *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gc_peer_row_popup_menu (self, x, y);
+}
+
+static void
+on_long_press (GtkGestureLongPress *gesture, gdouble x, gdouble y, GcPeerRow *self)
+{
+  gc_peer_row_popup_menu (self, x, y);
+}
+
 static void
 gc_peer_row_dispose (GObject *object)
 {
   GcPeerRow *self = GC_PEER_ROW (object);
   GtkWidget *child;
+
+  if (self->menu != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->menu)));
 
   gc_peer_row_set_peer (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_PEER_ROW);
@@ -258,5 +327,15 @@ gc_peer_row_class_init (GcPeerRowClass *klass)
 static void
 gc_peer_row_init (GcPeerRow *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *press = gtk_gesture_long_press_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  /* touch screens: a long press */
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+  g_signal_connect (press, "pressed", G_CALLBACK (on_long_press), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (press));
 }

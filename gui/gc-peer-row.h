@@ -13,5 +13,9 @@ G_DECLARE_FINAL_TYPE (GcPeerRow, gc_peer_row, GC, PEER_ROW, GtkWidget)
 GcPeerItem *gc_peer_row_get_peer (GcPeerRow  *self);
 void        gc_peer_row_set_peer (GcPeerRow  *self,
                                   GcPeerItem *peer);
+void        gc_peer_row_popup_menu (GcPeerRow *self,
+                                    gdouble    x,
+                                    gdouble    y);
+GtkPopover *gc_peer_row_get_menu (GcPeerRow  *self);
 
 G_END_DECLS

@@ -351,6 +351,41 @@ save_screenshot (GtkWidget   *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* the window with an open popover drawn where the screen shows it (the
+ * popover is a surface of its own, which the window's picture lacks) */
+static void
+save_screenshot_with_popover (GtkWidget *window, GtkWidget *popover, const gchar *name)
+{
+  g_autofree gchar *dir = g_build_filename (GC_BUILD_DIR, "tests", "artifacts", NULL);
+  g_autofree gchar *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GdkPaintable) wp = gtk_widget_paintable_new (window);
+  g_autoptr (GdkPaintable) pp = gtk_widget_paintable_new (popover);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
+  double wx = 0, wy = 0, px = 0, py = 0;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &wx, &wy);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &px, &py);
+  gdk_paintable_snapshot (wp, GDK_SNAPSHOT (snapshot), width, height);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT ((float) (gdk_popup_get_position_x (GDK_POPUP (surface))
+                                                         + px - wx),
+                                                (float) (gdk_popup_get_position_y (GDK_POPUP (surface))
+                                                         + py - wy)));
+  gdk_paintable_snapshot (pp, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (popover),
+                          gtk_widget_get_height (popover));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
 /* ---- the window against buses and agents ---- */
 
 static void
@@ -802,6 +837,75 @@ row_check (GcWindow *window, GcPeerItem *peer)
   return NULL;
 }
 
+static GcPeerRow *
+row_of (GcWindow *window, GcPeerItem *peer)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (window), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gc_peer_row_get_peer (g_ptr_array_index (rows, i)) == peer)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static gboolean
+popover_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* a right click on a row that is not selected selects it alone and opens
+ * the window's actions for it; on a selected row it keeps the selection */
+static void
+check_row_menu (GcWindow *window, GtkSelectionModel *selection)
+{
+  g_autoptr (GcPeerItem) b = g_list_model_get_item (G_LIST_MODEL (selection), 1);
+  GcPeerRow *row_b = row_of (window, b);
+  GtkPopover *menu;
+  GMenuModel *model;
+  g_autoptr (GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (row_b);
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  gc_peer_row_popup_menu (row_b, 20, 10);
+  g_assert_false (gtk_selection_model_is_selected (selection, 0));
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  menu = gc_peer_row_get_menu (row_b);
+  g_assert_nonnull (menu);
+  g_assert_true (gc_test_wait_until (popover_mapped, menu, 3000));
+  model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+  for (gint s = 0; s < g_menu_model_get_n_items (model); s++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (model, s, G_MENU_LINK_SECTION);
+
+      for (gint i = 0; section != NULL && i < g_menu_model_get_n_items (section); i++)
+        {
+          gchar *action = NULL;
+
+          g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+          g_ptr_array_add (actions, action);
+        }
+    }
+  g_assert_cmpuint (actions->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (actions, 0), ==, "win.switch");
+  g_assert_cmpstr (g_ptr_array_index (actions, 1), ==, "win.release");
+  g_assert_cmpstr (g_ptr_array_index (actions, 2), ==, "win.identify");
+  g_assert_cmpstr (g_ptr_array_index (actions, 3), ==, "win.rename");
+  gc_test_sleep (300);
+  save_screenshot_with_popover (GTK_WIDGET (window), GTK_WIDGET (menu), "panel-row-menu.png");
+  gtk_popover_popdown (menu);
+  /* both selected: the menu of one keeps both */
+  g_assert_true (gtk_selection_model_select_item (selection, 0, FALSE));
+  gc_peer_row_popup_menu (row_b, 20, 10);
+  g_assert_true (gtk_selection_model_is_selected (selection, 0));
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  gtk_popover_popdown (menu);
+  g_test_message ("row menu: %s, %s, %s, %s (saved panel-row-menu.png)",
+                  (gchar *) g_ptr_array_index (actions, 0), (gchar *) g_ptr_array_index (actions, 1),
+                  (gchar *) g_ptr_array_index (actions, 2), (gchar *) g_ptr_array_index (actions, 3));
+}
+
 /* a row's check box adds it to the selection or takes it out, as a
  * Ctrl-click does */
 static void
@@ -1043,6 +1147,7 @@ test_lab_switch (void)
   check_local_receiver (bus2);
   check_rename (window, selection);
   check_checkboxes (window, selection);
+  check_row_menu (window, selection);
 
   /* a receiver that cannot be reached fails on its own row; the other
    * one still switches */
