@@ -459,6 +459,33 @@ transport_ok (GcReceiver *self)
 
 /* ---- the clock ---------------------------------------------------------- */
 
+/* why a stream that RTSP set up shows nothing, in words a person can act
+ * on: no packet reached the socket (multicast blocked on the way), or
+ * packets came and were all refused (another site's key), or they came
+ * and no picture decoded */
+static gchar *
+nothing_decodes (GcReceiver *self, const GcReceiverTiming *t)
+{
+  g_autofree gchar *where = gc_receiver_url_where (self->url);
+  const gchar *group = self->pipeline != NULL ? gc_receiver_pipeline_get_group (self->pipeline)
+                                              : NULL;
+  GcReceiverCounters c;
+
+  gc_receiver_stats_get (self->stats, &c);
+  if (t->first_udp == 0)
+    return g_strdup_printf ("%s answered and this receiver joined %s, but no packet of the stream "
+                            "arrives: multicast is blocked on the way (an access point or a "
+                            "switch that drops multicast, a firewall, or a router: a source on "
+                            "another subnet needs a TTL above 1)",
+                            where, group != NULL ? group : "its group");
+  if (t->first_rtp == 0 && c.packets_rejected > 0)
+    return g_strdup_printf ("packets of %s's stream arrive, but none is from the source with "
+                            "this site's key (%" G_GUINT64_FORMAT " refused)", where,
+                            c.packets_rejected);
+  return g_strdup_printf ("packets of %s's stream arrive, but no picture decodes from them",
+                          where);
+}
+
 /* decides the state from what the pipeline saw */
 static void
 evaluate (GcReceiver *self, gint64 now)
@@ -494,12 +521,19 @@ evaluate (GcReceiver *self, gint64 now)
   else if (self->state == GC_RECEIVER_STATE_NO_SIGNAL && self->retry_id == 0
            && now - MAX (last, self->pipeline_time) >= NO_SIGNAL_US)
     schedule_retry (self);
-  else if (self->state == GC_RECEIVER_STATE_CONNECTING && self->retry_id == 0
-           && self->showing == NULL && now - self->pipeline_time >= NOTHING_DECODES_US
-           && t.first_frame == 0)
-    /* connected but nothing decodes: start over (during a switch the
-     * switch's own timeout decides) */
-    schedule_retry (self);
+  else if ((self->state == GC_RECEIVER_STATE_CONNECTING || self->state == GC_RECEIVER_STATE_ERROR)
+           && self->retry_id == 0 && self->showing == NULL
+           && now - self->pipeline_time >= NOTHING_DECODES_US && t.first_frame == 0)
+    {
+      /* connected but nothing decodes: say why, start over (during a
+       * switch the switch's own timeout decides) */
+      g_autofree gchar *why = nothing_decodes (self, &t);
+
+      if (g_strcmp0 (why, self->error) != 0)
+        g_message ("%s", why);
+      set_state (self, GC_RECEIVER_STATE_ERROR, why);
+      schedule_retry (self);
+    }
 }
 
 static gboolean
