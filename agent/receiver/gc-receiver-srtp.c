@@ -68,7 +68,7 @@ gc_receiver_srtp_read_sdp (GcReceiverSrtp *self, const GstSDPMessage *sdp, const
                                    "site key and shows only encrypted streams: refused", where));
   else if (self->site_key == NULL)
     refuse (self, g_strdup_printf ("%s encrypts its picture with a site key this receiver does "
-                                   "not have: pair it with the site", where));
+                                   "not have: give it the site key (key-file)", where));
   else if (!gc_srtp_sdp_parse (value, &id, &epoch, &error))
     refuse (self, g_strdup_printf ("%s: %s", where, error->message));
   else if ((self->master = gc_srtp_derive (self->site_key, id, epoch, &error)) == NULL)
