@@ -68,6 +68,26 @@ test_udp_drops (void)
   g_assert_cmpuint (gc_udp_parse_drops (udp, NULL, 0), ==, 0);
 }
 
+/* a stream that shows nothing: why, by what came */
+static void
+test_describe_silence (void)
+{
+  g_autofree gchar *none = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
+                                                         "239.0.0.11", FALSE, FALSE, 0);
+  g_autofree gchar *refused = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
+                                                            "239.0.0.11", TRUE, FALSE, 42);
+  g_autofree gchar *undecoded = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
+                                                              NULL, TRUE, TRUE, 0);
+  g_autofree gchar *nogroup = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen", "",
+                                                            FALSE, FALSE, 0);
+
+  g_assert_nonnull (strstr (none, "10.0.0.1:7236 answered and this receiver joined 239.0.0.11"));
+  g_assert_nonnull (strstr (none, "multicast is blocked on the way"));
+  g_assert_nonnull (strstr (refused, "42 refused"));
+  g_assert_nonnull (strstr (undecoded, "no picture decodes"));
+  g_assert_nonnull (strstr (nogroup, "joined its group"));
+}
+
 static void
 test_check_url (void)
 {
@@ -276,6 +296,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/receiver/igmp-parse", test_igmp_parse);
   g_test_add_func ("/groupcast/receiver/udp-drops", test_udp_drops);
+  g_test_add_func ("/groupcast/receiver/describe-silence", test_describe_silence);
   g_test_add_func ("/groupcast/receiver/check-url", test_check_url);
   g_test_add_func ("/groupcast/receiver/check-transport", test_check_transport);
   g_test_add_func ("/groupcast/receiver/check-stream", test_check_stream);

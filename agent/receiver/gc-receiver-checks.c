@@ -144,6 +144,29 @@ gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, cons
   return TRUE;
 }
 
+/* why a stream that RTSP set up shows nothing, in words a person can act
+ * on: no packet reached the socket (multicast blocked on the way), or
+ * packets came and were all refused (another site's key), or they came
+ * and no picture decoded */
+gchar *
+gc_receiver_describe_silence (const gchar *url, const gchar *group, gboolean packets_in,
+                              gboolean packets_through, guint64 rejected)
+{
+  g_autofree gchar *where = gc_receiver_url_where (url);
+
+  if (!packets_in)
+    return g_strdup_printf ("%s answered and this receiver joined %s, but no packet of the stream "
+                            "arrives: multicast is blocked on the way (an access point or a "
+                            "switch that drops multicast, a firewall, or a router: a source on "
+                            "another subnet needs a TTL above 1)",
+                            where, group != NULL && *group != '\0' ? group : "its group");
+  if (!packets_through && rejected > 0)
+    return g_strdup_printf ("packets of %s's stream arrive, but none is from the source with "
+                            "this site's key (%" G_GUINT64_FORMAT " refused)", where, rejected);
+  return g_strdup_printf ("packets of %s's stream arrive, but no picture decodes from them",
+                          where);
+}
+
 /* rtspsrc's words are terse; say what a person can act on */
 gchar *
 gc_receiver_describe_error (const gchar *url, const gchar *message, const gchar *debug)

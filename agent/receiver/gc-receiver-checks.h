@@ -32,6 +32,11 @@ gboolean  gc_receiver_check_transport  (const GcTransportEndpoint *endpoints,
                                         gchar                    **group,
                                         guint16                   *rtp_port,
                                         GError                   **error);
+gchar    *gc_receiver_describe_silence (const gchar *url,
+                                        const gchar *group,
+                                        gboolean     packets_in,
+                                        gboolean     packets_through,
+                                        guint64      rejected);
 gchar    *gc_receiver_describe_error   (const gchar *url,
                                         const gchar *message,
                                         const gchar *debug);

@@ -21,6 +21,9 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 GST_DEBUG_CATEGORY_STATIC (gc_receiver_pipeline_debug);
 #define GST_CAT_DEFAULT gc_receiver_pipeline_debug
@@ -755,6 +758,27 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   self->group = g_steal_pointer (&group);
   self->rtp_port = port;
   return TRUE;
+}
+
+static void
+give_back_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  g_task_return_boolean (task, TRUE);
+}
+
+/* a board lives through thousands of switches: what the streams before
+ * freed, in their threads' arenas that glibc keeps, goes back to the
+ * system, so the agent stays the size of what it shows. in a thread (it
+ * walks every arena); call it away from a switch. */
+void
+gc_receiver_pipeline_give_back_memory (void)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_run_in_thread (task, give_back_thread);
 }
 
 /* its sockets joined (source, group) */

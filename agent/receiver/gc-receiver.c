@@ -26,6 +26,9 @@
 #define COUNTER_TICKS 2           /* counters every 500 ms: at most two a second */
 #define NO_SIGNAL_US (2 * G_USEC_PER_SEC)
 #define NOTHING_DECODES_US (3 * G_USEC_PER_SEC)
+/* memory a stopped stream freed goes back to the system this long after,
+ * away from the switch itself */
+#define TRIM_AFTER_US (2 * G_USEC_PER_SEC)
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 2000
 /* no signal this long: the idle screen, with the reason */
@@ -68,6 +71,7 @@ struct _GcReceiver
   guint retry_ms;
   guint idle_id;            /* no signal for long: the idle screen */
   gboolean tearing_down;
+  gint64 trim_due;          /* monotonic µs: give freed memory back then; 0 none */
   gboolean pending_start;
   gboolean shutting_down;
 
@@ -234,6 +238,7 @@ stop (GcReceiver *self, GcReceiverPipeline *pipeline, GcReceiverStats *stats, gb
     return;
   g_signal_handlers_disconnect_by_data (p, self);
   gc_receiver_pipeline_read_stats (p, g_get_monotonic_time ());
+  self->trim_due = g_get_monotonic_time () + TRIM_AFTER_US;
   if (stats != NULL)
     gc_receiver_stats_end_pipeline (stats);
   if (sync)
@@ -459,31 +464,17 @@ transport_ok (GcReceiver *self)
 
 /* ---- the clock ---------------------------------------------------------- */
 
-/* why a stream that RTSP set up shows nothing, in words a person can act
- * on: no packet reached the socket (multicast blocked on the way), or
- * packets came and were all refused (another site's key), or they came
- * and no picture decoded */
+/* why a stream that RTSP set up shows nothing (gc_receiver_describe_silence) */
 static gchar *
 nothing_decodes (GcReceiver *self, const GcReceiverTiming *t)
 {
-  g_autofree gchar *where = gc_receiver_url_where (self->url);
-  const gchar *group = self->pipeline != NULL ? gc_receiver_pipeline_get_group (self->pipeline)
-                                              : NULL;
   GcReceiverCounters c;
 
   gc_receiver_stats_get (self->stats, &c);
-  if (t->first_udp == 0)
-    return g_strdup_printf ("%s answered and this receiver joined %s, but no packet of the stream "
-                            "arrives: multicast is blocked on the way (an access point or a "
-                            "switch that drops multicast, a firewall, or a router: a source on "
-                            "another subnet needs a TTL above 1)",
-                            where, group != NULL ? group : "its group");
-  if (t->first_rtp == 0 && c.packets_rejected > 0)
-    return g_strdup_printf ("packets of %s's stream arrive, but none is from the source with "
-                            "this site's key (%" G_GUINT64_FORMAT " refused)", where,
-                            c.packets_rejected);
-  return g_strdup_printf ("packets of %s's stream arrive, but no picture decodes from them",
-                          where);
+  return gc_receiver_describe_silence (self->url, self->pipeline != NULL
+                                                      ? gc_receiver_pipeline_get_group (self->pipeline)
+                                                      : NULL,
+                                       t->first_udp != 0, t->first_rtp != 0, c.packets_rejected);
 }
 
 /* decides the state from what the pipeline saw */
@@ -548,6 +539,17 @@ kernel_groups_changed (GcReceiver *self)
   return TRUE;
 }
 
+/* what stopped streams freed goes back to the system once no switch is
+ * under way (gc_receiver_pipeline_give_back_memory) */
+static void
+trim_when_due (GcReceiver *self, gint64 now)
+{
+  if (self->trim_due == 0 || now < self->trim_due || self->showing != NULL)
+    return;
+  self->trim_due = 0;
+  gc_receiver_pipeline_give_back_memory ();
+}
+
 static gboolean
 tick (gpointer data)
 {
@@ -565,6 +567,7 @@ tick (gpointer data)
         gc_receiver_stats_update (self->stats, NULL, NULL, now);
     }
   evaluate (self, now);
+  trim_when_due (self, now);
   /* an idle receiver's counters stand still; its groups may still change
    * as the kernel leaves them */
   if (counters && (self->url != NULL || groups))
