@@ -60,6 +60,8 @@ gc_config_free (GcConfig *c)
   g_free (c->group);
   g_free (c->capture);
   g_free (c->sink);
+  g_free (c->audio);
+  g_free (c->audio_sink);
   g_free (c->display_output);
   g_free (c->site_text);
   g_free (c->encoder);
@@ -109,11 +111,14 @@ static const OptDesc options[] = {
   { "mount", OPT_STRING, O (mount) },
   { "group", OPT_STRING, O (group) },
   { "rtp-port", OPT_U16, O (rtp_port), 1024, 65534 },
+  { "audio-port", OPT_U16, O (audio_port), 1024, 65534 },
   { "ttl", OPT_U8, O (ttl), 1, 255 },
   { "capture", OPT_STRING, O (capture) },
   { "desktop", OPT_BOOL, O (desktop) },
   { "preview-width", OPT_UINT, O (preview_width), 0, 640 },
+  { "audio", OPT_STRING, O (audio) },
   { "sink", OPT_STRING, O (sink) },
+  { "audio-sink", OPT_STRING, O (audio_sink) },
   { "display-output", OPT_STRING, O (display_output) },
   { "windowed", OPT_BOOL, O (windowed) },
   { "site-text", OPT_STRING, O (site_text) },
@@ -316,12 +321,18 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("mount", TRUE, "RTSP mount point (default /screen)", "PATH"),
     CB ("group", TRUE, "Multicast group (default: a free one from 239.0.0.11)", "ADDRESS"),
     CB ("rtp-port", TRUE, "RTP port, even; RTCP is +1 (default 15550)", "PORT"),
+    CB ("audio-port", TRUE, "The audio stream's RTP port, even (default RTP port + 2)", "PORT"),
     CB ("ttl", TRUE, "Multicast TTL (default 1)", "TTL"),
     CB ("capture", TRUE, "test, screen, portal, x11, v4l2[:DEVICE], file:PATH, or a pipeline "
                          "(default test; screen with --desktop)", "WHAT"),
     CB ("desktop", FALSE, "A desktop agent: share the screen only when the user starts sharing", NULL),
     CB ("preview-width", TRUE, "Width of the source's preview picture, 0 for none (default 320)", "PIXELS"),
+    CB ("audio", TRUE, "Sound to send: test, desktop, none, pulse:SOURCE or alsa:DEVICE "
+                       "(default test with --capture test, desktop with a screen, else none)",
+        "WHAT"),
     CB ("sink", TRUE, "auto, x11, wayland, kms, fake, or an element (default auto)", "SINK"),
+    CB ("audio-sink", TRUE, "Where a receiver plays sound: auto, pulse, alsa:DEVICE, fake or "
+                            "none (default auto; fake with --sink fake)", "SINK"),
     CB ("display-output", TRUE, "Monitor (X11 output name) or KMS connector id to show on "
         "(default: the primary)", "OUTPUT"),
     CB ("windowed", FALSE, "Show in a window, not full screen", NULL),
@@ -605,6 +616,53 @@ check_group (const gchar *group, GError **error)
   return TRUE;
 }
 
+/* a device name for alsa: or pulse:, put in a pipeline description in
+ * quotes: printable, no quote or backslash */
+static gboolean
+device_name_is_valid (const gchar *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 128)
+    return FALSE;
+  for (const gchar *p = name; *p != '\0'; p++)
+    if (!g_ascii_isgraph (*p) || *p == '"' || *p == '\\')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+gc_config_audio_is_valid (const gchar *audio)
+{
+  if (audio == NULL)
+    return FALSE;
+  if (g_str_equal (audio, "test") || g_str_equal (audio, "desktop") || g_str_equal (audio, "none"))
+    return TRUE;
+  if (g_str_has_prefix (audio, "pulse:"))
+    return device_name_is_valid (audio + 6);
+  if (g_str_has_prefix (audio, "alsa:"))
+    return device_name_is_valid (audio + 5);
+  return FALSE;
+}
+
+gboolean
+gc_config_audio_sink_is_valid (const gchar *sink)
+{
+  if (sink == NULL)
+    return FALSE;
+  if (g_str_equal (sink, "auto") || g_str_equal (sink, "pulse") || g_str_equal (sink, "fake")
+      || g_str_equal (sink, "none"))
+    return TRUE;
+  return g_str_has_prefix (sink, "alsa:") && device_name_is_valid (sink + 5);
+}
+
+/* the audio stream's RTP port */
+guint16
+gc_config_audio_port (const GcConfig *c)
+{
+  if (c->audio_port != 0)
+    return c->audio_port;
+  return c->rtp_port <= 65530 ? c->rtp_port + 2 : c->rtp_port - 2;
+}
+
 gboolean
 gc_config_validate (GcConfig *c, GError **error)
 {
@@ -645,6 +703,28 @@ gc_config_validate (GcConfig *c, GError **error)
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "rtp-port '%u' is odd: RTP takes an even port, RTCP the next",
                    c->rtp_port);
+      return FALSE;
+    }
+  if (c->audio_port != 0 && (c->audio_port % 2 != 0 || c->audio_port == c->rtp_port
+                             || c->audio_port == c->rtp_port + 1 || c->audio_port + 1 == c->rtp_port))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "audio-port '%u' must be even and apart from the video's %u-%u",
+                   c->audio_port, c->rtp_port, c->rtp_port + 1);
+      return FALSE;
+    }
+  if (c->audio != NULL && !gc_config_audio_is_valid (c->audio))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "audio '%s' is not test, desktop, none, pulse:SOURCE or alsa:DEVICE",
+                   c->audio);
+      return FALSE;
+    }
+  if (c->audio_sink != NULL && !gc_config_audio_sink_is_valid (c->audio_sink))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "audio-sink '%s' is not auto, pulse, alsa:DEVICE, fake or none",
+                   c->audio_sink);
       return FALSE;
     }
   if (c->mount == NULL || c->mount[0] != '/')

@@ -28,12 +28,15 @@ typedef struct
   gchar *group;             /* NULL: pick a free one, starting at 239.0.0.11 */
   gboolean group_explicit;
   guint16 rtp_port;
+  guint16 audio_port;       /* the audio stream's RTP port; 0: rtp_port + 2 */
   guint8 ttl;
   gchar *capture;
   gboolean capture_explicit;  /* set by the config file or the command line */
   gboolean desktop;         /* serve only when the user shares (Source1.Start*) */
   guint preview_width;      /* Source1.Preview width in pixels; 0: no preview */
+  gchar *audio;             /* test, desktop, none, pulse:NAME, alsa:DEVICE; NULL: from capture */
   gchar *sink;
+  gchar *audio_sink;        /* auto, alsa:DEVICE, pulse, fake, none; NULL: fake with sink fake */
   gchar *display_output;    /* monitor or connector; NULL: the primary */
   gboolean windowed;
   gchar *site_text;         /* a line for the idle screen; NULL: none */
@@ -93,6 +96,9 @@ gssize    gc_config_pick_address   (const GcIfAddress *addrs,
                                     const gchar *iface,
                                     const gchar *route_iface);
 gboolean  gc_config_interface_is_virtual (const gchar *name);
+gboolean  gc_config_audio_is_valid       (const gchar *audio);
+gboolean  gc_config_audio_sink_is_valid  (const gchar *sink);
+guint16   gc_config_audio_port           (const GcConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcConfig, gc_config_free)
 

@@ -85,7 +85,7 @@ test_portal_launch (void)
   /* a PipeWire stream on the portal's fd and node, converted and scaled
    * once per frame that came, then paced (the pacer's appsink and appsrc),
    * with no videorate to hold a frame back */
-  launch = gc_source_build_launch_for (c, "portal", "x264enc", &stream, &error);
+  launch = gc_source_build_launch_for (c, "portal", "x264enc", &stream, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (launch, "pipewiresrc fd=7 path=42 "));
   g_assert_nonnull (strstr (launch, "appsink name=gcpacein"));
@@ -93,7 +93,7 @@ test_portal_launch (void)
   g_assert_nonnull (strstr (launch, "framerate=30/1"));
   g_assert_null (strstr (launch, "videorate ! video/x-raw,format=I420"));
   /* without a screen cast session there is nothing to read */
-  none = gc_source_build_launch_for (c, "portal", "x264enc", NULL, &error);
+  none = gc_source_build_launch_for (c, "portal", "x264enc", NULL, NULL, &error);
   g_assert_null (none);
   g_assert_error (error, GC_ERROR, GC_ERROR_FAILED);
 }
@@ -134,6 +134,41 @@ test_preview (void)
   g_assert_null (strstr (plain, "gcpreview"));
 }
 
+/* the sound a start sends, and its branch of the launch */
+static void
+test_audio_branch (void)
+{
+  g_autoptr (GcConfig) c = gc_config_new_default ();
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *tone = NULL;
+  g_autofree gchar *quiet = NULL;
+
+  /* from the capture: the tone with the test pattern, the desktop's
+   * sound with a screen, none with a camera or a file */
+  g_assert_cmpstr (gc_source_audio_word (c, "test"), ==, "test");
+  g_assert_cmpstr (gc_source_audio_word (c, "portal"), ==, "desktop");
+  g_assert_cmpstr (gc_source_audio_word (c, "x11"), ==, "desktop");
+  g_assert_cmpstr (gc_source_audio_word (c, "v4l2:/dev/video0"), ==, "none");
+  g_assert_cmpstr (gc_source_audio_word (c, "file:/tmp/x.mp4"), ==, "none");
+  c->audio = g_strdup ("none");
+  g_assert_cmpstr (gc_source_audio_word (c, "test"), ==, "none");
+  /* Opus, 10 ms, low delay, FEC, as the second payloader, stamped */
+  tone = gc_source_build_launch_for (c, "test", "x264enc", NULL, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (tone, "audiotestsrc"));
+  g_assert_nonnull (strstr (tone, "opusenc audio-type=restricted-lowdelay frame-size=10"));
+  g_assert_nonnull (strstr (tone, "inband-fec=true"));
+  g_assert_nonnull (strstr (tone, "rtpopuspay name=pay1"));
+  g_assert_nonnull (strstr (tone, "identity name=gcaudiocapture"));
+  quiet = gc_source_build_launch_for (c, "test", "x264enc", NULL, "none", &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (quiet, "pay1"));
+  /* the tone is always there; no sound server is needed to know it */
+  g_assert_true (gc_source_audio_works ("test", &error));
+  g_assert_true (gc_source_audio_works ("none", &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_desktop_default (void)
 {
@@ -167,5 +202,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/capture/portal-launch", test_portal_launch);
   g_test_add_func ("/groupcast/capture/preview", test_preview);
   g_test_add_func ("/groupcast/capture/desktop-default", test_desktop_default);
+  g_test_add_func ("/groupcast/capture/audio-branch", test_audio_branch);
   return g_test_run ();
 }

@@ -77,6 +77,14 @@ test_bad_values (void)
     { { "--source", "--interface=nosuchif0" }, "nosuchif0" },
     { { "--source", "--bus=moon" }, "moon" },
     { { "--source", "--latency=-3" }, "-3" },
+    { { "--source", "--audio-port=15553" }, "15553" },
+    { { "--source", "--audio-port=15550" }, "15550" },
+    { { "--source", "--audio-port=15551" }, "15551" },
+    { { "--source", "--audio=loud" }, "loud" },
+    { { "--source", "--audio=alsa:" }, "alsa:" },
+    { { "--source", "--audio=pulse:a\"b" }, "pulse:a\"b" },
+    { { "--receiver", "--audio-sink=speaker" }, "speaker" },
+    { { "--receiver", "--audio-sink=alsa:hw 0" }, "alsa:hw 0" },
     { { NULL }, "role" },
     { { "--source", "stray" }, "stray" },
   };
@@ -92,6 +100,34 @@ test_bad_values (void)
       g_test_message ("%s %s -> %s", a[0] ? a[0] : "", a[1] ? a[1] : "", error->message);
       g_assert_nonnull (strstr (error->message, cases[i].needle));
     }
+}
+
+/* the sound's words and port */
+static void
+test_audio (void)
+{
+  const gchar *good[] = { "test", "desktop", "none", "pulse:alsa_input.usb-mic", "alsa:hw:1,0" };
+  const gchar *bad[] = { "", "Test", "pulse:", "alsa:hw\\0", "file:/tmp/x", "pulse:a b" };
+  const gchar *sinks[] = { "auto", "pulse", "fake", "none", "alsa:hw:0" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (gc_config_audio_is_valid (good[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (gc_config_audio_is_valid (bad[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (sinks); i++)
+    g_assert_true (gc_config_audio_sink_is_valid (sinks[i]));
+  g_assert_false (gc_config_audio_sink_is_valid ("alsa:"));
+  g_assert_false (gc_config_audio_sink_is_valid (NULL));
+  {
+    g_autoptr (GcConfig) c = gc_config_new_default ();
+
+    /* the next pair after the picture's, unless told */
+    g_assert_cmpuint (gc_config_audio_port (c), ==, 15552);
+    c->rtp_port = 65534;
+    g_assert_cmpuint (gc_config_audio_port (c), ==, 65532);
+    c->audio_port = 20000;
+    g_assert_cmpuint (gc_config_audio_port (c), ==, 20000);
+  }
 }
 
 static void
@@ -382,6 +418,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/desktop-key", test_desktop_key);
   g_test_add_func ("/groupcast/config/defaults", test_defaults);
   g_test_add_func ("/groupcast/config/bad-values", test_bad_values);
+  g_test_add_func ("/groupcast/config/audio", test_audio);
   g_test_add_func ("/groupcast/config/file", test_config_file);
   g_test_add_func ("/groupcast/config/file-errors", test_config_file_errors);
   g_test_add_func ("/groupcast/config/pick-address", test_pick_address);

@@ -406,7 +406,7 @@ test_interop_ffmpeg (void)
   l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   p = gc_lab_spawn (lab, 2, l, &error, "timeout", "20", "ffmpeg", "-nostdin", "-hide_banner",
                     "-rtsp_transport", "udp_multicast", "-i", URL1, "-frames:v", "30",
-                    "-f", "null", "-", NULL);
+                    "-af", "volumedetect", "-f", "null", "-", NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (p, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
@@ -414,6 +414,15 @@ test_interop_ffmpeg (void)
   g_assert_true (g_subprocess_get_successful (p));
   g_assert_nonnull (strstr (out, "h264"));
   g_assert_nonnull (strstr (out, "frame=   30"));
+  /* and the sound of the same session: Opus (RFC 7587), the test tone,
+   * not silence (a sine at 0.2 is -17 dBFS RMS) */
+  g_assert_nonnull (strstr (out, "Audio: opus, 48000 Hz, stereo"));
+  {
+    const gchar *mean = strstr (out, "mean_volume: ");
+
+    g_assert_nonnull (mean);
+    g_assert_cmpfloat (g_ascii_strtod (mean + strlen ("mean_volume: "), NULL), >, -30);
+  }
 }
 
 int

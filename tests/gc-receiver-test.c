@@ -128,19 +128,19 @@ test_check_transport (void)
   g_autoptr (GError) error = NULL;
 
   g_assert_true (gc_receiver_check_transport (good, G_N_ELEMENTS (good), "rtsp://10.0.0.1:7236/screen",
-                                              NULL, &group, &port, &error));
+                                              NULL, 0, &group, &port, &error));
   g_assert_no_error (error);
   /* the RTP port is the even one, whatever the order */
   g_assert_cmpstr (group, ==, "239.0.0.11");
   g_assert_cmpuint (port, ==, 15550);
   g_clear_pointer (&group, g_free);
   /* nothing set up yet: fine, no group */
-  g_assert_true (gc_receiver_check_transport (NULL, 0, NULL, NULL, &group, &port, &error));
+  g_assert_true (gc_receiver_check_transport (NULL, 0, NULL, NULL, 0, &group, &port, &error));
   g_assert_null (group);
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_assert_false (gc_receiver_check_transport (bad[i], n_bad[i], "rtsp://10.0.0.1:7236/screen",
-                                                   NULL, &group, &port, &error));
+                                                   NULL, 0, &group, &port, &error));
       g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
       g_assert_nonnull (strstr (error->message, "10.0.0.1:7236 offered no multicast group"));
       g_assert_true (g_utf8_validate (error->message, -1, NULL));
@@ -150,10 +150,41 @@ test_check_transport (void)
   /* the signed group: the same transport passes when it names it, and is
    * refused when another group or port was signed */
   g_assert_true (gc_receiver_check_transport (good, G_N_ELEMENTS (good), "rtsp://10.0.0.1:7236/screen",
-                                              "239.0.0.11:15550", &group, &port, &error));
+                                              "239.0.0.11:15550", 0, &group, &port, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (group, ==, "239.0.0.11");
   g_clear_pointer (&group, g_free);
+  /* the sound on the signed group, on the port its SDP named: taken, and
+   * the group's RTP port stays the picture's whatever the order; on
+   * another group, or another port than the SDP's, refused */
+  {
+    const GcTransportEndpoint with_sound[] = { { TRUE, "239.0.0.11", 15552 },
+                                               { TRUE, "239.0.0.11", 15553 },
+                                               { TRUE, "239.0.0.11", 15550 },
+                                               { TRUE, "239.0.0.11", 15551 },
+                                               { FALSE, "239.0.0.11", 15553 } };
+    const GcTransportEndpoint sound_elsewhere[] = { { TRUE, "239.0.0.11", 15550 },
+                                                    { TRUE, "239.0.0.12", 15552 } };
+
+    g_assert_true (gc_receiver_check_transport (with_sound, G_N_ELEMENTS (with_sound),
+                                                "rtsp://10.0.0.1:7236/screen", "239.0.0.11:15550",
+                                                15552, &group, &port, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (group, ==, "239.0.0.11");
+    g_assert_cmpuint (port, ==, 15550);
+    g_clear_pointer (&group, g_free);
+    g_assert_false (gc_receiver_check_transport (with_sound, G_N_ELEMENTS (with_sound),
+                                                 "rtsp://10.0.0.1:7236/screen", "239.0.0.11:15550",
+                                                 15554, &group, &port, &error));
+    g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
+    g_clear_error (&error);
+    g_assert_false (gc_receiver_check_transport (sound_elsewhere, G_N_ELEMENTS (sound_elsewhere),
+                                                 "rtsp://10.0.0.1:7236/screen", "239.0.0.11:15550",
+                                                 15552, &group, &port, &error));
+    g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
+    g_assert_nonnull (strstr (error->message, "offered group 239.0.0.12:15552"));
+    g_clear_error (&error);
+  }
   {
     const gchar *others[] = { "239.0.0.12:15550", "239.0.0.11:15560", "[ff15::11]:15550",
                               "not a group" };
@@ -161,7 +192,7 @@ test_check_transport (void)
     for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
       {
         g_assert_false (gc_receiver_check_transport (good, G_N_ELEMENTS (good),
-                                                     "rtsp://10.0.0.1:7236/screen", others[i],
+                                                     "rtsp://10.0.0.1:7236/screen", others[i], 0,
                                                      &group, &port, &error));
         g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
         g_test_message ("%s signed: %s", others[i], error->message);
@@ -178,7 +209,7 @@ test_check_transport (void)
                                                    { FALSE, "239.0.0.99", 15551 } };
 
     g_assert_false (gc_receiver_check_transport (rtcp_elsewhere, 2, "rtsp://10.0.0.1:7236/screen",
-                                                 "239.0.0.11:15550", &group, &port, &error));
+                                                 "239.0.0.11:15550", 0, &group, &port, &error));
     g_assert_error (error, GC_ERROR, GC_ERROR_STREAM);
     g_clear_error (&error);
   }
@@ -190,19 +221,34 @@ test_check_stream (void)
   g_autoptr (GstStructure) h264 = gst_structure_new ("application/x-rtp", "media", G_TYPE_STRING,
                                                      "video", "encoding-name", G_TYPE_STRING,
                                                      "H264", NULL);
-  g_autoptr (GstStructure) audio = gst_structure_new ("application/x-rtp", "media", G_TYPE_STRING,
-                                                      "audio", "encoding-name", G_TYPE_STRING,
-                                                      "OPUS", NULL);
+  g_autoptr (GstStructure) opus = gst_structure_new ("application/x-rtp", "media", G_TYPE_STRING,
+                                                     "audio", "encoding-name", G_TYPE_STRING,
+                                                     "OPUS", "clock-rate", G_TYPE_INT, 48000, NULL);
+  g_autoptr (GstStructure) opus_8k = gst_structure_new ("application/x-rtp", "media",
+                                                        G_TYPE_STRING, "audio", "encoding-name",
+                                                        G_TYPE_STRING, "OPUS", "clock-rate",
+                                                        G_TYPE_INT, 8000, NULL);
+  g_autoptr (GstStructure) pcma = gst_structure_new ("application/x-rtp", "media", G_TYPE_STRING,
+                                                     "audio", "encoding-name", G_TYPE_STRING,
+                                                     "PCMA", "clock-rate", G_TYPE_INT, 8000, NULL);
   g_autoptr (GstStructure) bare = gst_structure_new_empty ("application/x-rtp");
   g_autofree gchar *why = NULL;
+  gboolean audio = TRUE;
 
-  g_assert_true (gc_receiver_check_stream (h264, NULL));
-  g_assert_false (gc_receiver_check_stream (audio, &why));
-  g_assert_cmpstr (why, ==, "audio OPUS, not H.264 video");
+  g_assert_true (gc_receiver_check_stream (h264, &audio, NULL));
+  g_assert_false (audio);
+  /* the sound: Opus, named at 48 kHz as RFC 7587 says */
+  g_assert_true (gc_receiver_check_stream (opus, &audio, NULL));
+  g_assert_true (audio);
+  g_assert_false (gc_receiver_check_stream (opus_8k, &audio, &why));
+  g_assert_false (audio);
   g_clear_pointer (&why, g_free);
-  g_assert_false (gc_receiver_check_stream (bare, &why));
-  g_assert_cmpstr (why, ==, "? ?, not H.264 video");
-  g_assert_false (gc_receiver_check_stream (NULL, NULL));
+  g_assert_false (gc_receiver_check_stream (pcma, NULL, &why));
+  g_assert_cmpstr (why, ==, "audio PCMA, neither H.264 video nor Opus audio");
+  g_clear_pointer (&why, g_free);
+  g_assert_false (gc_receiver_check_stream (bare, NULL, &why));
+  g_assert_cmpstr (why, ==, "? ?, neither H.264 video nor Opus audio");
+  g_assert_false (gc_receiver_check_stream (NULL, NULL, NULL));
 }
 
 static void

@@ -352,6 +352,10 @@ gc_test_agent_get_u64 (GcTestAgent *a, const gchar *path, const gchar *iface, co
 {
   g_autoptr (GVariant) v = gc_test_agent_get (a, path, iface, prop);
 
+  if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT16))
+    return g_variant_get_uint16 (v);
+  if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32))
+    return g_variant_get_uint32 (v);
   return v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64) ? g_variant_get_uint64 (v) : 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "gc-dbus-export.h"
 #include "gc-dbus-generated.h"
+#include "gc-dbus-settable.h"
 #include "gc-error.h"
 #include "gc-peer.h"
 
@@ -121,87 +122,6 @@ on_agent_name (GcAgent *agent, GParamSpec *pspec, GcDBusExport *self)
     gc_dbus_agent1_set_name (self->agent_iface, gc_agent_get_name (agent));
 }
 
-/* ---- Agent1, with a Name that may be set --------------------------------- */
-
-/* the generated skeleton would take any string for Name; this one hands a
- * Set of Name to the agent, which checks it: a bad name is an InvalidArgs
- * error for the caller and changes nothing */
-typedef struct
-{
-  GcDBusAgent1Skeleton parent_instance;
-  GcAgent *agent;
-} GcAgentSkeleton;
-
-typedef struct
-{
-  GcDBusAgent1SkeletonClass parent_class;
-} GcAgentSkeletonClass;
-
-static GType gc_agent_skeleton_get_type (void);
-G_DEFINE_TYPE (GcAgentSkeleton, gc_agent_skeleton, GC_DBUS_TYPE_AGENT1_SKELETON)
-
-static GDBusInterfaceVTable agent_vtable;
-
-static gboolean
-agent_set_property (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
-                    const gchar *interface_name, const gchar *property_name, GVariant *value,
-                    GError **error, gpointer user_data)
-{
-  GcAgentSkeleton *skeleton = user_data;
-  GDBusInterfaceVTable *parent;
-
-  if (g_strcmp0 (property_name, "Name") != 0)
-    {
-      parent = G_DBUS_INTERFACE_SKELETON_CLASS (gc_agent_skeleton_parent_class)
-                   ->get_vtable (G_DBUS_INTERFACE_SKELETON (skeleton));
-      return parent->set_property (connection, sender, object_path, interface_name,
-                                   property_name, value, error, user_data);
-    }
-  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    {
-      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "Name is a string (s)");
-      return FALSE;
-    }
-  return gc_agent_set_name (skeleton->agent, g_variant_get_string (value, NULL), error);
-}
-
-static GDBusInterfaceVTable *
-agent_skeleton_get_vtable (GDBusInterfaceSkeleton *skeleton)
-{
-  agent_vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (gc_agent_skeleton_parent_class)
-                      ->get_vtable (skeleton);
-  agent_vtable.set_property = agent_set_property;
-  return &agent_vtable;
-}
-
-static void
-gc_agent_skeleton_finalize (GObject *object)
-{
-  g_clear_object (&((GcAgentSkeleton *) object)->agent);
-  G_OBJECT_CLASS (gc_agent_skeleton_parent_class)->finalize (object);
-}
-
-static void
-gc_agent_skeleton_class_init (GcAgentSkeletonClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = gc_agent_skeleton_finalize;
-  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = agent_skeleton_get_vtable;
-}
-
-static void
-gc_agent_skeleton_init (GcAgentSkeleton *self)
-{
-}
-
-static GcDBusAgent1 *
-agent_skeleton_new (GcAgent *agent)
-{
-  GcAgentSkeleton *self = g_object_new (gc_agent_skeleton_get_type (), NULL);
-
-  self->agent = g_object_ref (agent);
-  return GC_DBUS_AGENT1 (self);
-}
-
 static void
 on_peer_removed (GcPeerTable *table, GcPeer *peer, GcDBusExport *self)
 {
@@ -288,6 +208,9 @@ source_state_to_iface (GcDBusExport *self)
   gc_dbus_source1_set_rtcp_port (self->source_iface, gc_source_get_rtcp_port (s));
   gc_dbus_source1_set_ttl (self->source_iface, gc_source_get_ttl (s));
   gc_dbus_source1_set_capture (self->source_iface, gc_source_get_capture (s));
+  gc_dbus_source1_set_audio (self->source_iface, gc_source_get_audio (s) != NULL
+                                                 ? gc_source_get_audio (s) : "");
+  gc_dbus_source1_set_audio_port (self->source_iface, gc_source_get_audio_port (s));
   gc_dbus_source1_set_last_error (self->source_iface, gc_source_get_last_error (s));
   source_preview_to_iface (self);
   gc_dbus_source1_set_encoder (self->source_iface, gc_source_get_encoder (s));
@@ -615,6 +538,25 @@ receiver_counters_to_iface (GcDBusExport *self)
   gc_dbus_receiver1_set_latency_ms (self->receiver_iface, c.latency_ms);
   gc_dbus_receiver1_set_switch_gap_ms (self->receiver_iface, c.switch_gap_ms);
   gc_dbus_receiver1_set_kernel_groups (self->receiver_iface, gc_receiver_get_kernel_groups (r));
+  gc_dbus_receiver1_set_audio_packets_received (self->receiver_iface, c.audio_packets_received);
+  gc_dbus_receiver1_set_audio_packets_lost (self->receiver_iface, c.audio_packets_lost);
+  gc_dbus_receiver1_set_audio_latency_ms (self->receiver_iface, c.audio_latency_ms);
+  gc_dbus_receiver1_set_av_sync_ms (self->receiver_iface, c.av_sync_ms);
+  gc_dbus_receiver1_set_audio_level_db (self->receiver_iface, c.audio_level_db);
+}
+
+/* the display's volume and mute, at once */
+static void
+on_receiver_volume (GcDisplay *display, GcDBusExport *self)
+{
+  gboolean muted = FALSE;
+  gdouble volume = gc_display_get_volume (display, &muted);
+
+  if (self->receiver_iface == NULL)
+    return;
+  gc_dbus_receiver1_set_volume (self->receiver_iface, volume);
+  gc_dbus_receiver1_set_muted (self->receiver_iface, muted);
+  gc_dbus_receiver1_set_audio_sink (self->receiver_iface, gc_display_get_audio_sink (display));
 }
 
 static void
@@ -695,7 +637,7 @@ export_all (GcDBusExport *self, GError **error)
   self->manager = g_dbus_object_manager_server_new (GC_DBUS_PATH);
 
   /* Agent1 sits beside the ObjectManager on the root path */
-  self->agent_iface = agent_skeleton_new (self->agent);
+  self->agent_iface = gc_dbus_agent_skeleton_new (self->agent);
   gc_dbus_agent1_set_id (self->agent_iface, gc_agent_get_id (self->agent));
   gc_dbus_agent1_set_name (self->agent_iface, gc_agent_get_name (self->agent));
   gc_dbus_agent1_set_version (self->agent_iface, PACKAGE_VERSION);
@@ -742,9 +684,13 @@ export_all (GcDBusExport *self, GError **error)
     {
       g_autoptr (GcDBusObjectSkeleton) obj = gc_dbus_object_skeleton_new (GC_DBUS_PATH "/receiver");
 
-      self->receiver_iface = gc_dbus_receiver1_skeleton_new ();
+      GcDisplay *display = gc_receiver_get_display (gc_agent_get_receiver (self->agent));
+
+      self->receiver_iface = gc_dbus_receiver_skeleton_new (self->agent);
       receiver_state_to_iface (self);
       receiver_counters_to_iface (self);
+      on_receiver_volume (display, self);
+      g_signal_connect_object (display, "volume-changed", G_CALLBACK (on_receiver_volume), self, 0);
       g_signal_connect_object (self->receiver_iface, "handle-connect", G_CALLBACK (handle_connect), self, 0);
       g_signal_connect_object (self->receiver_iface, "handle-disconnect",
                                G_CALLBACK (handle_disconnect), self, 0);

@@ -42,6 +42,9 @@ struct _GcDisplay
   guint identify_id;
   guint next_stream;
   FILE *trace;               /* GC_DISPLAY_TRACE: one line per frame shown */
+  gchar *audio_sink;         /* where the sound of what is shown plays */
+  gdouble volume;            /* 0 to 1.5, main loop */
+  gboolean muted;
 
   GMutex lock;               /* all below: streaming threads read and write them */
   guint active;              /* the stream whose frames are shown; 0: none */
@@ -63,6 +66,7 @@ G_DEFINE_FINAL_TYPE (GcDisplay, gc_display, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_CUT,
+  SIGNAL_VOLUME_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -270,6 +274,57 @@ gc_display_forget (GcDisplay *self, guint stream)
     self->pending = 0;
   g_mutex_unlock (&self->lock);
 }
+
+/* whether @stream's frames are the ones shown (its sound is the one heard);
+ * from any thread */
+gboolean
+gc_display_is_active (GcDisplay *self, guint stream)
+{
+  gboolean active;
+
+  g_return_val_if_fail (GC_IS_DISPLAY (self), FALSE);
+  g_mutex_lock (&self->lock);
+  active = stream != 0 && self->active == stream;
+  g_mutex_unlock (&self->lock);
+  return active;
+}
+
+/* ---- sound ---------------------------------------------------------------- */
+
+/* auto, pulse, alsa:DEVICE, fake, or none (no sound is played) */
+const gchar *
+gc_display_get_audio_sink (GcDisplay *self)
+{
+  g_return_val_if_fail (GC_IS_DISPLAY (self), NULL);
+  return self->audio_sink;
+}
+
+/* the sound's volume (1.0 as sent, up to 1.5) and mute, for every stream's
+ * sound from now on; main loop */
+void
+gc_display_set_volume (GcDisplay *self, gdouble volume, gboolean muted)
+{
+  g_return_if_fail (GC_IS_DISPLAY (self));
+
+  volume = CLAMP (volume, 0.0, 1.5);
+  if (volume == self->volume && muted == self->muted)
+    return;
+  self->volume = volume;
+  self->muted = muted;
+  g_info ("sound: volume %.2f%s", volume, muted ? ", muted" : "");
+  g_signal_emit (self, signals[SIGNAL_VOLUME_CHANGED], 0);
+}
+
+gdouble
+gc_display_get_volume (GcDisplay *self, gboolean *muted)
+{
+  g_return_val_if_fail (GC_IS_DISPLAY (self), 0);
+  if (muted != NULL)
+    *muted = self->muted;
+  return self->volume;
+}
+
+/* ---- counts --------------------------------------------------------------- */
 
 guint
 gc_display_get_shown (GcDisplay *self)
@@ -557,6 +612,11 @@ gc_display_new (const GcDisplayOptions *options, GError **error)
   self->address = g_strdup (options->address);
   self->site_text = g_strdup (options->site_text);
   self->screen = GC_DISPLAY_SCREEN_IDLE;
+  /* a display for tests and headless use has no sound device either */
+  if (options->audio_sink != NULL)
+    self->audio_sink = g_strdup (options->audio_sink);
+  else
+    self->audio_sink = g_strdup (g_strcmp0 (options->sink, "fake") == 0 ? "fake" : "auto");
   sink = sink_for (self, options, error);
   if (sink == NULL || !build (self, sink, error))
     return NULL;
@@ -567,7 +627,7 @@ gc_display_new (const GcDisplayOptions *options, GError **error)
       if (self->trace != NULL)
         setvbuf (self->trace, NULL, _IOLBF, 0);
     }
-  g_message ("display: %s", self->kind);
+  g_message ("display: %s, sound: %s", self->kind, self->audio_sink);
   return g_steal_pointer (&self);
 }
 
@@ -602,6 +662,7 @@ gc_display_finalize (GObject *object)
   g_free (self->address);
   g_free (self->site_text);
   g_free (self->status);
+  g_free (self->audio_sink);
   G_OBJECT_CLASS (gc_display_parent_class)->finalize (object);
 }
 
@@ -618,6 +679,10 @@ gc_display_class_init (GcDisplayClass *klass)
   signals[SIGNAL_CUT] = g_signal_new ("cut", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                       NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
                                       G_TYPE_DOUBLE);
+  /* the volume or mute changed (gc_display_get_volume) */
+  signals[SIGNAL_VOLUME_CHANGED] = g_signal_new ("volume-changed", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 0);
   GST_DEBUG_CATEGORY_INIT (gc_display_debug, "gcdisplay", 0, "Groupcast display");
 }
 
@@ -625,4 +690,5 @@ static void
 gc_display_init (GcDisplay *self)
 {
   g_mutex_init (&self->lock);
+  self->volume = 1.0;
 }

@@ -23,6 +23,8 @@ typedef struct
   const gchar *name;
   const gchar *address;
   const gchar *site_text;
+  const gchar *audio_sink;  /* auto, pulse, alsa:DEVICE, fake, none; NULL: fake with the
+                             * fake sink, else auto */
 } GcDisplayOptions;
 
 #define GC_TYPE_DISPLAY (gc_display_get_type ())
@@ -40,6 +42,14 @@ gboolean     gc_display_offer          (GcDisplay *self,
 void         gc_display_forget         (GcDisplay *self,
                                         guint      stream);
 guint        gc_display_get_shown      (GcDisplay *self);
+gboolean     gc_display_is_active      (GcDisplay *self,
+                                        guint      stream);
+const gchar *gc_display_get_audio_sink (GcDisplay *self);
+void         gc_display_set_volume     (GcDisplay *self,
+                                        gdouble    volume,
+                                        gboolean   muted);
+gdouble      gc_display_get_volume     (GcDisplay *self,
+                                        gboolean  *muted);
 void         gc_display_set_screen     (GcDisplay       *self,
                                         GcDisplayScreen  screen,
                                         const gchar     *status);

@@ -44,16 +44,27 @@ gc_receiver_url_where (const gchar *url)
  * with a clear error instead of connecting to nothing. @caps is the
  * stream's structure as rtspsrc's select-stream gives it. */
 gboolean
-gc_receiver_check_stream (const GstStructure *caps, gchar **reason)
+gc_receiver_check_stream (const GstStructure *caps, gboolean *is_audio, gchar **reason)
 {
   const gchar *media = caps != NULL ? gst_structure_get_string (caps, "media") : NULL;
   const gchar *enc = caps != NULL ? gst_structure_get_string (caps, "encoding-name") : NULL;
+  gint rate = 0;
 
+  if (is_audio != NULL)
+    *is_audio = FALSE;
   if (g_strcmp0 (media, "video") == 0 && g_ascii_strcasecmp (enc != NULL ? enc : "", "H264") == 0)
     return TRUE;
+  /* RFC 7587: Opus is always named at 48 kHz */
+  if (g_strcmp0 (media, "audio") == 0 && g_ascii_strcasecmp (enc != NULL ? enc : "", "OPUS") == 0
+      && gst_structure_get_int (caps, "clock-rate", &rate) && rate == 48000)
+    {
+      if (is_audio != NULL)
+        *is_audio = TRUE;
+      return TRUE;
+    }
   if (reason != NULL)
-    *reason = g_strdup_printf ("%.32s %.32s, not H.264 video", media != NULL ? media : "?",
-                               enc != NULL ? enc : "?");
+    *reason = g_strdup_printf ("%.32s %.32s, neither H.264 video nor Opus audio",
+                               media != NULL ? media : "?", enc != NULL ? enc : "?");
   return FALSE;
 }
 
@@ -75,26 +86,25 @@ parse_group (const gchar *group, guint *port)
   return g_inet_address_new_from_string (host);
 }
 
-/* an endpoint is on the expected group: its address, and the RTP port or
- * the RTCP one after it */
+/* a port of a stream's pair: its RTP port or the RTCP one after it */
 static gboolean
-endpoint_expected (const GcTransportEndpoint *e, GInetAddress *ia, GInetAddress *want,
-                   guint want_port)
+in_pair (gint port, guint rtp)
 {
-  return g_inet_address_equal (ia, want)
-         && (e->port == (gint) want_port || e->port == (gint) want_port + 1);
+  return rtp != 0 && (port == (gint) rtp || port == (gint) rtp + 1);
 }
 
 /* after SETUP the stream must come from a multicast group: a server that
  * answers with a unicast transport, or names a unicast or unparsable
  * "group", is refused; so is one that names another group or port than
  * @expected ("address:port" a signed request or beacon named; NULL: any).
- * on success *group and *rtp_port are the group the first even-port
- * udpsrc listens on (NULL while none is there yet). */
+ * the sound's pair (@audio_port, which the SDP named; 0: no sound) is
+ * taken too (with @expected, on its group only). on success *group and *rtp_port are the
+ * group the first even-port udpsrc of the picture listens on (NULL while
+ * none is there yet). */
 gboolean
 gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, const gchar *url,
-                             const gchar *expected, gchar **group, guint16 *rtp_port,
-                             GError **error)
+                             const gchar *expected, guint16 audio_port, gchar **group,
+                             guint16 *rtp_port, GError **error)
 {
   g_autoptr (GInetAddress) want = NULL;
   guint want_port = 0;
@@ -114,10 +124,14 @@ gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, cons
       g_autofree gchar *cut = NULL;
       g_autofree gchar *bad = NULL;
 
+      gboolean audio = in_pair (e->port, audio_port);
+
       if (ia != NULL && g_inet_address_get_is_multicast (ia)
-          && (expected == NULL || (want != NULL && endpoint_expected (e, ia, want, want_port))))
+          && (expected == NULL
+              || (want != NULL && g_inet_address_equal (ia, want)
+                  && (audio || in_pair (e->port, want_port)))))
         {
-          if (e->is_src && e->port > 0 && e->port <= G_MAXUINT16 && e->port % 2 == 0
+          if (e->is_src && e->port > 0 && e->port <= G_MAXUINT16 && e->port % 2 == 0 && !audio
               && *group == NULL)
             {
               *group = g_strdup (e->address);

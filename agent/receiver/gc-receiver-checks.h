@@ -24,11 +24,13 @@ gboolean  gc_receiver_check_url        (const gchar *url,
                                         GError     **error);
 gchar    *gc_receiver_url_where        (const gchar *url);
 gboolean  gc_receiver_check_stream     (const GstStructure *caps,
+                                        gboolean           *is_audio,
                                         gchar             **reason);
 gboolean  gc_receiver_check_transport  (const GcTransportEndpoint *endpoints,
                                         guint                      n,
                                         const gchar               *url,
                                         const gchar               *expected,
+                                        guint16                    audio_port,
                                         gchar                    **group,
                                         guint16                   *rtp_port,
                                         GError                   **error);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "gc-receiver-pipeline.h"
+#include "gc-receiver-audio.h"
 #include "gc-receiver-srtp.h"
 #include "gc-display.h"
 #include "gc-error.h"
@@ -16,14 +17,12 @@
 #include "gc-ntp.h"
 #include "gc-receiver-checks.h"
 #include "gc-receiver-socket.h"
+#include "gc-receiver-tuning.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 GST_DEBUG_CATEGORY_STATIC (gc_receiver_pipeline_debug);
 #define GST_CAT_DEFAULT gc_receiver_pipeline_debug
@@ -54,6 +53,10 @@ struct _GcReceiverPipeline
   GMutex sockets_lock;
   GArray *inodes;           /* guint64: the UDP sockets', for the kernel's drops; under lock */
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
+  GcReceiverAudio *audio;   /* the sound's chain (linked once its pad comes), or NULL */
+  gint audio_session;       /* atomic: the sound's stream (rtpbin session), or -1 */
+  gint audio_port;          /* atomic: the sound's RTP port the SDP named, or 0 */
+  gint64 audio_ssrc;        /* atomic: its sender's SSRC, or -1 */
 
   /* written by streaming threads, read with atomics */
   gint64 last_packet;
@@ -82,6 +85,19 @@ mark_once (gint64 *field)
 
   __atomic_compare_exchange_n (field, &zero, g_get_monotonic_time (), FALSE, __ATOMIC_RELAXED,
                                __ATOMIC_RELAXED);
+}
+
+/* the port of a udpsrc (a message's source), -1 for anything else */
+static gint
+udpsrc_port (GstObject *object)
+{
+  GstElementFactory *f = GST_IS_ELEMENT (object) ? gst_element_get_factory (GST_ELEMENT (object))
+                                                 : NULL;
+  gint port = -1;
+
+  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+    g_object_get (object, "port", &port, NULL);
+  return port;
 }
 
 /* ---- what to build ------------------------------------------------------ */
@@ -181,12 +197,10 @@ on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   GcReceiverPipeline *self = data;
   g_autoptr (GstObject) udpsrc = gst_pad_get_parent (pad);
-  gint port = 0;
+  gint port = udpsrc_port (udpsrc);
 
-  /* the RTP socket, not the RTCP one */
-  if (udpsrc != NULL)
-    g_object_get (udpsrc, "port", &port, NULL);
-  if (port % 2 == 0)
+  /* the picture's RTP socket, not the RTCP one or the sound's */
+  if (port >= 0 && port % 2 == 0 && port != LOAD (self->audio_port))
     mark_once (&self->timing.first_udp);
   return GST_PAD_PROBE_REMOVE;
 }
@@ -238,67 +252,27 @@ on_frame (GstAppSink *sink, gpointer data)
   return GST_FLOW_OK;
 }
 
-/* the PLAY answer's RTP-Info gives the sequence number the server was at;
- * a receiver joining a running multicast stream gets its first packet a
- * few numbers later, and the jitter buffer would wait its whole latency
- * for the ones in between, which were never meant for it */
-static GstPadProbeReturn
-on_jitterbuffer_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-  GstCaps *caps = NULL;
-  GstCaps *fixed;
-
-  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
-  gst_event_parse_caps (event, &caps); /* transfer none */
-  if (gst_caps_get_size (caps) == 0
-      || !gst_structure_has_field (gst_caps_get_structure (caps, 0), "seqnum-base"))
-    return GST_PAD_PROBE_OK;
-  fixed = gst_caps_copy (caps);
-  gst_structure_remove_field (gst_caps_get_structure (fixed, 0), "seqnum-base");
-  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (fixed);
-  gst_event_unref (event);
-  gst_caps_unref (fixed);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-on_jitterbuffer_started (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  g_autoptr (GstObject) jitterbuffer = gst_pad_get_parent (pad);
-
-  if (jitterbuffer != NULL)
-    g_object_set (jitterbuffer, "latency", GPOINTER_TO_UINT (data), NULL);
-  return GST_PAD_PROBE_REMOVE;
-}
-
 /* ---- elements as rtspsrc makes them --------------------------------------- */
 
-/* the jitter buffer holds the first packet for its whole latency (it
- * cannot know that no older one is on the way): a switch would wait that
- * long for nothing. it starts with none and gets its latency back once the
- * first packet is through. (faststart-min-packets does not help: the
- * stream's first events sit at the head of its queue, so its check finds
- * no packet there.) rtpbin has set the latency when it says so here. */
+/* a new jitter buffer: see gc_receiver_start_jitterbuffer */
 static void
 on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
-                     gpointer data)
+                     GcReceiverPipeline *self)
 {
-  g_autoptr (GstPad) src = gst_element_get_static_pad (jitterbuffer, "src");
-  guint latency = 0;
-
-  g_object_get (jitterbuffer, "latency", &latency, NULL);
-  g_object_set (jitterbuffer, "latency", 0u, NULL);
-  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     on_jitterbuffer_started, GUINT_TO_POINTER (latency), NULL);
+  /* the sound's counters are its own */
+  if ((gint) session == LOAD (self->audio_session))
+    {
+      g_object_set_data (G_OBJECT (jitterbuffer), "gc-audio", GINT_TO_POINTER (1));
+      STORE (self->audio_ssrc, (gint64) ssrc);
+    }
+  gc_receiver_start_jitterbuffer (jitterbuffer);
 }
 
 static void
 on_new_manager (GstElement *rtspsrc, GstElement *manager, GcReceiverPipeline *self)
 {
   if (g_signal_lookup ("new-jitterbuffer", G_OBJECT_TYPE (manager)) != 0)
-    g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
+    g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), self);
   gc_receiver_srtp_hook_manager (self->srtp, manager);
 }
 
@@ -335,12 +309,7 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
   if (g_str_equal (name, "rtpsession"))
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
   if (g_str_equal (name, "rtpjitterbuffer"))
-    {
-      g_autoptr (GstPad) sink = gst_element_get_static_pad (element, "sink");
-
-      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_jitterbuffer_event, NULL,
-                         NULL);
-    }
+    gc_receiver_tune_jitterbuffer (element);
   /* the receiver reports it sends to the group are for the source and the
    * other receivers: looped back here they would reach this host's other
    * stream (a switch keeps two) as a stranger's */
@@ -365,7 +334,8 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
           ep.address = addr;
           /* the streaming thread that opens it: refused before a packet
            * is read; the main loop says why (check_transport) */
-          if (!gc_receiver_check_transport (&ep, 1, self->url, self->expected, &group, &port,
+          if (!gc_receiver_check_transport (&ep, 1, self->url, self->expected,
+                                            (guint16) LOAD (self->audio_port), &group, &port,
                                             NULL))
             STORE (self->refused, 1);
           g_free (addr);
@@ -376,15 +346,21 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
 }
 
 static gboolean
-on_select_stream (GstElement *src, guint num, GstCaps *caps, gpointer data)
+on_select_stream (GstElement *src, guint num, GstCaps *caps, GcReceiverPipeline *self)
 {
   g_autofree gchar *reason = NULL;
+  gboolean audio = FALSE;
   gboolean ok = gc_receiver_check_stream (gst_caps_get_size (caps) > 0
                                           ? gst_caps_get_structure (caps, 0) : NULL,
-                                          &reason);
+                                          &audio, &reason);
 
   if (!ok)
     g_message ("stream %u refused: %s", num, reason);
+  /* one sound stream, and only when it is played */
+  else if (audio && (self->audio == NULL || LOAD (self->audio_session) >= 0))
+    ok = FALSE;
+  else if (audio)
+    STORE (self->audio_session, (gint) num);
   return ok;
 }
 
@@ -397,16 +373,44 @@ on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiverPipeline *self)
   /* refused: nothing of it is read; the main loop says why */
   if (!gc_receiver_srtp_read_sdp (self->srtp, sdp, where))
     STORE (self->refused, 1);
+  /* the sound's port, which its SETUP must give on the picture's group */
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      const GstSDPMedia *m = gst_sdp_message_get_media (sdp, i);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (m), "audio") == 0
+          && gst_sdp_media_get_port (m) % 2 == 0 && LOAD (self->audio_port) == 0)
+        STORE (self->audio_port, (gint) gst_sdp_media_get_port (m));
+    }
+}
+
+static gboolean
+link_audio (GcReceiverPipeline *self, GstPad *pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const gchar *media = caps != NULL && gst_caps_get_size (caps) > 0
+                       ? gst_structure_get_string (gst_caps_get_structure (caps, 0), "media")
+                       : NULL;
+
+  if (g_strcmp0 (media, "audio") != 0)
+    return FALSE;
+  if (self->audio == NULL || !gc_receiver_audio_link (self->audio, GST_BIN (self->pipeline), pad))
+    return FALSE;
+  g_debug ("sound: %s", GST_PAD_NAME (pad));
+  return TRUE;
 }
 
 static void
-on_pad_added (GstElement *src, GstPad *pad, GstElement *depay)
+on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
 {
+  g_autoptr (GstElement) depay = gst_bin_get_by_name (GST_BIN (self->pipeline), "depay");
   g_autoptr (GstPad) sinkpad = gst_element_get_static_pad (depay, "sink");
   GstElement *drop;
   g_autoptr (GstPad) dropsink = NULL;
   GstObject *bin;
 
+  if (link_audio (self, pad))
+    return;
   if (!gst_pad_is_linked (sinkpad))
     {
       gst_pad_link (pad, sinkpad);
@@ -440,17 +444,12 @@ static void
 ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
 {
   GstState new_state;
-  GstElementFactory *f;
-  gint port = 0;
+  gint port = udpsrc_port (GST_MESSAGE_SRC (msg));
 
-  if (self->asked_key_frame || !GST_IS_ELEMENT (GST_MESSAGE_SRC (msg)))
-    return;
-  f = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (msg)));
-  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
+  if (self->asked_key_frame || port < 0)
     return;
   gst_message_parse_state_changed (msg, NULL, &new_state, NULL);
-  g_object_get (GST_MESSAGE_SRC (msg), "port", &port, NULL);
-  if (new_state != GST_STATE_PLAYING || port % 2 != 0)
+  if (new_state != GST_STATE_PLAYING || port % 2 != 0 || port == LOAD (self->audio_port))
     return;
   self->asked_key_frame = TRUE;
   if (LOAD (self->timing.decoder_in) == 0)
@@ -472,21 +471,25 @@ ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
 static gboolean
 is_stray_rtcp (GstMessage *msg, const gchar *debug)
 {
-  GstElementFactory *f;
-  gint port = 0;
+  gint port = udpsrc_port (GST_MESSAGE_SRC (msg));
 
-  if (!GST_IS_ELEMENT (GST_MESSAGE_SRC (msg)) || debug == NULL
-      || strstr (debug, "not-linked") == NULL)
-    return FALSE;
-  f = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (msg)));
-  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
-    return FALSE;
-  g_object_get (GST_MESSAGE_SRC (msg), "port", &port, NULL);
-  if (port % 2 == 0)
+  if (debug == NULL || strstr (debug, "not-linked") == NULL || port < 0 || port % 2 == 0)
     return FALSE;
   g_message ("RTCP from %s stopped (%s); the stream goes on",
              GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "not-linked");
   return TRUE;
+}
+
+/* an error of the sound's chain or sockets */
+static gboolean
+is_sound (GcReceiverPipeline *self, GstMessage *msg)
+{
+  gint port = udpsrc_port (GST_MESSAGE_SRC (msg));
+
+  if (self->audio != NULL && gc_receiver_audio_owns (self->audio, GST_MESSAGE_SRC (msg)))
+    return TRUE;
+  return LOAD (self->audio_port) != 0
+         && (port == LOAD (self->audio_port) || port == LOAD (self->audio_port) + 1);
 }
 
 static gboolean
@@ -508,6 +511,13 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
         gst_message_parse_error (msg, &err, &debug);
         if (is_stray_rtcp (msg, debug))
           break;
+        if (is_sound (self, msg))
+          {
+            /* the picture goes on without it */
+            g_message ("sound stopped (%s: %s); the picture goes on",
+                       GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message);
+            break;
+          }
         text = gc_receiver_describe_error (self->url, err->message, debug);
         g_message ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
                    err->message, debug ? debug : "");
@@ -548,10 +558,10 @@ add_probes (GcReceiverPipeline *self)
   g_autoptr (GstPad) dec_sink = gst_element_get_static_pad (dec, "sink");
   GstAppSinkCallbacks callbacks = { .new_sample = on_frame };
 
-  g_signal_connect_object (src, "pad-added", G_CALLBACK (on_pad_added), depay, 0);
+  g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), self);
   g_signal_connect (src, "on-sdp", G_CALLBACK (on_sdp), self);
   g_signal_connect (src, "new-manager", G_CALLBACK (on_new_manager), self);
-  g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), NULL);
+  g_signal_connect (src, "select-stream", G_CALLBACK (on_select_stream), self);
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), self);
   gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_rtp, self, NULL);
@@ -587,6 +597,8 @@ gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats 
   self->stats = g_object_ref (stats);
   self->display = g_object_ref (display);
   self->stream = gc_display_new_stream (display);
+  /* sound when the display has somewhere to play it */
+  self->audio = gc_receiver_audio_new (display, self->stream);
   /* udp-mcast only; short TCP timeout so a dead host is noticed quickly;
    * a small jitter buffer: in-order packets pass at once, it only waits
    * on a gap */
@@ -753,32 +765,12 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
     }
   g_value_unset (&v);
   if (!gc_receiver_check_transport ((GcTransportEndpoint *) eps->data, eps->len, self->url,
-                                    self->expected, &group, &port, error))
+                                    self->expected, (guint16) LOAD (self->audio_port), &group,
+                                    &port, error))
     return FALSE;
   self->group = g_steal_pointer (&group);
   self->rtp_port = port;
   return TRUE;
-}
-
-static void
-give_back_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
-{
-#ifdef __GLIBC__
-  malloc_trim (0);
-#endif
-  g_task_return_boolean (task, TRUE);
-}
-
-/* a board lives through thousands of switches: what the streams before
- * freed, in their threads' arenas that glibc keeps, goes back to the
- * system, so the agent stays the size of what it shows. in a thread (it
- * walks every arena); call it away from a switch. */
-void
-gc_receiver_pipeline_give_back_memory (void)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-  g_task_run_in_thread (task, give_back_thread);
 }
 
 /* its sockets joined (source, group) */
@@ -819,32 +811,6 @@ gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self)
   return self->rtp_port;
 }
 
-/* the remote sender's entry of an rtpsession's statistics, if any */
-static gboolean
-read_session (GstElement *session_element, GcRtpSourceStats *sender)
-{
-  g_autoptr (GObject) session = NULL;
-  g_autoptr (GstStructure) stats = NULL;
-  g_autoptr (GArray) sources = NULL;
-
-  g_object_get (session_element, "internal-session", &session, NULL);
-  if (session != NULL)
-    g_object_get (session, "stats", &stats, NULL);
-  sources = gc_rtp_stats_read_session (stats, VIDEO_CLOCK_RATE);
-  for (guint i = 0; i < sources->len; i++)
-    {
-      GcRtpSourceStats *s = &g_array_index (sources, GcRtpSourceStats, i);
-
-      if (s->internal || !s->is_sender)
-        continue;
-      gc_rtp_source_stats_clear (sender);
-      *sender = *s;
-      s->rtcp_from = NULL; /* moved */
-      return TRUE;
-    }
-  return FALSE;
-}
-
 /* reads the jitter buffer's and the session's statistics into the stats */
 void
 gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
@@ -852,8 +818,10 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
   g_autoptr (GstIterator) it = NULL;
   GValue v = G_VALUE_INIT;
   GcJitterStats jb = { 0 };
-  GcRtpSourceStats sender = { 0 };
-  gboolean have_jb = FALSE, have_sender = FALSE;
+  GcRtpSourceStats sender = { 0 }, audio_sender = { 0 };
+  gboolean have_jb = FALSE, have_sender = FALSE, have_audio = FALSE;
+  gint64 audio_ssrc = LOAD (self->audio_ssrc);
+  GcAudioReadings sound = { 0, -1, -100, 0 };
 
   g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
   if (self->pipeline == NULL)
@@ -868,7 +836,9 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
       GstElementFactory *f = gst_element_get_factory (e);
       const gchar *fname = f != NULL ? GST_OBJECT_NAME (f) : "";
 
-      if (g_str_equal (fname, "rtpjitterbuffer"))
+      if (g_str_equal (fname, "rtpjitterbuffer") && g_object_get_data (G_OBJECT (e), "gc-audio"))
+        ;
+      else if (g_str_equal (fname, "rtpjitterbuffer"))
         {
           g_autoptr (GstStructure) s = NULL;
 
@@ -877,12 +847,21 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
           have_jb = s != NULL;
         }
       else if (g_str_equal (fname, "rtpsession"))
-        have_sender |= read_session (e, &sender);
+        {
+          have_sender |= gc_receiver_stats_read_sender (e, VIDEO_CLOCK_RATE, audio_ssrc, FALSE, &sender);
+          have_audio |= audio_ssrc >= 0 && gc_receiver_stats_read_sender (e, 48000, audio_ssrc, TRUE,
+                                                                    &audio_sender);
+        }
       g_value_reset (&v);
     }
   g_value_unset (&v);
   gc_receiver_stats_update (self->stats, have_jb ? &jb : NULL, have_sender ? &sender : NULL,
                             now_us);
+  if (self->audio != NULL)
+    gc_receiver_audio_read (self->audio, now_us, &sound);
+  gc_receiver_stats_update_audio (self->stats, have_audio ? &audio_sender : NULL,
+                                  sound.latency_ms, sound.level_db);
+  gc_rtp_source_stats_clear (&audio_sender);
   gc_receiver_stats_set_rejected (self->stats, gc_receiver_srtp_rejected (self->srtp));
   g_mutex_lock (&self->sockets_lock);
   gc_receiver_stats_set_kernel_drops (self->stats,
@@ -902,6 +881,7 @@ gc_receiver_pipeline_dispose (GObject *object)
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   g_clear_object (&self->stats);
   g_clear_object (&self->display);
+  g_clear_object (&self->audio);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->dispose (object);
 }
 
@@ -949,4 +929,6 @@ gc_receiver_pipeline_init (GcReceiverPipeline *self)
 {
   g_mutex_init (&self->sockets_lock);
   self->inodes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->audio_session = -1;
+  self->audio_ssrc = -1;
 }

@@ -61,7 +61,6 @@ gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *se
 guint               gc_receiver_pipeline_get_stream  (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_source_specific (GcReceiverPipeline *self);
-void                gc_receiver_pipeline_give_back_memory    (void);
 const gchar        *gc_receiver_pipeline_get_group   (GcReceiverPipeline *self);
 guint16             gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self);
 void                gc_receiver_pipeline_read_stats  (GcReceiverPipeline *self,

@@ -8,6 +8,8 @@
 
 /* SSRCs tried at once before the source's decrypts */
 #define MAX_PENDING 8
+/* the streams: picture and sound */
+#define MAX_SESSIONS 2
 
 struct _GcReceiverSrtp
 {
@@ -18,9 +20,9 @@ struct _GcReceiverSrtp
   GMutex lock;
   GBytes *master;         /* the stream's key; NULL: plain RTP */
   gchar *refusal;         /* why the SDP was refused, or NULL */
-  GstElement *decoder;    /* one srtpdec for the session's RTP and RTCP */
+  GstElement *decoder[MAX_SESSIONS]; /* a srtpdec for each session's RTP and RTCP */
   GstElement *encoder;    /* one srtpenc for the receiver's reports */
-  GcSrtpGuard *guard;
+  GcSrtpGuard *guard[MAX_SESSIONS]; /* each session's one sender */
 };
 
 G_DEFINE_FINAL_TYPE (GcReceiverSrtp, gc_receiver_srtp, G_TYPE_OBJECT)
@@ -89,14 +91,17 @@ on_request_decoder (GstElement *rtpbin, guint session, GcReceiverSrtp *self)
 {
   GstElement *dec = NULL;
 
+  if (session >= MAX_SESSIONS)
+    return NULL;
   g_mutex_lock (&self->lock);
-  if (self->master != NULL && self->decoder == NULL)
+  if (self->master != NULL && self->decoder[session] == NULL)
     {
-      self->guard = gc_srtp_guard_new (TRUE, MAX_PENDING);
-      self->decoder = gst_object_ref_sink (gc_srtp_new_decoder (self->master, self->guard));
+      self->guard[session] = gc_srtp_guard_new (TRUE, MAX_PENDING);
+      self->decoder[session] = gst_object_ref_sink (gc_srtp_new_decoder (self->master,
+                                                                         self->guard[session]));
     }
-  if (self->decoder != NULL)
-    dec = gst_object_ref (self->decoder);
+  if (self->decoder[session] != NULL)
+    dec = gst_object_ref (self->decoder[session]);
   g_mutex_unlock (&self->lock);
   return dec;
 }
@@ -178,7 +183,9 @@ gc_receiver_srtp_rejected (GcReceiverSrtp *self)
 
   g_return_val_if_fail (GC_IS_RECEIVER_SRTP (self), 0);
   g_mutex_lock (&self->lock);
-  n = self->guard != NULL ? gc_srtp_guard_rejected (self->guard) : 0;
+  n = 0;
+  for (guint i = 0; i < MAX_SESSIONS; i++)
+    n += self->guard[i] != NULL ? gc_srtp_guard_rejected (self->guard[i]) : 0;
   g_mutex_unlock (&self->lock);
   return n;
 }
@@ -188,9 +195,12 @@ gc_receiver_srtp_finalize (GObject *object)
 {
   GcReceiverSrtp *self = GC_RECEIVER_SRTP (object);
 
-  gst_clear_object (&self->decoder);
+  for (guint i = 0; i < MAX_SESSIONS; i++)
+    {
+      gst_clear_object (&self->decoder[i]);
+      g_clear_pointer (&self->guard[i], gc_srtp_guard_unref);
+    }
   gst_clear_object (&self->encoder);
-  g_clear_pointer (&self->guard, gc_srtp_guard_unref);
   g_clear_pointer (&self->master, g_bytes_unref);
   g_clear_pointer (&self->site_key, g_bytes_unref);
   g_free (self->refusal);

@@ -47,6 +47,8 @@ gc_receiver_stats_reset (GcReceiverStats *self)
   self->counters.first_frame_ms = -1;
   self->counters.latency_ms = -1;
   self->counters.switch_gap_ms = -1;
+  self->counters.audio_latency_ms = -1;
+  self->counters.audio_level_db = -100;
   gc_rate_reset (&self->octets);
   __atomic_store_n (&self->frames, 0, __ATOMIC_RELAXED);
   g_mutex_lock (&self->lat_lock);
@@ -67,6 +69,8 @@ gc_receiver_stats_end_pipeline (GcReceiverStats *self)
   self->base.duplicates += self->pipe.duplicates;
   self->base.packets_rejected += self->pipe.packets_rejected;
   self->base.kernel_drops += self->pipe.kernel_drops;
+  self->base.audio_packets_received += self->pipe.audio_packets_received;
+  self->base.audio_packets_lost += self->pipe.audio_packets_lost;
   memset (&self->pipe, 0, sizeof self->pipe);
   gc_rate_reset (&self->octets);
 }
@@ -177,6 +181,60 @@ gc_receiver_stats_update (GcReceiverStats *self, const GcJitterStats *jitterbuff
       if (gc_rate_update (&self->octets, sender->octets_received, now_us))
         c->bitrate = (guint64) (self->octets.rate * 8);
     }
+}
+
+/* a reading of the sound: its session's entry for the sender (NULL: none
+ * yet), its latency and level (gc_receiver_audio_read); after _update,
+ * whose picture latency the sync is measured against */
+void
+gc_receiver_stats_update_audio (GcReceiverStats *self, const GcRtpSourceStats *sender,
+                                gdouble latency_ms, gdouble level_db)
+{
+  GcReceiverCounters *c = &self->counters;
+
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+
+  if (sender != NULL)
+    {
+      self->pipe.audio_packets_received = sender->packets_received;
+      self->pipe.audio_packets_lost = sender->packets_lost;
+    }
+  c->audio_packets_received = self->base.audio_packets_received
+                              + self->pipe.audio_packets_received;
+  c->audio_packets_lost = self->base.audio_packets_lost + self->pipe.audio_packets_lost;
+  c->audio_latency_ms = latency_ms;
+  c->audio_level_db = level_db;
+  /* both stamps are the source's clock: the difference needs no clock
+   * agreement between the hosts */
+  c->av_sync_ms = latency_ms >= 0 && c->latency_ms >= 0 ? latency_ms - c->latency_ms : 0;
+}
+
+/* the remote sender's entry of an rtpsession element's statistics, if
+ * any: the picture's (@audio FALSE: not the sound's SSRC) or the sound's */
+gboolean
+gc_receiver_stats_read_sender (GstElement *rtpsession, guint clock_rate, gint64 audio_ssrc,
+                               gboolean audio, GcRtpSourceStats *sender)
+{
+  g_autoptr (GObject) session = NULL;
+  g_autoptr (GstStructure) stats = NULL;
+  g_autoptr (GArray) sources = NULL;
+
+  g_object_get (rtpsession, "internal-session", &session, NULL);
+  if (session != NULL)
+    g_object_get (session, "stats", &stats, NULL);
+  sources = gc_rtp_stats_read_session (stats, clock_rate);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      GcRtpSourceStats *s = &g_array_index (sources, GcRtpSourceStats, i);
+
+      if (s->internal || !s->is_sender || audio != ((gint64) s->ssrc == audio_ssrc))
+        continue;
+      gc_rtp_source_stats_clear (sender);
+      *sender = *s;
+      s->rtcp_from = NULL; /* moved */
+      return TRUE;
+    }
+  return FALSE;
 }
 
 void

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gst/gst.h>
 
 #include "gc-rtp-stats.h"
 
@@ -27,6 +27,11 @@ typedef struct
   gdouble switch_gap_ms;    /* last source's last frame shown to this one's first; -1 */
   guint64 packets_rejected; /* SRTP: dropped before or by the decoder (no key, forged) */
   guint64 kernel_drops;     /* datagrams the kernel dropped: a socket's queue was full */
+  guint64 audio_packets_received;
+  guint64 audio_packets_lost;
+  gdouble audio_latency_ms; /* capture to played, p50 of the last second; -1 when unknown */
+  gdouble av_sync_ms;       /* audio_latency_ms - latency_ms: > 0 the sound is late; 0 unknown */
+  gdouble audio_level_db;   /* RMS of the sound played, dBFS; -100 for silence or none */
 } GcReceiverCounters;
 
 #define GC_TYPE_RECEIVER_STATS (gc_receiver_stats_get_type ())
@@ -51,6 +56,15 @@ void             gc_receiver_stats_update         (GcReceiverStats        *self,
                                                    const GcJitterStats    *jitterbuffer,
                                                    const GcRtpSourceStats *sender,
                                                    gint64                  now_us);
+void             gc_receiver_stats_update_audio   (GcReceiverStats        *self,
+                                                   const GcRtpSourceStats *sender,
+                                                   gdouble                 latency_ms,
+                                                   gdouble                 level_db);
+gboolean         gc_receiver_stats_read_sender    (GstElement       *rtpsession,
+                                                   guint             clock_rate,
+                                                   gint64            audio_ssrc,
+                                                   gboolean          audio,
+                                                   GcRtpSourceStats *sender);
 void             gc_receiver_stats_get            (GcReceiverStats    *self,
                                                    GcReceiverCounters *out);
 

@@ -19,6 +19,7 @@
 #include "gc-igmp.h"
 #include "gc-receiver-checks.h"
 #include "gc-receiver-pipeline.h"
+#include "gc-receiver-tuning.h"
 
 #include <glib/gi18n.h>
 
@@ -540,14 +541,14 @@ kernel_groups_changed (GcReceiver *self)
 }
 
 /* what stopped streams freed goes back to the system once no switch is
- * under way (gc_receiver_pipeline_give_back_memory) */
+ * under way (gc_receiver_give_back_memory) */
 static void
 trim_when_due (GcReceiver *self, gint64 now)
 {
   if (self->trim_due == 0 || now < self->trim_due || self->showing != NULL)
     return;
   self->trim_due = 0;
-  gc_receiver_pipeline_give_back_memory ();
+  gc_receiver_give_back_memory ();
 }
 
 static gboolean
@@ -588,6 +589,7 @@ gc_receiver_new (const GcConfig *config, GError **error)
   self->latency_ms = config->latency_ms;
   self->ssm = config->ssm;
   d.sink = config->sink;
+  d.audio_sink = config->audio_sink;
   d.output = config->display_output;
   d.windowed = config->windowed;
   d.name = config->name;

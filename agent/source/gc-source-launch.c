@@ -301,13 +301,106 @@ preview_branch (const GcConfig *c)
                           w, h);
 }
 
+/* ---- sound ---------------------------------------------------------------- */
+
+/* the sound a start sends: the configured one, or from the capture (the
+ * test tone with the test pattern, the desktop's sound with its screen) */
+const gchar *
+gc_source_audio_word (const GcConfig *c, const gchar *capture_word)
+{
+  GcCaptureKind kind = GC_CAPTURE_KIND_PIPELINE;
+
+  if (c->audio != NULL)
+    return c->audio;
+  if (!gc_capture_kind (capture_word, &kind, NULL))
+    return "none";
+  switch (kind)
+    {
+    case GC_CAPTURE_KIND_TEST:
+      return "test";
+    case GC_CAPTURE_KIND_X11:
+    case GC_CAPTURE_KIND_PORTAL:
+      return "desktop";
+    default:
+      return "none";
+    }
+}
+
+static gchar *
+audio_capture_description (const gchar *audio)
+{
+  /* 10 ms a buffer, the size of an Opus frame: nothing waits to fill one */
+  if (g_str_equal (audio, "test"))
+    return g_strdup ("audiotestsrc is-live=true wave=sine freq=440 volume=0.2 "
+                     "samplesperbuffer=480");
+  if (g_str_equal (audio, "desktop"))
+    /* what the desktop plays: its default output's monitor (PulseAudio or
+     * PipeWire's pulse server) */
+    return g_strdup ("pulsesrc device=@DEFAULT_MONITOR@ buffer-time=40000 latency-time=10000 "
+                     "provide-clock=false");
+  if (g_str_has_prefix (audio, "pulse:"))
+    return g_strdup_printf ("pulsesrc device=\"%s\" buffer-time=40000 latency-time=10000 "
+                            "provide-clock=false", audio + 6);
+  if (g_str_has_prefix (audio, "alsa:"))
+    return g_strdup_printf ("alsasrc device=\"%s\" buffer-time=40000 latency-time=10000 "
+                            "provide-clock=false", audio + 5);
+  return NULL;
+}
+
+/* whether the sound can be captured here: a device or sound server that
+ * is not there would stop the picture too. opens it once (NULL to READY);
+ * not on the main loop */
+gboolean
+gc_source_audio_works (const gchar *audio, GError **error)
+{
+  g_autofree gchar *desc = audio_capture_description (audio);
+  g_autofree gchar *full = NULL;
+  g_autoptr (GstElement) pipe = NULL;
+  gboolean ok;
+
+  if (desc == NULL || g_str_equal (audio, "test"))
+    return TRUE;
+  full = g_strdup_printf ("%s ! fakesink", desc);
+  pipe = gst_parse_launch (full, NULL);
+  ok = pipe != NULL && gst_element_set_state (pipe, GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+  if (pipe != NULL)
+    gst_element_set_state (pipe, GST_STATE_NULL);
+  if (!ok)
+    g_set_error (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED,
+                 "sound '%s' cannot be captured here (%s)", audio,
+                 g_str_has_prefix (audio, "alsa:") ? "no such ALSA device, or gstreamer1.0-alsa "
+                                                     "is not installed"
+                                                   : "no PulseAudio or PipeWire sound server, or "
+                                                     "no such source");
+  return ok;
+}
+
+/* the audio stream: Opus (RFC 7587) at 48 kHz stereo, the low-delay mode,
+ * 10 ms frames, in-band FEC against single losses; "" for none */
+static gchar *
+audio_branch (const gchar *audio)
+{
+  g_autofree gchar *capture = audio_capture_description (audio);
+
+  if (capture == NULL)
+    return g_strdup ("");
+  return g_strdup_printf (" %s ! audioconvert ! audioresample "
+                          "! audio/x-raw,rate=48000,channels=2 "
+                          "! identity name=gcaudiocapture silent=true "
+                          "! opusenc audio-type=restricted-lowdelay frame-size=10 "
+                          "bitrate=128000 inband-fec=true packet-loss-percentage=5 "
+                          "! rtpopuspay name=pay1 pt=97 mtu=1400",
+                          capture);
+}
+
 gchar *
 gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const gchar *encoder,
-                            const GcCaptureStream *stream, GError **error)
+                            const GcCaptureStream *stream, const gchar *audio, GError **error)
 {
   g_autofree gchar *capture = capture_description (c, capture_word, stream, error);
   g_autofree gchar *enc = NULL;
   g_autofree gchar *preview = NULL;
+  g_autofree gchar *sound = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GstElement) probe = NULL;
   GcCaptureKind kind = GC_CAPTURE_KIND_TEST;
@@ -320,6 +413,7 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
   paced = gc_capture_kind (capture_word, &kind, NULL) && kind == GC_CAPTURE_KIND_PORTAL;
   enc = encoder_description (c, encoder);
   preview = preview_branch (c);
+  sound = audio_branch (audio != NULL ? audio : gc_source_audio_word (c, capture_word));
   launch = g_strdup_printf (
     "( %s ! identity name=gccapture silent=true %s"
     "! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 %s"
@@ -327,10 +421,10 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
     "! %s ! video/x-h264,profile=constrained-baseline,stream-format=byte-stream "
     "! h264parse config-interval=-1 "
     "! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency mtu=1400"
-    "%s )",
+    "%s%s )",
     capture, paced ? "" : "! videoconvert ! videoscale ! videorate ", c->width, c->height,
     c->framerate, *preview != '\0' ? "! tee name=gcpreviewtee " : "",
-    enc, preview);
+    enc, preview, sound);
   /* parse once now, so a bad capture stops the agent at start with a reason */
   probe = gst_parse_launch (launch, &parse_error);
   if (probe == NULL || parse_error != NULL)
@@ -346,5 +440,5 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
 gchar *
 gc_source_build_launch (const GcConfig *c, const gchar *encoder, GError **error)
 {
-  return gc_source_build_launch_for (c, c->capture, encoder, NULL, error);
+  return gc_source_build_launch_for (c, c->capture, encoder, NULL, NULL, error);
 }

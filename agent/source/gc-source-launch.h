@@ -41,7 +41,12 @@ gchar *gc_source_build_launch_for (const GcConfig *config,
                                    const gchar *capture,
                                    const gchar *encoder,
                                    const GcCaptureStream *stream,
+                                   const gchar *audio,
                                    GError **error);
+const gchar *gc_source_audio_word (const GcConfig *config,
+                                   const gchar *capture);
+gboolean gc_source_audio_works   (const gchar *audio,
+                                  GError **error);
 gchar *gc_source_build_launch (const GcConfig *config,
                                const gchar *encoder,
                                GError **error);

@@ -30,6 +30,7 @@ struct _GcSourceMedia
 
   gchar *group;
   guint16 rtp_port;
+  guint16 audio_port;         /* the audio stream's RTP port; 0: no audio */
   gchar *interface;
   GstRTSPMedia *media;
   gboolean encrypted;
@@ -96,20 +97,22 @@ hook_udpsrc (GcSourceMedia *self, GstElement *element)
   g_autoptr (GSocket) sock = NULL;
   g_autoptr (GSocketAddress) local = NULL;
   gint port = 0;
+  gboolean is_rtp, is_rtcp;
 
   g_object_get (element, "address", &addr, "port", &port, "socket", &sock, NULL);
   local = sock != NULL ? g_socket_get_local_address (sock, NULL) : NULL;
   if (local != NULL)
     port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   ia = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
-  if (pad == NULL || (port != self->rtp_port && port != self->rtp_port + 1)
+  is_rtp = port == self->rtp_port || (self->audio_port != 0 && port == self->audio_port);
+  is_rtcp = port == self->rtp_port + 1 || (self->audio_port != 0 && port == self->audio_port + 1);
+  if (pad == NULL || (!is_rtp && !is_rtcp)
       || (sock == NULL && (ia == NULL || !g_inet_address_get_is_multicast (ia))))
     return;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-                     port == self->rtp_port ? drop_own_rtp : drop_sender_reports,
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, is_rtp ? drop_own_rtp : drop_sender_reports,
                      NULL, NULL);
   /* the members' reports are SRTCP, for the decoder rtpbin got */
-  if (self->encrypted && port == self->rtp_port + 1)
+  if (self->encrypted && is_rtcp)
     gc_srtp_mark_udpsrc (element);
 }
 
@@ -180,8 +183,14 @@ repeat_picture (gpointer item, gpointer data)
 /* the first member's SETUP adds the group to the sink: the key frame its
  * PLAY forced may have gone out before, to nobody, so one more now */
 static void
-on_group_added (GcSourceMedia *self)
+on_group_added (GstElement *sink, const gchar *host, gint port, GcSourceMedia *self)
 {
+  if (port != self->rtp_port)
+    return;
+  g_mutex_lock (&self->lock);
+  if (self->mcast_rtp_sink == NULL)
+    self->mcast_rtp_sink = gst_object_ref (sink);
+  g_mutex_unlock (&self->lock);
   GST_DEBUG ("the group is a destination now: a key frame for it");
   gc_source_media_force_key_frame (self);
 }
@@ -209,14 +218,10 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMe
   g_object_set (element, "loop", TRUE, NULL);
   if (self->interface != NULL)
     g_object_set (element, "multicast-iface", self->interface, NULL);
-  g_mutex_lock (&self->lock);
-  if (sync && self->mcast_rtp_sink == NULL)
-    {
-      self->mcast_rtp_sink = gst_object_ref (element);
-      g_signal_connect_object (element, "client-added", G_CALLBACK (on_group_added), self,
-                               G_CONNECT_SWAPPED);
-    }
-  g_mutex_unlock (&self->lock);
+  /* the video's RTP sink is known by the port its group is added on (the
+   * audio stream has a sink of its own) */
+  if (sync)
+    g_signal_connect_object (element, "client-added", G_CALLBACK (on_group_added), self, 0);
 }
 
 /* a key frame request coming up from the RTP session (a receiver's PLI):
@@ -282,6 +287,8 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
   g_autoptr (GstElement) capture = gst_bin_get_by_name (GST_BIN (top), "gccapture");
   g_autoptr (GstElement) pay = gst_bin_get_by_name (GST_BIN (top), "pay0");
   g_autoptr (GstElement) enc = gst_bin_get_by_name (GST_BIN (top), "enc");
+  g_autoptr (GstElement) audio_capture = gst_bin_get_by_name (GST_BIN (top), "gcaudiocapture");
+  g_autoptr (GstElement) audio_pay = gst_bin_get_by_name (GST_BIN (top), "pay1");
   g_autoptr (GstPad) queue_sink = NULL;
   g_autoptr (GstRTPHeaderExtension) ext = NULL;
 
@@ -303,6 +310,22 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
        * every packet carries the stamp (12 bytes; about 1 % at 1400 MTU) */
       g_object_set (ext, "every-packet", TRUE, NULL);
       g_signal_emit_by_name (pay, "add-extension", ext);
+    }
+  /* the sound has the same stamps: receivers play it in step with the
+   * picture from them (and measure how well) */
+  if (audio_capture != NULL && audio_pay != NULL)
+    {
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (audio_capture, "src");
+      g_autoptr (GstRTPHeaderExtension) audio_ext =
+        gst_rtp_header_extension_create_from_uri ("urn:ietf:params:rtp-hdrext:ntp-64");
+
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_capture_time, NULL, NULL);
+      if (audio_ext != NULL)
+        {
+          gst_rtp_header_extension_set_id (audio_ext, 1);
+          g_object_set (audio_ext, "every-packet", TRUE, NULL);
+          g_signal_emit_by_name (audio_pay, "add-extension", audio_ext);
+        }
     }
   if (pay != NULL)
     {
@@ -331,9 +354,9 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
 }
 
 static gboolean
-share_group_sockets (GcSourceMedia *self, GError **error)
+share_stream_sockets (GcSourceMedia *self, guint index, guint16 port, GError **error)
 {
-  GstRTSPStream *stream = gst_rtsp_media_get_stream (self->media, 0);
+  GstRTSPStream *stream = gst_rtsp_media_get_stream (self->media, index);
   GstRTSPTransport *ct = NULL;
   g_autoptr (GSocket) rtp = NULL;
   g_autoptr (GSocket) rtcp = NULL;
@@ -354,6 +377,13 @@ share_group_sockets (GcSourceMedia *self, GError **error)
         g_socket_set_option (rtp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
       if (rtcp != NULL)
         g_socket_set_option (rtcp, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+      /* the stream's sinks now, not at the first SETUP of it: a member
+       * that sets up the picture only (a receiver without sound, another
+       * player) would otherwise start the media with the sound's branch
+       * linked to nothing, which stops it with not-linked. a SETUP later
+       * finds them made */
+      if (rtp != NULL && rtcp != NULL && !gst_rtsp_stream_complete_stream (stream, ct))
+        g_clear_object (&rtp);
     }
   gst_rtsp_transport_free (ct);
   if (rtp == NULL || rtcp == NULL)
@@ -362,10 +392,46 @@ share_group_sockets (GcSourceMedia *self, GError **error)
        * first SETUP, and abort */
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
                    "UDP ports %u-%u are in use on this host (another source, or a program "
-                   "without SO_REUSEADDR): give this source another --rtp-port",
-                   self->rtp_port, self->rtp_port + 1);
+                   "without SO_REUSEADDR): give this source another %s",
+                   port, port + 1, index == 0 ? "--rtp-port" : "--audio-port");
       return FALSE;
     }
+  return TRUE;
+}
+
+/* the video's ports first, then the sound's */
+static gboolean
+share_group_sockets (GcSourceMedia *self, GError **error)
+{
+  if (!share_stream_sockets (self, 0, self->rtp_port, error))
+    return FALSE;
+  if (self->audio_port != 0 && gst_rtsp_media_n_streams (self->media) > 1)
+    return share_stream_sockets (self, 1, self->audio_port, error);
+  return TRUE;
+}
+
+/* the audio stream gets its own ports on the same group */
+static gboolean
+give_audio_ports (GcSourceMedia *self, guint8 ttl, GError **error)
+{
+  GstRTSPStream *stream;
+  g_autoptr (GstRTSPAddressPool) pool = NULL;
+
+  if (self->audio_port == 0 || gst_rtsp_media_n_streams (self->media) < 2)
+    {
+      self->audio_port = 0;
+      return TRUE;
+    }
+  stream = gst_rtsp_media_get_stream (self->media, 1);
+  pool = gst_rtsp_address_pool_new ();
+  if (!gst_rtsp_address_pool_add_range (pool, self->group, self->group, self->audio_port,
+                                        self->audio_port + 1, ttl))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "cannot use group %s ports %u-%u",
+                   self->group, self->audio_port, self->audio_port + 1);
+      return FALSE;
+    }
+  gst_rtsp_stream_set_address_pool (stream, pool);
   return TRUE;
 }
 
@@ -377,8 +443,8 @@ share_group_sockets (GcSourceMedia *self, GError **error)
  * viewers, and a joiner's forced key frame comes within a frame */
 GcSourceMedia *
 gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar *group,
-                     guint16 rtp_port, const gchar *interface, GBytes *site_key,
-                     const gchar *source_id, GError **error)
+                     guint16 rtp_port, guint16 audio_port, const gchar *interface,
+                     GBytes *site_key, const gchar *source_id, GError **error)
 {
   g_autoptr (GcSourceMedia) self = g_object_new (GC_TYPE_SOURCE_MEDIA, NULL);
   g_autoptr (GstRTSPUrl) u = NULL;
@@ -390,6 +456,7 @@ gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar
 
   self->group = g_strdup (group);
   self->rtp_port = rtp_port;
+  self->audio_port = audio_port;
   self->interface = g_strdup (interface);
   if (gst_rtsp_url_parse (url, &u) != GST_RTSP_OK)
     {
@@ -405,6 +472,8 @@ gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the media pipeline");
       return NULL;
     }
+  if (!give_audio_ports (self, gst_rtsp_media_factory_get_max_mcast_ttl (factory), error))
+    return NULL;
   /* with a site key, each stream start has its own media key */
   if (site_key != NULL && source_id != NULL)
     {

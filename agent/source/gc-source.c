@@ -43,6 +43,7 @@ struct _GcSource
   gchar *encoder;
   GcSourceState state;
   gchar *capture;             /* what this start captures (the config's, or Start's) */
+  gchar *audio;               /* the sound it sends ("none" too), known once started */
   gchar *last_error;          /* why the capture ended by itself; "" */
   GcSourceCapture *cap;       /* the capture of the start under way or serving */
   GcSourcePreview *preview;
@@ -253,6 +254,8 @@ gc_source_new (const GcConfig *config)
   g_free (c->mount);
   c->mount = g_strdup (config->mount);
   c->rtp_port = config->rtp_port;
+  c->audio_port = config->audio_port;
+  c->audio = g_strdup (config->audio);
   c->ttl = config->ttl;
   g_free (c->capture);
   c->capture = g_strdup (config->capture);
@@ -364,6 +367,7 @@ typedef struct
   gchar *capture;          /* in: the capture word */
   GcCaptureStream stream;  /* in: the portal's stream, when fd >= 0 */
   gchar *launch;           /* out of the first step */
+  gchar *audio;            /* out of it: the sound sent */
   GcSourceMedia *media;    /* the second step's */
 } StartData;
 
@@ -373,6 +377,7 @@ start_data_free (StartData *d)
   g_free (d->encoder);
   g_free (d->capture);
   g_free (d->launch);
+  g_free (d->audio);
   g_clear_object (&d->media);
   g_free (d);
 }
@@ -386,9 +391,23 @@ choose_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   /* each encoder is tried for real (a few frames): not on the main loop */
   if (d->encoder == NULL)
     d->encoder = gc_source_pick_encoder (d->config->encoder, &error);
+  /* sound that cannot be captured here (no sound server, no device) is
+   * left out: the picture goes on without it */
+  d->audio = g_strdup (gc_source_audio_word (d->config, d->capture));
+  {
+    g_autoptr (GError) audio_error = NULL;
+
+    if (!gc_source_audio_works (d->audio, &audio_error))
+      {
+        g_warning ("%s: the picture is sent without sound", audio_error->message);
+        g_free (d->audio);
+        d->audio = g_strdup ("none");
+      }
+  }
   if (d->encoder != NULL)
     d->launch = gc_source_build_launch_for (d->config, d->capture, d->encoder,
-                                            d->stream.fd >= 0 ? &d->stream : NULL, &error);
+                                            d->stream.fd >= 0 ? &d->stream : NULL, d->audio,
+                                            &error);
   if (d->launch == NULL)
     g_task_return_error (task, error);
   else
@@ -436,8 +455,8 @@ start_serving (GcSource *self, GTask *task)
   self->pool_source_id = g_timeout_add_seconds (2, cleanup_sessions, self);
   self->stats_id = g_timeout_add (STATS_INTERVAL_MS, stats_tick, self);
   g_clear_object (&self->starting);
-  g_message ("serving %s to %s:%u-%u (ttl %u, %s, %s)", self->url, self->group, c->rtp_port,
-             c->rtp_port + 1, c->ttl, self->capture, self->encoder);
+  g_message ("serving %s to %s:%u-%u (ttl %u, %s, %s; sound %s)", self->url, self->group,
+             c->rtp_port, c->rtp_port + 1, c->ttl, self->capture, self->encoder, self->audio);
   update_state (self);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
@@ -489,6 +508,8 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
     return;
   if (self->encoder == NULL)
     self->encoder = g_strdup (d->encoder);
+  g_free (self->audio);
+  self->audio = g_strdup (d->audio);
   if (!make_server (self, d->launch, &error))
     {
       start_fail (self, task, error);
@@ -499,7 +520,10 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
     gc_source_capture_watch (self->cap, self->factory);
   gc_source_preview_watch (self->preview, self->factory);
   if ((d->media = gc_source_media_new (self->factory, self->url, self->group,
-                                          self->config->rtp_port, self->config->interface,
+                                          self->config->rtp_port,
+                                          g_str_equal (self->audio, "none")
+                                          ? 0 : gc_config_audio_port (self->config),
+                                          self->config->interface,
                                           self->site_key, self->agent_id, &error)) == NULL)
     {
       start_fail (self, task, error);
@@ -789,6 +813,24 @@ gc_source_get_capture (GcSource *self)
   return self->capture;
 }
 
+/* the sound it sends or last sent ("none" for none), NULL before a start */
+const gchar *
+gc_source_get_audio (GcSource *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE (self), NULL);
+  return self->audio;
+}
+
+/* the audio stream's RTP port, 0 without sound */
+guint16
+gc_source_get_audio_port (GcSource *self)
+{
+  g_return_val_if_fail (GC_IS_SOURCE (self), 0);
+  if (self->audio == NULL || g_str_equal (self->audio, "none"))
+    return 0;
+  return gc_config_audio_port (self->config);
+}
+
 /* why the capture last ended by itself ("" after a start or a Stop) */
 const gchar *
 gc_source_get_last_error (GcSource *self)
@@ -864,6 +906,7 @@ gc_source_finalize (GObject *object)
   g_clear_object (&self->members);
   g_clear_object (&self->preview);
   g_free (self->capture);
+  g_free (self->audio);
   g_free (self->last_error);
   gc_config_free (self->config);
   g_free (self->group);

@@ -47,6 +47,8 @@ gchar         *gc_source_dup_group_port   (GcSource *self);
 guint16        gc_source_get_rtcp_port    (GcSource *self);
 guint8         gc_source_get_ttl          (GcSource *self);
 const gchar   *gc_source_get_capture      (GcSource *self);
+const gchar   *gc_source_get_audio        (GcSource *self);
+guint16        gc_source_get_audio_port   (GcSource *self);
 const gchar   *gc_source_get_encoder      (GcSource *self);
 const gchar   *gc_source_get_last_error   (GcSource *self);
 GcSourcePreview *gc_source_get_preview    (GcSource *self);

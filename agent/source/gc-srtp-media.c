@@ -8,6 +8,8 @@
 
 /* members' report SSRCs tried at once before they decrypt */
 #define MAX_PENDING_MEMBERS 64
+/* the media's streams: picture and sound */
+#define MAX_SESSIONS 2
 
 struct _GcSrtpMedia
 {
@@ -17,8 +19,8 @@ struct _GcSrtpMedia
   gchar *sdp_value;
   GMutex lock;
   GstElement *encoder;    /* one srtpenc for the session's RTP and RTCP */
-  GstElement *decoder;    /* one srtpdec for the members' RTCP */
-  GcSrtpGuard *guard;
+  GstElement *decoder[MAX_SESSIONS]; /* a srtpdec for each stream's members' RTCP */
+  GcSrtpGuard *guard[MAX_SESSIONS];
 };
 
 G_DEFINE_FINAL_TYPE (GcSrtpMedia, gc_srtp_media, GST_TYPE_RTSP_MEDIA)
@@ -61,7 +63,9 @@ gc_srtp_media_rejected (GcSrtpMedia *self)
 
   g_return_val_if_fail (GC_IS_SRTP_MEDIA (self), 0);
   g_mutex_lock (&self->lock);
-  n = self->guard != NULL ? gc_srtp_guard_rejected (self->guard) : 0;
+  n = 0;
+  for (guint i = 0; i < MAX_SESSIONS; i++)
+    n += self->guard[i] != NULL ? gc_srtp_guard_rejected (self->guard[i]) : 0;
   g_mutex_unlock (&self->lock);
   return n;
 }
@@ -98,13 +102,17 @@ on_request_rtcp_decoder (GstElement *rtpbin, guint session, GcSrtpMedia *self)
 {
   GstElement *dec;
 
+  /* a srtpdec serves one session: each stream has its own */
+  if (session >= MAX_SESSIONS)
+    return NULL;
   g_mutex_lock (&self->lock);
-  if (self->decoder == NULL)
+  if (self->decoder[session] == NULL)
     {
-      self->guard = gc_srtp_guard_new (FALSE, MAX_PENDING_MEMBERS);
-      self->decoder = gst_object_ref_sink (gc_srtp_new_decoder (self->master, self->guard));
+      self->guard[session] = gc_srtp_guard_new (FALSE, MAX_PENDING_MEMBERS);
+      self->decoder[session] = gst_object_ref_sink (gc_srtp_new_decoder (self->master,
+                                                                         self->guard[session]));
     }
-  dec = gst_object_ref (self->decoder);
+  dec = gst_object_ref (self->decoder[session]);
   g_mutex_unlock (&self->lock);
   return dec;
 }
@@ -155,8 +163,11 @@ gc_srtp_media_finalize (GObject *object)
   GcSrtpMedia *self = GC_SRTP_MEDIA (object);
 
   gst_clear_object (&self->encoder);
-  gst_clear_object (&self->decoder);
-  g_clear_pointer (&self->guard, gc_srtp_guard_unref);
+  for (guint i = 0; i < MAX_SESSIONS; i++)
+    {
+      gst_clear_object (&self->decoder[i]);
+      g_clear_pointer (&self->guard[i], gc_srtp_guard_unref);
+    }
   g_clear_pointer (&self->master, g_bytes_unref);
   g_free (self->sdp_value);
   g_mutex_clear (&self->lock);

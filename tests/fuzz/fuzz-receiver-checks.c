@@ -70,8 +70,8 @@ check_transport (const gchar *header, gboolean signed_group)
       eps[n++] = (GcTransportEndpoint) { FALSE, t->destination, t->port.max };
       /* half the inputs against an expected group (the switch's signed one) */
       if (gc_receiver_check_transport (eps, n, "rtsp://192.0.2.1:7236/screen",
-                                       signed_group ? "239.0.0.11:15550" : NULL, &group, &port,
-                                       &error))
+                                       signed_group ? "239.0.0.11:15550" : NULL,
+                                       signed_group ? 15552 : 0, &group, &port, &error))
         g_assert (group == NULL || (port % 2 == 0 && g_utf8_validate (group, -1, NULL)));
       else
         {
@@ -129,7 +129,7 @@ check_sdp (const guint8 *data, gsize len)
       if (caps == NULL)
         continue;
       if (gst_caps_get_size (caps) > 0
-          && !gc_receiver_check_stream (gst_caps_get_structure (caps, 0), &why))
+          && !gc_receiver_check_stream (gst_caps_get_structure (caps, 0), NULL, &why))
         g_assert (why != NULL && g_utf8_validate (why, -1, NULL));
       gst_caps_unref (caps);
     }
