@@ -97,8 +97,8 @@ in_pair (gint port, guint rtp)
  * answers with a unicast transport, or names a unicast or unparsable
  * "group", is refused; so is one that names another group or port than
  * @expected ("address:port" a signed request or beacon named; NULL: any).
- * the sound's pair (@audio_port, which the SDP named; 0: no sound) is
- * taken too (with @expected, on its group only). on success *group and *rtp_port are the
+ * the sound's pair (@audio_port: the port of the socket whose caps say
+ * audio; 0: no sound) is taken too (with @expected, on its group only). on success *group and *rtp_port are the
  * group the first even-port udpsrc of the picture listens on (NULL while
  * none is there yet). */
 gboolean
@@ -115,17 +115,19 @@ gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, cons
   *rtp_port = 0;
   if (expected != NULL)
     want = parse_group (expected, &want_port);
-  for (guint i = 0; i < n; i++)
+  /* the picture's endpoints first: a refusal names the picture's group */
+  for (guint i = 0; i < 2 * n; i++)
     {
-      const GcTransportEndpoint *e = &endpoints[i];
-      g_autoptr (GInetAddress) ia = e->address != NULL ? g_inet_address_new_from_string (e->address)
-                                                       : NULL;
+      const GcTransportEndpoint *e = &endpoints[i % n];
+      gboolean audio = in_pair (e->port, audio_port);
+      g_autoptr (GInetAddress) ia = NULL;
       g_autofree gchar *where = NULL;
       g_autofree gchar *cut = NULL;
       g_autofree gchar *bad = NULL;
 
-      gboolean audio = in_pair (e->port, audio_port);
-
+      if (audio != (i >= n))
+        continue;
+      ia = e->address != NULL ? g_inet_address_new_from_string (e->address) : NULL;
       if (ia != NULL && g_inet_address_get_is_multicast (ia)
           && (expected == NULL
               || (want != NULL && g_inet_address_equal (ia, want)

@@ -55,8 +55,9 @@ struct _GcReceiverPipeline
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
   GcReceiverAudio *audio;   /* the sound's chain (linked once its pad comes), or NULL */
   gint audio_session;       /* atomic: the sound's stream (rtpbin session), or -1 */
-  gint audio_port;          /* atomic: the sound's RTP port the SDP named, or 0 */
+  gint audio_port;          /* atomic: the sound's RTP port SETUP gave, or 0 */
   gint64 audio_ssrc;        /* atomic: its sender's SSRC, or -1 */
+  gboolean sound_told;      /* its start was logged */
 
   /* written by streaming threads, read with atomics */
   gint64 last_packet;
@@ -298,6 +299,39 @@ isolate_socket (GcReceiverPipeline *self, GstElement *udpsrc)
     }
 }
 
+/* a UDP source against the signed group: the picture's on its pair, the
+ * sound's on its group. in the streaming thread that opens it: refused
+ * before a packet is read; the main loop says why (check_transport) */
+static void
+check_udpsrc (GcReceiverPipeline *self, GstElement *udpsrc)
+{
+  gchar *addr = NULL;
+  GcTransportEndpoint ep = { TRUE, NULL, 0 };
+  g_autofree gchar *group = NULL;
+  guint16 port = 0;
+
+  g_object_get (udpsrc, "address", &addr, "port", &ep.port, NULL);
+  ep.address = addr;
+  if (!gc_receiver_check_transport (&ep, 1, self->url, self->expected,
+                                    (guint16) LOAD (self->audio_port), &group, &port, NULL))
+    STORE (self->refused, 1);
+  g_free (addr);
+}
+
+static void
+on_udpsrc_caps (GObject *udpsrc, GParamSpec *pspec, GcReceiverPipeline *self)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  gint port = udpsrc_port (GST_OBJECT (udpsrc));
+
+  g_object_get (udpsrc, "caps", &caps, NULL);
+  if (caps != NULL && gst_caps_get_size (caps) > 0
+      && g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0), "media"),
+                    "audio") == 0)
+    STORE (self->audio_port, port);
+  check_udpsrc (self, GST_ELEMENT (udpsrc));
+}
+
 static void
 on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipeline *self)
 {
@@ -323,23 +357,12 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
       gc_receiver_srtp_hook_udpsrc (self->srtp, element);
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_refused_udp, self, NULL);
-      if (self->expected != NULL)
-        {
-          gchar *addr = NULL;
-          GcTransportEndpoint ep = { TRUE, NULL, 0 };
-          g_autofree gchar *group = NULL;
-          guint16 port = 0;
-
-          g_object_get (element, "address", &addr, "port", &ep.port, NULL);
-          ep.address = addr;
-          /* the streaming thread that opens it: refused before a packet
-           * is read; the main loop says why (check_transport) */
-          if (!gc_receiver_check_transport (&ep, 1, self->url, self->expected,
-                                            (guint16) LOAD (self->audio_port), &group, &port,
-                                            NULL))
-            STORE (self->refused, 1);
-          g_free (addr);
-        }
+      /* an RTP socket is known to be the sound's by the caps rtspsrc gives
+       * it just after; its RTCP socket comes after that */
+      if (self->expected != NULL && udpsrc_port (GST_OBJECT (element)) % 2 == 0)
+        g_signal_connect (element, "notify::caps", G_CALLBACK (on_udpsrc_caps), self);
+      else if (self->expected != NULL)
+        check_udpsrc (self, element);
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_udp, self, NULL);
     }
@@ -373,15 +396,7 @@ on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiverPipeline *self)
   /* refused: nothing of it is read; the main loop says why */
   if (!gc_receiver_srtp_read_sdp (self->srtp, sdp, where))
     STORE (self->refused, 1);
-  /* the sound's port, which its SETUP must give on the picture's group */
-  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
-    {
-      const GstSDPMedia *m = gst_sdp_message_get_media (sdp, i);
 
-      if (g_strcmp0 (gst_sdp_media_get_media (m), "audio") == 0
-          && gst_sdp_media_get_port (m) % 2 == 0 && LOAD (self->audio_port) == 0)
-        STORE (self->audio_port, (gint) gst_sdp_media_get_port (m));
-    }
 }
 
 static gboolean
@@ -859,6 +874,14 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
                             now_us);
   if (self->audio != NULL)
     gc_receiver_audio_read (self->audio, now_us, &sound);
+  /* for bench/: how long after the picture the sound came (it waits for
+   * its stream's first frame on screen) */
+  if (!self->sound_told && sound.first_played > 0 && LOAD (self->timing.first_frame) > 0)
+    {
+      self->sound_told = TRUE;
+      g_info ("sound started %.1f ms after the first frame",
+              (sound.first_played - LOAD (self->timing.first_frame)) / 1000.0);
+    }
   gc_receiver_stats_update_audio (self->stats, have_audio ? &audio_sender : NULL,
                                   sound.latency_ms, sound.level_db);
   gc_rtp_source_stats_clear (&audio_sender);

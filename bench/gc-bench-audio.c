@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * the sound in the lab (root; see bench/README.md):
+ *   gc-bench-audio [REPS]
+ * each rep: a source with the test tone (host 1) and one without (host 3,
+ * for the CPU comparison), a receiver on host 2 with a fake sound output.
+ *   - sync: AvSyncMs and AudioLatencyMs sampled every 250 ms for 20 s;
+ *   - join: 10 connects of the receiver, the sound's start after the first
+ *     frame (the receiver's "sound started" log line);
+ *   - cost: the sender's utime+stime over 10 s with sound and without,
+ *     the two sources alike otherwise, each watched by the receiver.
+ */
+#include "config.h"
+
+#include "gc-test-agent.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define URL_TONE "rtsp://10.99.0.1:7236/screen"
+#define URL_QUIET "rtsp://10.99.0.3:7236/screen"
+
+static gint
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gdouble
+percentile (GArray *v, gdouble p)
+{
+  if (v->len == 0)
+    return -1;
+  g_array_sort (v, cmp_double);
+  return g_array_index (v, gdouble, MIN (v->len - 1, (guint) (p * v->len)));
+}
+
+static void
+print_row (const gchar *what, GArray *v, const gchar *unit)
+{
+  g_print ("| %s | %u | %.1f | %.1f | %.1f | %.1f | %s |\n", what, v->len, percentile (v, 0),
+           percentile (v, 0.5), percentile (v, 0.95), percentile (v, 1), unit);
+}
+
+static gdouble
+get_double (GcTestAgent *a, const gchar *prop)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (a, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
+
+  return v != NULL ? g_variant_get_double (v) : -1;
+}
+
+static guint64
+cpu_ticks (GcTestAgent *a)
+{
+  g_autofree gchar *path = g_strdup_printf ("/proc/%d/stat", gc_test_agent_pid (a));
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) f = NULL;
+  const gchar *end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return 0;
+  /* after "pid (comm) ": utime is field 14, stime 15 */
+  f = g_strsplit (end + 2, " ", -1);
+  if (g_strv_length (f) < 13)
+    return 0;
+  return g_ascii_strtoull (f[11], NULL, 10) + g_ascii_strtoull (f[12], NULL, 10);
+}
+
+static GcTestAgent *
+start (GcLab *lab, guint host, const gchar *role, const gchar *more, const gchar *more2)
+{
+  g_autoptr (GError) error = NULL;
+  GcTestAgent *a = gc_test_agent_start (lab, host, &error, role, "--no-mdns", "--no-beacons",
+                                        host == 2 ? "--sink=fake" : "--bitrate=4000", more, more2,
+                                        NULL);
+
+  if (a == NULL || !gc_test_agent_wait_ready (a, 10000))
+    g_error ("agent on host %u: %s", host, error != NULL ? error->message : "not ready");
+  return a;
+}
+
+static gboolean
+connect_to (GcTestAgent *r, const gchar *url)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) ret = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                 "Connect", g_variant_new ("(s)", url), 5000,
+                                                 &error);
+
+  return ret != NULL && gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                   "SourceUrl", url, 5000)
+         && gc_test_agent_wait_playing (r, 10000);
+}
+
+/* the "sound started X ms after the first frame" lines of the log, after @skip */
+static guint
+read_starts (GcTestAgent *r, guint skip, GArray *out)
+{
+  g_autofree gchar *log = gc_test_agent_get_log (r);
+  const gchar *p = log;
+  guint n = 0;
+
+  while (p != NULL && (p = strstr (p, "sound started ")) != NULL)
+    {
+      p += strlen ("sound started ");
+      if (n++ >= skip)
+        {
+          gdouble ms = g_ascii_strtod (p, NULL);
+
+          g_array_append_val (out, ms);
+        }
+    }
+  return n;
+}
+
+static gdouble
+cpu_percent (GcTestAgent *sender, guint seconds)
+{
+  guint64 t0 = cpu_ticks (sender), t1;
+
+  gc_test_sleep (seconds * 1000);
+  t1 = cpu_ticks (sender);
+  return 100.0 * (t1 - t0) / sysconf (_SC_CLK_TCK) / seconds;
+}
+
+int
+main (int argc, char **argv)
+{
+  guint reps = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 3;
+  g_autoptr (GArray) sync = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) abs_sync = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) latency = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) picture = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) starts = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) cost = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) with_sound = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) without = g_array_new (FALSE, FALSE, sizeof (gdouble));
+
+  if (reps == 0 || reps > 20)
+    g_error ("REPS is 1 to 20");
+  for (guint rep = 0; rep < reps; rep++)
+    {
+      g_autoptr (GcLab) lab = gc_lab_new (3, NULL);
+      g_autoptr (GcTestAgent) tone = NULL;
+      g_autoptr (GcTestAgent) quiet = NULL;
+      g_autoptr (GcTestAgent) r = NULL;
+      guint seen = 0;
+
+      if (lab == NULL)
+        g_error ("no lab (run as root)");
+      tone = start (lab, 1, "--source", "--group=239.0.0.11", NULL);
+      quiet = start (lab, 3, "--source", "--group=239.0.0.12", "--audio=none");
+      r = start (lab, 2, "--receiver", NULL, NULL);
+      if (!connect_to (r, URL_TONE))
+        g_error ("the receiver does not play the tone");
+      /* sync and latency, once the stream settled */
+      gc_test_sleep (2000);
+      for (guint i = 0; i < 80; i++)
+        {
+          gdouble s = get_double (r, "AvSyncMs"), al = get_double (r, "AudioLatencyMs");
+          gdouble vl = get_double (r, "LatencyMs");
+
+          if (al >= 0 && vl >= 0)
+            {
+              gdouble a = ABS (s);
+
+              g_array_append_val (sync, s);
+              g_array_append_val (abs_sync, a);
+              g_array_append_val (latency, al);
+              g_array_append_val (picture, vl);
+            }
+          gc_test_sleep (250);
+        }
+      /* the sound's start after the picture's, over 10 joins */
+      seen = read_starts (r, 0, starts);
+      for (guint i = 0; i < 10; i++)
+        {
+          if (!connect_to (r, URL_QUIET) || !connect_to (r, URL_TONE))
+            g_error ("a connect failed");
+          gc_test_sleep (600);
+        }
+      read_starts (r, seen, starts);
+      /* what the sound costs the sender: the same source without it, each
+       * watched, in turns */
+      {
+        gdouble a, b;
+
+        if ((rep % 2) == 0)
+          {
+            a = cpu_percent (tone, 10);
+            connect_to (r, URL_QUIET);
+            b = cpu_percent (quiet, 10);
+          }
+        else
+          {
+            connect_to (r, URL_QUIET);
+            b = cpu_percent (quiet, 10);
+            connect_to (r, URL_TONE);
+            a = cpu_percent (tone, 10);
+          }
+        g_array_append_val (with_sound, a);
+        g_array_append_val (without, b);
+        a -= b;
+        g_array_append_val (cost, a);
+      }
+      g_printerr ("rep %u done\n", rep + 1);
+    }
+  g_print ("| measure | n | min | p50 | p95 | max | unit |\n|---|---|---|---|---|---|---|\n");
+  print_row ("AvSyncMs (sound minus picture)", sync, "ms");
+  print_row ("\\|AvSyncMs\\|", abs_sync, "ms");
+  print_row ("AudioLatencyMs (capture to played)", latency, "ms");
+  print_row ("LatencyMs (picture, same samples)", picture, "ms");
+  print_row ("sound start after the first frame", starts, "ms");
+  print_row ("sender CPU with sound", with_sound, "% of a core");
+  print_row ("sender CPU without sound", without, "% of a core");
+  print_row ("sender CPU for the sound (difference, per rep)", cost, "% of a core");
+  return 0;
+}
