@@ -181,6 +181,18 @@ gc_switch_apply_async (GcSwitch *self, const GcControlRequest *request, GCancell
       resp.ok = TRUE;
       resp.message = g_strdup ("identifying");
       break;
+    case GC_CONTROL_VERB_MUTE:
+      {
+        GcDisplay *display = gc_receiver_get_display (self->receiver);
+
+        g_message ("sound %s by %s (%s)", request->muted ? "muted" : "unmuted",
+                   request->source_name != NULL ? request->source_name : "a source",
+                   request->source_id != NULL ? request->source_id : "no id");
+        gc_display_set_volume (display, gc_display_get_volume (display, NULL), request->muted);
+        resp.ok = TRUE;
+        resp.message = g_strdup (request->muted ? "muted" : "unmuted");
+        break;
+      }
     case GC_CONTROL_VERB_RENAME:
       g_message ("renamed to '%s' by %s (%s)", request->new_name,
                  request->source_name != NULL ? request->source_name : "a source",
@@ -413,7 +425,8 @@ check_run (GcSwitch *self, guint n, GcControlVerb verb, guint seconds, const gch
       return FALSE;
     }
   if (verb != GC_CONTROL_VERB_SWITCH && verb != GC_CONTROL_VERB_RELEASE
-      && verb != GC_CONTROL_VERB_IDENTIFY && verb != GC_CONTROL_VERB_RENAME)
+      && verb != GC_CONTROL_VERB_IDENTIFY && verb != GC_CONTROL_VERB_RENAME
+      && verb != GC_CONTROL_VERB_MUTE)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "not a request a source sends");
       return FALSE;
@@ -486,7 +499,9 @@ resolve_all (GcSwitch *self, const gchar * const *receivers, guint n, GError **e
 
 /* sends @verb to each of @receivers (peer ids or IPv4 addresses): switch
  * (show this agent's source), release (stop showing it), identify (show
- * the name for @seconds) or rename (to @new_name, one receiver); one GcSwitchResult per receiver, in order.
+ * the name for @seconds), mute (@seconds 1: mute the sound, 0: unmute
+ * it) or rename (to @new_name, one receiver); one GcSwitchResult per
+ * receiver, in order.
  * ::target-finished gives each as it arrives. */
 void
 gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVerb verb,
@@ -513,7 +528,8 @@ gc_switch_run_async (GcSwitch *self, const gchar * const *receivers, GcControlVe
       return;
     }
   req.verb = verb;
-  req.seconds = seconds;
+  req.seconds = verb == GC_CONTROL_VERB_IDENTIFY ? seconds : 0;
+  req.muted = verb == GC_CONTROL_VERB_MUTE && seconds != 0;
   req.new_name = verb == GC_CONTROL_VERB_RENAME ? g_strdup (new_name) : NULL;
   req.url = g_strdup (gc_source_get_url (self->source));
   req.source_name = g_strdup (self->name);

@@ -174,15 +174,20 @@ row_menu_model (void)
   GMenu *menu = g_menu_new ();
   GMenu *first = g_menu_new ();
   GMenu *second = g_menu_new ();
+  GMenu *third = g_menu_new ();
 
   g_menu_append (first, _("_Switch to This Screen"), "win.switch");
   g_menu_append (first, _("R_elease"), "win.release");
   g_menu_append (second, _("_Identify"), "win.identify");
   g_menu_append (second, _("Re_name…"), "win.rename");
+  g_menu_append (third, _("_Mute Sound"), "win.mute");
+  g_menu_append (third, _("_Unmute Sound"), "win.unmute");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (second));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (third));
   g_object_unref (first);
   g_object_unref (second);
+  g_object_unref (third);
   return G_MENU_MODEL (menu);
 }
 

@@ -40,7 +40,13 @@ struct _GcReceiverView
   GtkLabel *frames_label;
   GtkLabel *first_frame_label;
   GtkLabel *latency_label;
+  GtkScale *volume_scale;
+  GtkToggleButton *mute_button;
+  GtkLabel *level_label;
+  GtkLabel *sync_label;
+  GtkLabel *audio_packets_label;
   AdwComboRow *sources_row;
+  gboolean showing_volume;    /* the controls are being set from the agent */
 };
 
 G_DEFINE_FINAL_TYPE (GcReceiverView, gc_receiver_view, GTK_TYPE_WIDGET)
@@ -97,6 +103,8 @@ set_number (GtkLabel *label,
 
   gtk_label_set_label (label, s);
 }
+
+static void update_sound (GcReceiverView *self);
 
 static void
 update (GcReceiverView *self)
@@ -157,6 +165,110 @@ update (GcReceiverView *self)
   gtk_label_set_label (self->first_frame_label, first);
   latency = format_ms (gc_dbus_receiver1_get_latency_ms (r));
   gtk_label_set_label (self->latency_label, latency);
+  update_sound (self);
+}
+
+/* the sound's controls and readings */
+static void
+update_sound (GcReceiverView *self)
+{
+  GcDBusReceiver1 *r = self->receiver;
+  gboolean muted = gc_dbus_receiver1_get_muted (r);
+  gboolean plays = g_strcmp0 (gc_dbus_receiver1_get_audio_sink (r), "none") != 0;
+  gdouble level = gc_dbus_receiver1_get_audio_level_db (r);
+  gdouble sync = gc_dbus_receiver1_get_av_sync_ms (r);
+  g_autofree gchar *level_text = NULL;
+  g_autofree gchar *sync_text = NULL;
+  g_autofree gchar *packets = NULL;
+  g_autofree gchar *received = NULL;
+  g_autofree gchar *lost = NULL;
+
+  self->showing_volume = TRUE;
+  if (ABS (gtk_range_get_value (GTK_RANGE (self->volume_scale))
+           - gc_dbus_receiver1_get_volume (r)) > 0.001)
+    gtk_range_set_value (GTK_RANGE (self->volume_scale), gc_dbus_receiver1_get_volume (r));
+  gtk_toggle_button_set_active (self->mute_button, muted);
+  self->showing_volume = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->volume_scale), plays && !muted);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mute_button), plays);
+  gtk_button_set_icon_name (GTK_BUTTON (self->mute_button),
+                            muted ? "audio-volume-muted-symbolic" : "audio-volume-high-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mute_button), muted ? _("Unmute") : _("Mute"));
+  if (!plays)
+    /* TRANSLATORS: the receiver was started to play no sound */
+    level_text = g_strdup (_("No sound output"));
+  else if (level <= -100)
+    level_text = g_strdup (_("Silent"));
+  else
+    /* TRANSLATORS: a sound level, e.g. "-17 dB" */
+    level_text = g_strdup_printf (_("%.0f dB"), level);
+  gtk_label_set_label (self->level_label, level_text);
+  if (gc_dbus_receiver1_get_audio_latency_ms (r) < 0 || gc_dbus_receiver1_get_latency_ms (r) < 0)
+    sync_text = g_strdup ("—");
+  else if (ABS (sync) < 0.5)
+    sync_text = g_strdup (_("In step with the picture"));
+  else if (sync > 0)
+    /* TRANSLATORS: %.0f is milliseconds */
+    sync_text = g_strdup_printf (_("Sound %.0f ms after the picture"), sync);
+  else
+    /* TRANSLATORS: %.0f is milliseconds */
+    sync_text = g_strdup_printf (_("Sound %.0f ms before the picture"), -sync);
+  gtk_label_set_label (self->sync_label, sync_text);
+  received = g_strdup_printf ("%" G_GUINT64_FORMAT, gc_dbus_receiver1_get_audio_packets_received (r));
+  lost = g_strdup_printf ("%" G_GUINT64_FORMAT, gc_dbus_receiver1_get_audio_packets_lost (r));
+  /* TRANSLATORS: sound packets, e.g. "1200 received, 3 lost" */
+  packets = g_strdup_printf (_("%s received, %s lost"), received, lost);
+  gtk_label_set_label (self->audio_packets_label, packets);
+}
+
+static void show_refusal (GcReceiverView *self, GError *error);
+
+static void
+on_sound_set (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GcReceiverView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) ret = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
+
+  if (ret == NULL)
+    {
+      show_refusal (self, error);
+      if (self->receiver != NULL)
+        update_sound (self);
+    }
+}
+
+/* a Set of Volume or Muted: the agent checks it and says so in
+ * PropertiesChanged */
+static void
+set_sound (GcReceiverView *self,
+           const gchar    *property,
+           GVariant       *value)
+{
+  if (self->receiver == NULL || self->showing_volume)
+    {
+      g_variant_unref (g_variant_ref_sink (value));
+      return;
+    }
+  g_dbus_proxy_call (G_DBUS_PROXY (self->receiver), "org.freedesktop.DBus.Properties.Set",
+                     g_variant_new ("(ssv)", "io.github.Groupcast.Receiver1", property, value),
+                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, on_sound_set,
+                     g_object_ref (self));
+}
+
+static void
+on_volume_changed (GcReceiverView *self)
+{
+  set_sound (self, "Volume",
+             g_variant_new_double (gtk_range_get_value (GTK_RANGE (self->volume_scale))));
+}
+
+static void
+on_mute_toggled (GcReceiverView *self)
+{
+  set_sound (self, "Muted", g_variant_new_boolean (gtk_toggle_button_get_active (self->mute_button)));
 }
 
 /* Connect and Disconnect return once the agent took the request; what
@@ -401,6 +513,13 @@ gc_receiver_view_class_init (GcReceiverViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, first_frame_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, latency_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, sources_row);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, volume_scale);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, mute_button);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, level_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, audio_packets_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_volume_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_mute_toggled);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

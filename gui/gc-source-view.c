@@ -29,6 +29,8 @@ struct _GcSourceView
 
   GtkStack *stack;
   AdwActionRow *share_row;
+  AdwActionRow *sound_row;
+  GtkSwitch *sound_switch;
   GtkPicture *preview_picture;
   GtkSpinner *share_spinner;
   GtkButton *share_button;
@@ -154,6 +156,27 @@ update_preview (GcSourceView *self)
   gtk_picture_set_paintable (self->preview_picture, GDK_PAINTABLE (texture));
 }
 
+/* the sound goes with a share: chosen before it starts, said while it runs */
+static void
+update_sound_row (GcSourceView *self, gboolean sharing)
+{
+  const gchar *audio = gc_dbus_source1_get_audio (self->source);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sound_switch), !sharing);
+  if (!sharing)
+    adw_action_row_set_subtitle (self->sound_row, gtk_switch_get_active (self->sound_switch)
+                                 ? _("What this computer plays goes with the screen")
+                                 : _("The screen goes without sound"));
+  else if (audio == NULL || *audio == '\0' || g_str_equal (audio, "none"))
+    /* TRANSLATORS: the share runs without sound (chosen, or none could be captured) */
+    adw_action_row_set_subtitle (self->sound_row, _("No sound is shared"));
+  else if (g_str_equal (audio, "test"))
+    /* TRANSLATORS: the built-in test tone */
+    adw_action_row_set_subtitle (self->sound_row, _("Sharing the test tone"));
+  else
+    adw_action_row_set_subtitle (self->sound_row, _("Sharing what this computer plays"));
+}
+
 static void
 update_sharing (GcSourceView *self)
 {
@@ -195,7 +218,15 @@ update_sharing (GcSourceView *self)
                                    capture_in_words (gc_dbus_source1_get_capture (self->source)));
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "source.share", !starting);
+  update_sound_row (self, state != GC_SOURCE_STATE_STOPPED || starting);
   update_preview (self);
+}
+
+static void
+on_sound_switch (GcSourceView *self)
+{
+  if (self->source != NULL)
+    update_sharing (self);
 }
 
 static void
@@ -241,6 +272,10 @@ share_activated (GtkWidget *widget, const gchar *name, GVariant *param)
   self->sharing = g_cancellable_new ();
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "capture", g_variant_new_string ("screen"));
+  /* what the desktop plays goes with it, unless the person said no */
+  g_variant_builder_add (&options, "{sv}", "audio",
+                         g_variant_new_string (gtk_switch_get_active (self->sound_switch)
+                                               ? "desktop" : "none"));
   /* no time limit: the desktop's dialog waits for the person */
   g_dbus_proxy_call (G_DBUS_PROXY (self->source), "StartWith",
                      g_variant_new ("(@a{sv})", g_variant_builder_end (&options)),
@@ -430,6 +465,8 @@ gc_source_view_class_init (GcSourceViewClass *klass)
                                                "/io/github/Groupcast/ui/gc-source-view.ui");
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, stack);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, share_row);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, sound_row);
+  gtk_widget_class_bind_template_child (widget_class, GcSourceView, sound_switch);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, preview_picture);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, share_spinner);
   gtk_widget_class_bind_template_child (widget_class, GcSourceView, share_button);
@@ -462,6 +499,8 @@ gc_source_view_init (GcSourceView *self)
   members = gc_member_list_get_model (gc_source_monitor_get_members (self->monitor));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->sound_switch, "notify::active", G_CALLBACK (on_sound_switch),
+                            self);
 
   gc_sparkline_set_history (self->bitrate_plot,
                             gc_source_monitor_get_bitrate_history (self->monitor));

@@ -271,25 +271,18 @@ gc_switcher_run_finish (GcSwitcher    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-on_identify_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+/* the answer rows of a request to several receivers: those that could
+ * not, each with why, or NULL when all could */
+static gchar *
+failed_rows (GTask    *task,
+             GVariant *rows)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) rows = NULL;
   g_autoptr (GString) failed = g_string_new (NULL);
   GVariantIter iter;
   const gchar *id, *message;
   gboolean ok;
   gdouble ms;
 
-  if (!gc_dbus_source1_call_identify_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   g_variant_iter_init (&iter, rows);
   for (guint i = 0; g_variant_iter_next (&iter, "(&sb&sd)", &id, &ok, &message, &ms); i++)
     if (!ok)
@@ -301,12 +294,92 @@ on_identify_done (GObject      *object,
                                 i < names->len ? (const gchar *) g_ptr_array_index (names, i) : id,
                                 sentence);
       }
-  if (failed->len > 0)
+  return failed->len > 0 ? g_strdup (failed->str) : NULL;
+}
+
+static void
+on_identify_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autofree gchar *failed = NULL;
+
+  if (!gc_dbus_source1_call_identify_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if ((failed = failed_rows (task, rows)) != NULL)
     /* TRANSLATORS: %s lists the receivers that could not, each with why */
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not identify: %s"),
-                             failed->str);
+                             failed);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_mute_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autofree gchar *failed = NULL;
+
+  if (!gc_dbus_source1_call_mute_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if ((failed = failed_rows (task, rows)) != NULL)
+    /* TRANSLATORS: %s lists the receivers that could not, each with why */
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("Could not change the sound of: %s"), failed);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* the task for a request to @items: their names, for the answer's words */
+static GTask *
+rows_task (GcSwitcher   *self,
+           GPtrArray    *items,
+           gpointer      tag,
+           GCancellable *cancellable,
+           GAsyncReadyCallback callback,
+           gpointer      user_data,
+           GPtrArray    *ids)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  g_task_set_source_tag (task, tag);
+  /* rows come back in the order asked: named as people know them */
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_ptr_array_add (names, g_strdup (gc_peer_item_get_name (g_ptr_array_index (items, i))));
+      g_ptr_array_add (ids, (gpointer) gc_peer_item_get_id (g_ptr_array_index (items, i)));
+    }
+  g_ptr_array_add (ids, NULL);
+  g_task_set_task_data (task, names, (GDestroyNotify) g_ptr_array_unref);
+  return task;
+}
+
+/* asks the receivers (GcPeerItem) to mute (or unmute) their sound */
+void
+gc_switcher_mute_async (GcSwitcher          *self,
+                        GPtrArray           *items,
+                        gboolean             muted,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  GTask *task;
+
+  g_return_if_fail (GC_IS_SWITCHER (self));
+  g_return_if_fail (items != NULL);
+
+  task = rows_task (self, items, gc_switcher_mute_async, cancellable, callback, user_data, ids);
+  gc_dbus_source1_call_mute (self->source, (const gchar * const *) ids->pdata, muted,
+                             cancellable, on_mute_done, task);
 }
 
 /* asks the receivers (GcPeerItem) to show their names on their screens
@@ -319,29 +392,19 @@ gc_switcher_identify_async (GcSwitcher          *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  GTask *task;
 
   g_return_if_fail (GC_IS_SWITCHER (self));
   g_return_if_fail (items != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gc_switcher_identify_async);
-  {
-    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-
-    /* rows come back in the order asked: named as people know them */
-    for (guint i = 0; i < items->len; i++)
-      g_ptr_array_add (names, g_strdup (gc_peer_item_get_name (g_ptr_array_index (items, i))));
-    g_task_set_task_data (task, names, (GDestroyNotify) g_ptr_array_unref);
-  }
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (ids, (gpointer) gc_peer_item_get_id (g_ptr_array_index (items, i)));
-  g_ptr_array_add (ids, NULL);
+  task = rows_task (self, items, gc_switcher_identify_async, cancellable, callback, user_data,
+                    ids);
   gc_dbus_source1_call_identify (self->source, (const gchar * const *) ids->pdata, seconds,
-                                 cancellable, on_identify_done, g_steal_pointer (&task));
+                                 cancellable, on_identify_done, task);
 }
 
+/* the end of an identify or a mute */
 gboolean
 gc_switcher_identify_finish (GcSwitcher    *self,
                              GAsyncResult  *result,

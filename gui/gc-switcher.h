@@ -31,6 +31,12 @@ void           gc_switcher_identify_async  (GcSwitcher         *self,
                                             GCancellable       *cancellable,
                                             GAsyncReadyCallback callback,
                                             gpointer            user_data);
+void           gc_switcher_mute_async      (GcSwitcher         *self,
+                                            GPtrArray          *items,
+                                            gboolean            muted,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
 gboolean       gc_switcher_identify_finish (GcSwitcher         *self,
                                             GAsyncResult       *result,
                                             GError            **error);

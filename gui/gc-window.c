@@ -114,6 +114,8 @@ update_actions (GcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.release", can && any_showing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.identify", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mute", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unmute", can);
   /* one receiver at a time: names are not shared */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename", can && n == 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-to", can && n == 1);
@@ -287,6 +289,35 @@ identify_activated (GtkWidget   *widget,
     return;
   gc_switcher_identify_async (self->switcher, peers, IDENTIFY_SECONDS, self->cancellable,
                               on_identify_done, g_object_ref (self));
+}
+
+static void
+on_mute_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GcWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gc_switcher_identify_finish (GC_SWITCHER (object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast_error (self, _("Could not change the sound"), error);
+}
+
+/* the selected displays' sound off (win.mute) or on again (win.unmute),
+ * over the signed control channel */
+static void
+mute_activated (GtkWidget   *widget,
+                const gchar *action_name,
+                GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  g_autoptr (GPtrArray) peers = selected_peers (self);
+
+  if (self->switcher == NULL || peers->len == 0)
+    return;
+  gc_switcher_mute_async (self->switcher, peers, g_str_equal (action_name, "win.mute"),
+                          self->cancellable, on_mute_done, g_object_ref (self));
 }
 
 /* ---- rename ---- */
@@ -830,6 +861,8 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.switch", NULL, switch_activated);
   gtk_widget_class_install_action (widget_class, "win.release", NULL, release_activated);
   gtk_widget_class_install_action (widget_class, "win.identify", NULL, identify_activated);
+  gtk_widget_class_install_action (widget_class, "win.mute", NULL, mute_activated);
+  gtk_widget_class_install_action (widget_class, "win.unmute", NULL, mute_activated);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
   gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_activated);
   gtk_widget_class_install_action (widget_class, "win.details", "s", details_activated);

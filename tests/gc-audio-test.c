@@ -223,7 +223,38 @@ test_without_sound (void)
 
   if (lab == NULL)
     return;
-  quiet = start_source (lab, 1, "239.0.0.11", "--audio=none");
+  /* a desktop agent, which shares when asked, asked for no sound; words
+   * it does not know change nothing */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *g = g_strdup_printf ("--group=%s", "239.0.0.11");
+    const gchar *bad[] = { "({'audio': <'loud'>},)", "({'audio': <'alsa:hw:0'>},)",
+                           "({'audio': <1>},)", "({'sound': <'none'>},)" };
+    g_autoptr (GVariant) started = NULL;
+
+    quiet = gc_test_agent_start (lab, 1, &error, "--source", "--desktop", "--capture=test", g,
+                                 "--no-mdns", "--no-beacons", "--bitrate=1500", NULL);
+    g_assert_no_error (error);
+    g_assert_true (gc_test_agent_wait_ready (quiet, 10000));
+    for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr (GVariant) none = gc_test_agent_call (quiet, GC_SOURCE_PATH, GC_SOURCE_IFACE,
+                                                        "StartWith",
+                                                        g_variant_new_parsed (bad[i]), 5000,
+                                                        &error);
+
+        g_assert_null (none);
+        g_test_message ("StartWith %s: %s", bad[i], error->message);
+        g_assert_nonnull (strstr (error->message, "InvalidArgs"));
+        g_clear_error (&error);
+      }
+    started = gc_test_agent_call (quiet, GC_SOURCE_PATH, GC_SOURCE_IFACE, "StartWith",
+                            g_variant_new_parsed ("({'capture': <'test'>, 'audio': <'none'>},)"),
+                            20000, &error);
+    g_assert_no_error (error);
+    g_assert_true (gc_test_agent_wait_string (quiet, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                              "ready", 10000));
+  }
   audio = gc_test_agent_get_string (quiet, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Audio");
   g_assert_cmpstr (audio, ==, "none");
   g_assert_cmpuint (gc_test_agent_get_u64 (quiet, GC_SOURCE_PATH, GC_SOURCE_IFACE, "AudioPort"),

@@ -230,6 +230,74 @@ test_rename (void)
   }
 }
 
+/* mute and unmute: the flag is signed; flipped on the way, the MAC no
+ * longer fits; missing or another word, refused */
+static void
+test_mute (void)
+{
+  g_autoptr (GBytes) key = test_key ();
+  g_auto (GcControlRequest) req = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  for (guint muted = 0; muted < 2; muted++)
+    {
+      g_auto (GcControlRequest) out = { 0 };
+      g_autoptr (GBytes) bytes = NULL;
+      g_autofree gchar *text = NULL;
+      gchar *at;
+
+      gc_control_request_clear (&req);
+      fill_request (&req, GC_CONTROL_VERB_MUTE, NOW_US);
+      req.muted = muted;
+      bytes = build (&req, key, ADDRESS);
+      g_assert_true (parse (bytes, key, NULL, NOW_US, ADDRESS, &out, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (out.verb, ==, GC_CONTROL_VERB_MUTE);
+      g_assert_cmpint (out.muted, ==, muted);
+      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      at = strstr (text, muted ? "groupcast_muted: yes" : "groupcast_muted: no");
+      g_assert_nonnull (at);
+      /* the other answer, the same length ("yes" / "no " keeps the body
+       * length only for one way: write the other word in place) */
+      {
+        g_autofree gchar *other = NULL;
+        g_autoptr (GBytes) flipped = NULL;
+
+        if (muted)
+          other = g_strdup_printf ("%.*sgroupcast_muted: no%s", (int) (at - text), text,
+                                   at + strlen ("groupcast_muted: yes"));
+        else
+          other = g_strdup_printf ("%.*sgroupcast_muted: yes%s", (int) (at - text), text,
+                                   at + strlen ("groupcast_muted: no"));
+        /* Content-Length no longer fits either way: fixing it is what an
+         * attacker would do, so fix it and see the MAC refuse */
+        {
+          gchar *cl = strstr (other, "Content-Length: ");
+          gchar *body = strstr (other, "\r\n\r\n");
+          g_autofree gchar *fixed = NULL;
+          gchar *eol;
+
+          g_assert_nonnull (cl);
+          g_assert_nonnull (body);
+          eol = strstr (cl, "\r\n");
+          fixed = g_strdup_printf ("%.*sContent-Length: %zu%s", (int) (cl - other), other,
+                                   strlen (body + 4), eol);
+          flipped = g_bytes_new (fixed, strlen (fixed));
+        }
+        assert_refused (flipped, key, NULL, NOW_US, ADDRESS, GC_ERROR_NOT_AUTHORIZED,
+                        "wrong MAC");
+      }
+      /* another word */
+      at[strlen ("groupcast_muted: ")] = 'X';
+      {
+        g_autoptr (GBytes) bad = g_bytes_new (text, strlen (text));
+
+        assert_refused (bad, key, NULL, NOW_US, ADDRESS, GC_ERROR_INVALID_ARGS,
+                        "groupcast_muted: yes or no");
+      }
+    }
+}
+
 /* a switch names its group, signed: another group on the way is refused;
  * a group that is no multicast address:even-port is not built, and not
  * read; other verbs carry none */
@@ -963,6 +1031,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/control-message/stale", test_stale);
   g_test_add_func ("/groupcast/control-message/rename", test_rename);
   g_test_add_func ("/groupcast/control-message/group", test_group);
+  g_test_add_func ("/groupcast/control-message/mute", test_mute);
   g_test_add_func ("/groupcast/control-message/replay", test_replay);
   g_test_add_func ("/groupcast/control-message/other-receiver", test_other_receiver);
   g_test_add_func ("/groupcast/control-message/truncated", test_truncated);

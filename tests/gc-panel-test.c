@@ -658,6 +658,55 @@ receiver_present (gpointer user_data)
   return gc_agent_client_get_receiver (gc_window_get_client (user_data)) != NULL;
 }
 
+typedef struct
+{
+  GcDBusReceiver1 *receiver;
+  gdouble volume;
+  gboolean muted;
+} VolumeWait;
+
+static gboolean
+volume_is (gpointer user_data)
+{
+  VolumeWait *w = user_data;
+
+  return ABS (gc_dbus_receiver1_get_volume (w->receiver) - w->volume) < 0.001
+         && gc_dbus_receiver1_get_muted (w->receiver) == w->muted;
+}
+
+/* the Sound group: the tone's level, and the slider and the mute button
+ * set the agent's Volume and Muted (read back from the agent) */
+static void
+check_sound (GcWindow *window, GtkWidget *view)
+{
+  GcDBusReceiver1 *r = gc_agent_client_get_receiver (gc_window_get_client (window));
+  GtkRange *scale = GTK_RANGE (gtk_widget_get_template_child (view, GC_TYPE_RECEIVER_VIEW,
+                                                              "volume_scale"));
+  GtkToggleButton *mute = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (
+    view, GC_TYPE_RECEIVER_VIEW, "mute_button"));
+  LabelWait lw = { GTK_LABEL (gtk_widget_get_template_child (view, GC_TYPE_RECEIVER_VIEW,
+                                                             "level_label")), NULL };
+  g_autofree gchar *tone = g_strdup_printf (_("%.0f dB"), -17.0);
+  VolumeWait vw = { r, 0.5, FALSE };
+
+  lw.text = tone;
+  g_assert_true (gc_test_wait_until (label_is, &lw, 5000));
+  gtk_range_set_value (scale, 0.5);
+  g_assert_true (gc_test_wait_until (volume_is, &vw, 5000));
+  gtk_toggle_button_set_active (mute, TRUE);
+  vw.muted = TRUE;
+  g_assert_true (gc_test_wait_until (volume_is, &vw, 5000));
+  lw.text = _("Silent");
+  g_assert_true (gc_test_wait_until (label_is, &lw, 5000));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (scale)));
+  gtk_toggle_button_set_active (mute, FALSE);
+  gtk_range_set_value (scale, 1.0);
+  vw = (VolumeWait) { r, 1.0, FALSE };
+  g_assert_true (gc_test_wait_until (volume_is, &vw, 5000));
+  lw.text = tone;
+  g_assert_true (gc_test_wait_until (label_is, &lw, 5000));
+}
+
 /* the panel of a receiver's own agent: its Local Receiver page follows the
  * receiver, and Disconnect / Connect (to a source from its peer list) work */
 static void
@@ -689,6 +738,7 @@ check_local_receiver (const gchar *address)
   g_assert_true (gtk_widget_activate_action (view, "receiver.connect", NULL));
   lw.text = _("Playing");
   g_assert_true (gc_test_wait_until (label_is, &lw, 10000));
+  check_sound (window, view);
   /* let a frame or two be drawn with the counters in */
   gc_test_sleep (1500);
   save_screenshot (GTK_WIDGET (window), "panel-receiver.png");
@@ -887,11 +937,13 @@ check_row_menu (GcWindow *window, GtkSelectionModel *selection)
           g_ptr_array_add (actions, action);
         }
     }
-  g_assert_cmpuint (actions->len, ==, 4);
+  g_assert_cmpuint (actions->len, ==, 6);
   g_assert_cmpstr (g_ptr_array_index (actions, 0), ==, "win.switch");
   g_assert_cmpstr (g_ptr_array_index (actions, 1), ==, "win.release");
   g_assert_cmpstr (g_ptr_array_index (actions, 2), ==, "win.identify");
   g_assert_cmpstr (g_ptr_array_index (actions, 3), ==, "win.rename");
+  g_assert_cmpstr (g_ptr_array_index (actions, 4), ==, "win.mute");
+  g_assert_cmpstr (g_ptr_array_index (actions, 5), ==, "win.unmute");
   gc_test_sleep (300);
   save_screenshot_with_popover (GTK_WIDGET (window), GTK_WIDGET (menu), "panel-row-menu.png");
   gtk_popover_popdown (menu);

@@ -630,6 +630,67 @@ test_security (void)
   s.lab = lab;
   s.from_host = 1;
   s.dir = g_strdup (gc_lab_host_dir (lab, 1));
+
+  /* mute from the source's side: signed, it mutes 2 and nothing else; a
+   * receiver without the key refuses it, unsigned or with another key it
+   * changes nothing */
+  {
+    const gchar *both[] = { a2, a4, NULL };
+    const gchar *two[] = { a2, NULL };
+    g_autoptr (GVariant) muted = NULL;
+
+    /* the source sends nothing to a receiver not paired with the site */
+    r = gc_test_agent_call (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Mute",
+                            g_variant_new ("(^asb)", both, TRUE), 10000, &error);
+    g_assert_null (r);
+    g_assert_nonnull (error);
+    g_test_message ("mute with a receiver without the key: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "NotAuthorized"));
+    g_clear_error (&error);
+    r = gc_test_agent_call (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Mute",
+                            g_variant_new ("(^asb)", two, TRUE), 10000, &error);
+    g_assert_no_error (error);
+    g_assert_true (find_row (r, a2, &ok, &msg, &ms) && ok);
+    g_assert_cmpstr (msg, ==, "muted");
+    g_clear_pointer (&msg, g_free);
+    g_clear_pointer (&r, g_variant_unref);
+    muted = gc_test_agent_get (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Muted");
+    g_assert_true (g_variant_get_boolean (muted));
+    g_clear_pointer (&muted, g_variant_unref);
+    muted = gc_test_agent_get (all[3], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Muted");
+    g_assert_false (g_variant_get_boolean (muted));
+    g_clear_pointer (&muted, g_variant_unref);
+    muted = gc_test_agent_get (all[2], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Muted");
+    g_assert_false (g_variant_get_boolean (muted));
+    g_clear_pointer (&muted, g_variant_unref);
+    for (guint k = 0; k < 2; k++)
+      {
+        g_autoptr (GError) e = NULL;
+        g_auto (GcControlRequest) req = { 0 };
+        g_autoptr (GBytes) wrong = g_bytes_new_static (WRONG_KEY, strlen (WRONG_KEY));
+        g_autoptr (GBytes) b = NULL;
+
+        req.verb = GC_CONTROL_VERB_MUTE;
+        req.muted = FALSE;
+        req.url = g_strdup (url);
+        req.source_name = g_strdup ("intruder");
+        req.source_id = g_strdup ("00000000-0000-4000-8000-000000000001");
+        gc_control_request_stamp (&req, g_get_real_time ());
+        b = gc_control_request_build (&req, k == 0 ? NULL : wrong, to2, &e);
+        g_assert_no_error (e);
+        assert_refused (&s, b, a2, k == 0 ? "unsigned unmute" : "unmute with another key");
+      }
+    muted = gc_test_agent_get (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Muted");
+    g_assert_true (g_variant_get_boolean (muted));
+    g_clear_pointer (&muted, g_variant_unref);
+    r = gc_test_agent_call (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Mute",
+                            g_variant_new ("(^asb)", two, FALSE), 10000, &error);
+    g_assert_no_error (error);
+    g_assert_true (find_row (r, a2, &ok, NULL, &ms) && ok);
+    g_clear_pointer (&r, g_variant_unref);
+    muted = gc_test_agent_get (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Muted");
+    g_assert_false (g_variant_get_boolean (muted));
+  }
   {
     g_autoptr (GBytes) b = build (evil, NULL, 0, to2);
 

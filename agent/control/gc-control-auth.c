@@ -84,6 +84,8 @@ gc_control_auth_sign (GBytes *key, const GcControlRequest *req, const gchar *add
 
       g_hmac_update (hmac, (const guchar *) more, -1);
     }
+  if (req->verb == GC_CONTROL_VERB_MUTE)
+    g_hmac_update (hmac, (const guchar *) (req->muted ? "yes\n" : "no\n"), -1);
   /* the group a switch names: the receiver refuses a SETUP answer with
    * another one, so a host that answers for the source's URL cannot send
    * it elsewhere */

@@ -21,6 +21,7 @@
 #define P_NONCE     "groupcast_nonce"
 #define P_SECONDS   "groupcast_seconds"
 #define P_NEW_NAME  "groupcast_new_name"
+#define P_MUTED     "groupcast_muted"
 #define P_GROUP     "groupcast_group"
 #define P_MAC       "groupcast_mac"
 #define P_RESULT    "groupcast_result"
@@ -56,6 +57,7 @@ gc_control_verb_to_string (GcControlVerb verb)
     case GC_CONTROL_VERB_STATUS: return "status";
     case GC_CONTROL_VERB_IDENTIFY: return "identify";
     case GC_CONTROL_VERB_RENAME: return "rename";
+    case GC_CONTROL_VERB_MUTE: return "mute";
     case GC_CONTROL_VERB_INVALID:
     default: return NULL;
     }
@@ -74,6 +76,8 @@ gc_control_verb_from_string (const gchar *s)
     return GC_CONTROL_VERB_IDENTIFY;
   if (g_strcmp0 (s, "rename") == 0)
     return GC_CONTROL_VERB_RENAME;
+  if (g_strcmp0 (s, "mute") == 0)
+    return GC_CONTROL_VERB_MUTE;
   return GC_CONTROL_VERB_INVALID;
 }
 
@@ -133,6 +137,7 @@ gc_control_request_clear (GcControlRequest *req)
   req->verb = GC_CONTROL_VERB_INVALID;
   req->timestamp_us = 0;
   req->seconds = 0;
+  req->muted = FALSE;
 }
 
 void
@@ -147,6 +152,7 @@ gc_control_request_copy (GcControlRequest *dest, const GcControlRequest *src)
   dest->timestamp_us = src->timestamp_us;
   dest->nonce = g_strdup (src->nonce);
   dest->seconds = src->seconds;
+  dest->muted = src->muted;
   dest->new_name = g_strdup (src->new_name);
   dest->group = g_strdup (src->group);
 }
@@ -400,6 +406,8 @@ gc_control_request_serialize (const GcControlRequest *req,
     g_string_append_printf (body, P_SECONDS ": %u\r\n", req->seconds);
   if (req->verb == GC_CONTROL_VERB_RENAME)
     append_param (body, P_NEW_NAME, req->new_name);
+  if (req->verb == GC_CONTROL_VERB_MUTE)
+    append_param (body, P_MUTED, req->muted ? "yes" : "no");
   append_param (body, P_GROUP, req->group);
   append_param (body, P_MAC, mac);
 
@@ -702,6 +710,18 @@ read_fields (GHashTable *params, GcControlRequest *out, GError **error)
           return FALSE;
         }
       out->new_name = g_strdup (new_name);
+    }
+  if (out->verb == GC_CONTROL_VERB_MUTE)
+    {
+      const gchar *muted = g_hash_table_lookup (params, P_MUTED);
+
+      if (g_strcmp0 (muted, "yes") != 0 && g_strcmp0 (muted, "no") != 0)
+        {
+          g_set_error_literal (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                               "a mute request needs " P_MUTED ": yes or no");
+          return FALSE;
+        }
+      out->muted = g_str_equal (muted, "yes");
     }
   group = g_hash_table_lookup (params, P_GROUP);
   if (group != NULL && (out->verb != GC_CONTROL_VERB_SWITCH || !gc_control_group_is_valid (group)))

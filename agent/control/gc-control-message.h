@@ -26,6 +26,7 @@ typedef enum
   GC_CONTROL_VERB_STATUS,
   GC_CONTROL_VERB_IDENTIFY,
   GC_CONTROL_VERB_RENAME,
+  GC_CONTROL_VERB_MUTE,
 } GcControlVerb;
 
 /* how long an identify request may show the name */
@@ -40,6 +41,7 @@ typedef struct
   gint64 timestamp_us;  /* wall clock, microseconds since the epoch */
   guint seconds;        /* identify: how long, 1 to GC_CONTROL_MAX_IDENTIFY_S */
   gchar *new_name;      /* rename: the receiver's new name (gc_name_is_valid) */
+  gboolean muted;       /* mute: TRUE to mute the sound, FALSE to unmute it */
   gchar *group;         /* switch: the source's multicast "group:port", or NULL */
   gchar *nonce;
 } GcControlRequest;

@@ -284,6 +284,7 @@ typedef enum
   SOURCE_CALL_RELEASE,
   SOURCE_CALL_IDENTIFY,
   SOURCE_CALL_RENAME,
+  SOURCE_CALL_MUTE,
 } SourceCallKind;
 
 typedef struct
@@ -341,6 +342,8 @@ switch_done (GObject *source, GAsyncResult *res, gpointer data)
     gc_dbus_source1_complete_release (sc->iface, sc->invocation, results_to_variant (results));
   else if (sc->kind == SOURCE_CALL_IDENTIFY)
     gc_dbus_source1_complete_identify (sc->iface, sc->invocation, results_to_variant (results));
+  else if (sc->kind == SOURCE_CALL_MUTE)
+    gc_dbus_source1_complete_mute (sc->iface, sc->invocation, results_to_variant (results));
   else if (sc->kind == SOURCE_CALL_RENAME)
     gc_dbus_source1_complete_rename (sc->iface, sc->invocation, results_to_variant (results));
   else
@@ -372,6 +375,16 @@ handle_identify (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
   gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_IDENTIFY,
                        seconds, NULL, NULL, switch_done,
                        source_call_new (iface, invocation, SOURCE_CALL_IDENTIFY));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_mute (GcDBusSource1 *iface, GDBusMethodInvocation *invocation,
+             const gchar * const *receivers, gboolean muted, GcDBusExport *self)
+{
+  gc_switch_run_async (gc_agent_get_switch (self->agent), receivers, GC_CONTROL_VERB_MUTE,
+                       muted ? 1 : 0, NULL, NULL, switch_done,
+                       source_call_new (iface, invocation, SOURCE_CALL_MUTE));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -419,26 +432,31 @@ handle_start (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GcDBusExp
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* StartWith's options: "capture" s; anything else is refused */
+/* StartWith's options: "capture" s and "audio" s; anything else is refused */
 static gboolean
-start_options (GVariant *options, const gchar **capture, GError **error)
+start_options (GVariant *options, const gchar **capture, const gchar **audio, GError **error)
 {
   GVariantIter iter;
   const gchar *key;
   GVariant *value;
 
   *capture = NULL;
+  *audio = NULL;
   g_variant_iter_init (&iter, options);
   while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
     {
-      if (g_str_equal (key, "capture") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        *capture = g_variant_get_string (value, NULL);
+      gboolean known = g_str_equal (key, "capture") || g_str_equal (key, "audio");
+
+      if (known && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        *(g_str_equal (key, "capture") ? capture : audio) = g_variant_get_string (value, NULL);
       else
         {
-          g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
-                       g_str_equal (key, "capture") ? "option 'capture' must be a string"
-                                                    : "unknown option '%s' (StartWith takes "
-                                                      "'capture')", key);
+          if (known)
+            g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS, "option '%s' must be a string",
+                         key);
+          else
+            g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                         "unknown option '%s' (StartWith takes 'capture' and 'audio')", key);
           g_variant_unref (value);
           return FALSE;
         }
@@ -451,14 +469,15 @@ handle_start_with (GcDBusSource1 *iface, GDBusMethodInvocation *invocation, GVar
                    GcDBusExport *self)
 {
   g_autoptr (GError) error = NULL;
-  const gchar *capture = NULL;
+  const gchar *capture = NULL, *audio = NULL;
 
-  if (!start_options (options, &capture, &error))
+  if (!start_options (options, &capture, &audio, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  gc_source_start_capture_async (gc_agent_get_source (self->agent), capture, NULL, start_with_done,
+  gc_source_start_capture_async (gc_agent_get_source (self->agent), capture, audio, NULL,
+                                 start_with_done,
                                  source_call_new (iface, invocation, FALSE));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -677,6 +696,7 @@ export_all (GcDBusExport *self, GError **error)
                                G_CALLBACK (handle_identify), self, 0);
       g_signal_connect_object (self->source_iface, "handle-rename",
                                G_CALLBACK (handle_rename), self, 0);
+      g_signal_connect_object (self->source_iface, "handle-mute", G_CALLBACK (handle_mute), self, 0);
       gc_dbus_object_skeleton_set_source1 (obj, self->source_iface);
       g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
     }

@@ -303,6 +303,15 @@ preview_branch (const GcConfig *c)
 
 /* ---- sound ---------------------------------------------------------------- */
 
+/* the words a D-Bus caller may choose for the sound (Source1.StartWith):
+ * no device names */
+gboolean
+gc_source_audio_is_choice (const gchar *word)
+{
+  return g_strcmp0 (word, "test") == 0 || g_strcmp0 (word, "desktop") == 0
+         || g_strcmp0 (word, "none") == 0;
+}
+
 /* the sound a start sends: the configured one, or from the capture (the
  * test tone with the test pattern, the desktop's sound with its screen) */
 const gchar *
@@ -388,7 +397,7 @@ audio_branch (const gchar *audio)
                           "! audio/x-raw,rate=48000,channels=2 "
                           "! identity name=gcaudiocapture silent=true "
                           "! opusenc audio-type=restricted-lowdelay frame-size=10 "
-                          "bitrate=128000 inband-fec=true packet-loss-percentage=5 "
+                          "bitrate=128000 complexity=5 inband-fec=true packet-loss-percentage=5 "
                           "! rtpopuspay name=pay1 pt=97 mtu=1400",
                           capture);
 }

@@ -45,6 +45,7 @@ gchar *gc_source_build_launch_for (const GcConfig *config,
                                    GError **error);
 const gchar *gc_source_audio_word (const GcConfig *config,
                                    const gchar *capture);
+gboolean gc_source_audio_is_choice (const gchar *word);
 gboolean gc_source_audio_works   (const gchar *audio,
                                   GError **error);
 gchar *gc_source_build_launch (const GcConfig *config,

@@ -365,6 +365,7 @@ typedef struct
   gchar *encoder;          /* in: chosen already, or NULL */
   GcConfig *config;        /* in (borrowed from the source, which the task holds) */
   gchar *capture;          /* in: the capture word */
+  gchar *audio_choice;     /* in: the sound StartWith chose, or NULL */
   GcCaptureStream stream;  /* in: the portal's stream, when fd >= 0 */
   gchar *launch;           /* out of the first step */
   gchar *audio;            /* out of it: the sound sent */
@@ -378,6 +379,7 @@ start_data_free (StartData *d)
   g_free (d->capture);
   g_free (d->launch);
   g_free (d->audio);
+  g_free (d->audio_choice);
   g_clear_object (&d->media);
   g_free (d);
 }
@@ -393,7 +395,8 @@ choose_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
     d->encoder = gc_source_pick_encoder (d->config->encoder, &error);
   /* sound that cannot be captured here (no sound server, no device) is
    * left out: the picture goes on without it */
-  d->audio = g_strdup (gc_source_audio_word (d->config, d->capture));
+  d->audio = g_strdup (d->audio_choice != NULL ? d->audio_choice
+                                                : gc_source_audio_word (d->config, d->capture));
   {
     g_autoptr (GError) audio_error = NULL;
 
@@ -586,8 +589,9 @@ capture_opened (GObject *object, GAsyncResult *res, gpointer data)
  * the media pipeline off the main loop, then listens for RTSP. done at
  * once when serving that capture already. */
 void
-gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellable *cancellable,
-                               GAsyncReadyCallback callback, gpointer user_data)
+gc_source_start_capture_async (GcSource *self, const gchar *capture, const gchar *audio,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   StartData *d;
@@ -601,6 +605,12 @@ gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellabl
                                "capture '%s' is not test, screen, portal or x11", capture);
       return;
     }
+  if (audio != NULL && !gc_source_audio_is_choice (audio))
+    {
+      g_task_return_new_error (task, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                               "audio '%s' is not test, desktop or none", audio);
+      return;
+    }
   if (self->server != NULL || self->starting != NULL)
     {
       if (self->starting != NULL)
@@ -609,6 +619,10 @@ gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellabl
         g_task_return_new_error (task, GC_ERROR, GC_ERROR_FAILED,
                                  "the source is serving capture '%s'; call Stop first",
                                  self->capture);
+      else if (audio != NULL && g_strcmp0 (audio, self->audio) != 0)
+        g_task_return_new_error (task, GC_ERROR, GC_ERROR_FAILED,
+                                 "the source is serving with sound '%s'; call Stop first",
+                                 self->audio);
       else
         g_task_return_boolean (task, TRUE);
       return;
@@ -624,6 +638,7 @@ gc_source_start_capture_async (GcSource *self, const gchar *capture, GCancellabl
   d->encoder = g_strdup (self->encoder);
   d->config = self->config;
   d->capture = g_strdup (self->capture);
+  d->audio_choice = g_strdup (audio);
   d->stream.fd = -1;
   g_task_set_task_data (task, d, (GDestroyNotify) start_data_free);
   self->starting = g_object_ref (task);
@@ -644,7 +659,7 @@ void
 gc_source_start_async (GcSource *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data)
 {
-  gc_source_start_capture_async (self, NULL, cancellable, callback, user_data);
+  gc_source_start_capture_async (self, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean

@@ -24,6 +24,7 @@ void           gc_source_start_async      (GcSource *self,
                                            gpointer user_data);
 void           gc_source_start_capture_async (GcSource *self,
                                               const gchar *capture,
+                                              const gchar *audio,
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback,
                                               gpointer user_data);
