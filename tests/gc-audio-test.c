@@ -213,11 +213,12 @@ test_play (void)
 static void
 test_without_sound (void)
 {
-  g_autoptr (GcLab) lab = gc_lab_new_or_skip (4);
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (5);
   g_autoptr (GcTestAgent) quiet = NULL;
   g_autoptr (GcTestAgent) loud = NULL;
   g_autoptr (GcTestAgent) r = NULL;
   g_autoptr (GcTestAgent) deaf = NULL;
+  g_autoptr (GcTestAgent) broken = NULL;
   g_autofree gchar *audio = NULL;
   g_autofree gchar *state = NULL;
 
@@ -285,9 +286,30 @@ test_without_sound (void)
 
     g_assert_cmpstr (sink, ==, "none");
   }
+  /* a sound output that cannot open (no such ALSA device): the sound
+   * stops, said in the log; the picture plays on */
+  broken = start_receiver (lab, 5, URL2, "--audio-sink=alsa:nosuchcard");
+  g_assert_true (gc_test_agent_wait_playing (broken, 15000));
+  gc_test_sleep (1500);
   {
-    GcTestAgent *all[] = { quiet, loud, r, deaf };
-    gc_test_agent_dump_logs_on_failure (all, 4);
+    guint64 frames = gc_test_agent_get_u64 (broken, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                            "FramesDecoded");
+    g_autofree gchar *log = NULL;
+    g_autofree gchar *st = NULL;
+
+    gc_test_sleep (1000);
+    g_assert_cmpuint (gc_test_agent_get_u64 (broken, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                             "FramesDecoded"), >, frames + 15);
+    st = gc_test_agent_get_string (broken, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
+    g_assert_cmpstr (st, ==, "playing");
+    g_assert_cmpfloat (get_double (broken, "AudioLevelDb"), ==, -100);
+    log = gc_test_agent_get_log (broken);
+    g_assert_nonnull (strstr (log, "sound stopped"));
+    g_assert_nonnull (strstr (log, "the picture goes on"));
+  }
+  {
+    GcTestAgent *all[] = { quiet, loud, r, deaf, broken };
+    gc_test_agent_dump_logs_on_failure (all, 5);
   }
 }
 

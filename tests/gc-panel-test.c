@@ -705,6 +705,10 @@ check_sound (GcWindow *window, GtkWidget *view)
   g_assert_true (gc_test_wait_until (volume_is, &vw, 5000));
   lw.text = tone;
   g_assert_true (gc_test_wait_until (label_is, &lw, 5000));
+  /* the group in view (the page scrolls to the focus), for the docs */
+  gtk_widget_grab_focus (GTK_WIDGET (mute));
+  gc_test_sleep (1200);
+  save_screenshot (GTK_WIDGET (window), "panel-sound.png");
 }
 
 /* the panel of a receiver's own agent: its Local Receiver page follows the

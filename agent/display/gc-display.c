@@ -42,7 +42,7 @@ struct _GcDisplay
   guint identify_id;
   guint next_stream;
   FILE *trace;               /* GC_DISPLAY_TRACE: one line per frame shown */
-  gchar *audio_sink;         /* where the sound of what is shown plays */
+  GcDisplaySound *sound;     /* the sound output, or NULL for none */
   gdouble volume;            /* 0 to 1.5, main loop */
   gboolean muted;
 
@@ -296,7 +296,25 @@ const gchar *
 gc_display_get_audio_sink (GcDisplay *self)
 {
   g_return_val_if_fail (GC_IS_DISPLAY (self), NULL);
-  return self->audio_sink;
+  return gc_display_sound_get_sink (self->sound);
+}
+
+/* @stream's decoded sound (its streaming thread): played while its
+ * picture is the one shown */
+void
+gc_display_play_sound (GcDisplay *self, guint stream, GstBuffer *buffer)
+{
+  g_return_if_fail (GC_IS_DISPLAY (self));
+  if (gc_display_is_active (self, stream))
+    gc_display_sound_play (self->sound, stream, buffer);
+}
+
+/* what the sound output played of @stream in the last second */
+void
+gc_display_read_sound (GcDisplay *self, guint stream, gint64 now_us, GcAudioReadings *out)
+{
+  g_return_if_fail (GC_IS_DISPLAY (self));
+  gc_display_sound_read (self->sound, stream, now_us, out);
 }
 
 /* the sound's volume (1.0 as sent, up to 1.5) and mute, for every stream's
@@ -311,6 +329,7 @@ gc_display_set_volume (GcDisplay *self, gdouble volume, gboolean muted)
     return;
   self->volume = volume;
   self->muted = muted;
+  gc_display_sound_set_volume (self->sound, volume, muted);
   g_info ("sound: volume %.2f%s", volume, muted ? ", muted" : "");
   g_signal_emit (self, signals[SIGNAL_VOLUME_CHANGED], 0);
 }
@@ -613,10 +632,9 @@ gc_display_new (const GcDisplayOptions *options, GError **error)
   self->site_text = g_strdup (options->site_text);
   self->screen = GC_DISPLAY_SCREEN_IDLE;
   /* a display for tests and headless use has no sound device either */
-  if (options->audio_sink != NULL)
-    self->audio_sink = g_strdup (options->audio_sink);
-  else
-    self->audio_sink = g_strdup (g_strcmp0 (options->sink, "fake") == 0 ? "fake" : "auto");
+  self->sound = gc_display_sound_new (options->audio_sink != NULL ? options->audio_sink
+                                      : g_strcmp0 (options->sink, "fake") == 0 ? "fake"
+                                                                               : "auto");
   sink = sink_for (self, options, error);
   if (sink == NULL || !build (self, sink, error))
     return NULL;
@@ -627,7 +645,7 @@ gc_display_new (const GcDisplayOptions *options, GError **error)
       if (self->trace != NULL)
         setvbuf (self->trace, NULL, _IOLBF, 0);
     }
-  g_message ("display: %s, sound: %s", self->kind, self->audio_sink);
+  g_message ("display: %s, sound: %s", self->kind, gc_display_sound_get_sink (self->sound));
   return g_steal_pointer (&self);
 }
 
@@ -662,7 +680,7 @@ gc_display_finalize (GObject *object)
   g_free (self->address);
   g_free (self->site_text);
   g_free (self->status);
-  g_free (self->audio_sink);
+  g_clear_pointer (&self->sound, gc_display_sound_free);
   G_OBJECT_CLASS (gc_display_parent_class)->finalize (object);
 }
 

@@ -12,6 +12,7 @@
 #include <gst/gst.h>
 
 #include "gc-display-overlay.h"
+#include "gc-display-sound.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +51,13 @@ void         gc_display_set_volume     (GcDisplay *self,
                                         gboolean   muted);
 gdouble      gc_display_get_volume     (GcDisplay *self,
                                         gboolean  *muted);
+void         gc_display_play_sound     (GcDisplay *self,
+                                        guint      stream,
+                                        GstBuffer *buffer);
+void         gc_display_read_sound     (GcDisplay       *self,
+                                        guint            stream,
+                                        gint64           now_us,
+                                        GcAudioReadings *out);
 void         gc_display_set_screen     (GcDisplay       *self,
                                         GcDisplayScreen  screen,
                                         const gchar     *status);

@@ -836,7 +836,7 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
   GcRtpSourceStats sender = { 0 }, audio_sender = { 0 };
   gboolean have_jb = FALSE, have_sender = FALSE, have_audio = FALSE;
   gint64 audio_ssrc = LOAD (self->audio_ssrc);
-  GcAudioReadings sound = { 0, -1, -100, 0 };
+  GcAudioReadings sound;
 
   g_return_if_fail (GC_IS_RECEIVER_PIPELINE (self));
   if (self->pipeline == NULL)
@@ -872,8 +872,7 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
   g_value_unset (&v);
   gc_receiver_stats_update (self->stats, have_jb ? &jb : NULL, have_sender ? &sender : NULL,
                             now_us);
-  if (self->audio != NULL)
-    gc_receiver_audio_read (self->audio, now_us, &sound);
+  gc_display_read_sound (self->display, self->stream, now_us, &sound);
   /* for bench/: how long after the picture the sound came (it waits for
    * its stream's first frame on screen) */
   if (!self->sound_told && sound.first_played > 0 && LOAD (self->timing.first_frame) > 0)
