@@ -60,17 +60,8 @@ static guint64
 cpu_ticks (GcTestAgent *a)
 {
   g_autofree gchar *path = g_strdup_printf ("/proc/%d/stat", gc_test_agent_pid (a));
-  g_autofree gchar *text = NULL;
-  g_auto (GStrv) f = NULL;
-  const gchar *end;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
-    return 0;
-  /* after "pid (comm) ": utime is field 14, stime 15 */
-  f = g_strsplit (end + 2, " ", -1);
-  if (g_strv_length (f) < 13)
-    return 0;
-  return g_ascii_strtoull (f[11], NULL, 10) + g_ascii_strtoull (f[12], NULL, 10);
+  return gc_test_stat_cpu_ticks (path);
 }
 
 /* utime+stime of the agent's threads whose name starts with @prefix
@@ -89,17 +80,9 @@ thread_ticks (GcTestAgent *a, const gchar *prefix)
       g_autofree gchar *comm_path = g_build_filename (dir, tid, "comm", NULL);
       g_autofree gchar *stat_path = g_build_filename (dir, tid, "stat", NULL);
       g_autofree gchar *comm = NULL;
-      g_autofree gchar *text = NULL;
-      g_auto (GStrv) f = NULL;
-      const gchar *end;
 
-      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_has_prefix (comm, prefix)
-          || !g_file_get_contents (stat_path, &text, NULL, NULL)
-          || (end = strrchr (text, ')')) == NULL)
-        continue;
-      f = g_strsplit (end + 2, " ", -1);
-      if (g_strv_length (f) >= 13)
-        sum += g_ascii_strtoull (f[11], NULL, 10) + g_ascii_strtoull (f[12], NULL, 10);
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, prefix))
+        sum += gc_test_stat_cpu_ticks (stat_path);
     }
   return sum;
 }

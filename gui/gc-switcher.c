@@ -297,28 +297,9 @@ failed_rows (GTask    *task,
   return failed->len > 0 ? g_strdup (failed->str) : NULL;
 }
 
+/* the rows of an identify or a mute (which the task's tag says) */
 static void
-on_identify_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) rows = NULL;
-  g_autofree gchar *failed = NULL;
-
-  if (!gc_dbus_source1_call_identify_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if ((failed = failed_rows (task, rows)) != NULL)
-    /* TRANSLATORS: %s lists the receivers that could not, each with why */
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not identify: %s"),
-                             failed);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_mute_done (GObject      *object,
+on_rows_done (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
@@ -326,10 +307,20 @@ on_mute_done (GObject      *object,
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) rows = NULL;
   g_autofree gchar *failed = NULL;
+  gboolean identify = g_task_get_source_tag (task) == gc_switcher_identify_async;
+  gboolean ok = identify
+                ? gc_dbus_source1_call_identify_finish (GC_DBUS_SOURCE1 (object), &rows, result,
+                                                        &error)
+                : gc_dbus_source1_call_mute_finish (GC_DBUS_SOURCE1 (object), &rows, result,
+                                                    &error);
 
-  if (!gc_dbus_source1_call_mute_finish (GC_DBUS_SOURCE1 (object), &rows, result, &error))
+  if (!ok)
     g_task_return_error (task, g_steal_pointer (&error));
-  else if ((failed = failed_rows (task, rows)) != NULL)
+  else if ((failed = failed_rows (task, rows)) != NULL && identify)
+    /* TRANSLATORS: %s lists the receivers that could not, each with why */
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not identify: %s"),
+                             failed);
+  else if (failed != NULL)
     /* TRANSLATORS: %s lists the receivers that could not, each with why */
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                              _("Could not change the sound of: %s"), failed);
@@ -379,7 +370,7 @@ gc_switcher_mute_async (GcSwitcher          *self,
 
   task = rows_task (self, items, gc_switcher_mute_async, cancellable, callback, user_data, ids);
   gc_dbus_source1_call_mute (self->source, (const gchar * const *) ids->pdata, muted,
-                             cancellable, on_mute_done, task);
+                             cancellable, on_rows_done, task);
 }
 
 /* asks the receivers (GcPeerItem) to show their names on their screens
@@ -401,7 +392,7 @@ gc_switcher_identify_async (GcSwitcher          *self,
   task = rows_task (self, items, gc_switcher_identify_async, cancellable, callback, user_data,
                     ids);
   gc_dbus_source1_call_identify (self->source, (const gchar * const *) ids->pdata, seconds,
-                                 cancellable, on_identify_done, task);
+                                 cancellable, on_rows_done, task);
 }
 
 /* the end of an identify or a mute */

@@ -262,62 +262,57 @@ release_activated (GtkWidget   *widget,
   start_switch (GC_WINDOW (widget), TRUE);
 }
 
-static void
-on_identify_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+/* a request to the selected displays under way, and what its failure is
+ * called in a toast */
+typedef struct
 {
-  g_autoptr (GcWindow) self = user_data;
+  GcWindow *self;
+  const gchar *failure; /* translated */
+} Ask;
+
+static void
+on_ask_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Ask *ask = user_data;
   g_autoptr (GError) error = NULL;
 
   if (!gc_switcher_identify_finish (GC_SWITCHER (object), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_error (self, _("Could not identify"), error);
+    toast_error (ask->self, ask->failure, error);
+  g_object_unref (ask->self);
+  g_free (ask);
 }
 
-/* the selected displays show their names, so people in the room see
- * which is which */
+/* win.identify: the selected displays show their names, so people in the
+ * room see which is which; win.mute and win.unmute: their sound off or on
+ * again. over the signed control channel */
 static void
-identify_activated (GtkWidget   *widget,
-                    const gchar *action_name,
-                    GVariant    *parameter)
+ask_activated (GtkWidget   *widget,
+               const gchar *action_name,
+               GVariant    *parameter)
 {
   GcWindow *self = GC_WINDOW (widget);
   g_autoptr (GPtrArray) peers = selected_peers (self);
+  Ask *ask;
 
   if (self->switcher == NULL || peers->len == 0)
     return;
-  gc_switcher_identify_async (self->switcher, peers, IDENTIFY_SECONDS, self->cancellable,
-                              on_identify_done, g_object_ref (self));
-}
-
-static void
-on_mute_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr (GcWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!gc_switcher_identify_finish (GC_SWITCHER (object), result, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_error (self, _("Could not change the sound"), error);
-}
-
-/* the selected displays' sound off (win.mute) or on again (win.unmute),
- * over the signed control channel */
-static void
-mute_activated (GtkWidget   *widget,
-                const gchar *action_name,
-                GVariant    *parameter)
-{
-  GcWindow *self = GC_WINDOW (widget);
-  g_autoptr (GPtrArray) peers = selected_peers (self);
-
-  if (self->switcher == NULL || peers->len == 0)
-    return;
-  gc_switcher_mute_async (self->switcher, peers, g_str_equal (action_name, "win.mute"),
-                          self->cancellable, on_mute_done, g_object_ref (self));
+  ask = g_new0 (Ask, 1);
+  ask->self = g_object_ref (self);
+  if (g_str_equal (action_name, "win.identify"))
+    {
+      ask->failure = _("Could not identify");
+      gc_switcher_identify_async (self->switcher, peers, IDENTIFY_SECONDS, self->cancellable,
+                                  on_ask_done, ask);
+    }
+  else
+    {
+      ask->failure = _("Could not change the sound");
+      gc_switcher_mute_async (self->switcher, peers, g_str_equal (action_name, "win.mute"),
+                              self->cancellable, on_ask_done, ask);
+    }
 }
 
 /* ---- rename ---- */
@@ -860,9 +855,9 @@ gc_window_class_init (GcWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.switch", NULL, switch_activated);
   gtk_widget_class_install_action (widget_class, "win.release", NULL, release_activated);
-  gtk_widget_class_install_action (widget_class, "win.identify", NULL, identify_activated);
-  gtk_widget_class_install_action (widget_class, "win.mute", NULL, mute_activated);
-  gtk_widget_class_install_action (widget_class, "win.unmute", NULL, mute_activated);
+  gtk_widget_class_install_action (widget_class, "win.identify", NULL, ask_activated);
+  gtk_widget_class_install_action (widget_class, "win.mute", NULL, ask_activated);
+  gtk_widget_class_install_action (widget_class, "win.unmute", NULL, ask_activated);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
   gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_activated);
   gtk_widget_class_install_action (widget_class, "win.details", "s", details_activated);

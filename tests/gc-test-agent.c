@@ -450,6 +450,24 @@ gc_test_proc_status (gint pid, const gchar *key)
   return 0;
 }
 
+/* utime+stime, in clock ticks, of a process or a thread: its stat file
+ * (/proc/PID/stat, /proc/PID/task/TID/stat); 0 when it cannot be read */
+guint64
+gc_test_stat_cpu_ticks (const gchar *stat_path)
+{
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) f = NULL;
+  const gchar *end;
+
+  if (!g_file_get_contents (stat_path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return 0;
+  /* after "pid (comm) ": utime is field 14, stime 15 */
+  f = g_strsplit (end + 2, " ", -1);
+  if (g_strv_length (f) < 13)
+    return 0;
+  return g_ascii_strtoull (f[11], NULL, 10) + g_ascii_strtoull (f[12], NULL, 10);
+}
+
 guint
 gc_test_fd_count (gint pid)
 {

@@ -49,6 +49,7 @@ void         gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n);
 gint         gc_test_agent_pid         (GcTestAgent *a);
 guint64      gc_test_proc_status       (gint pid, const gchar *key);
 guint        gc_test_fd_count          (gint pid);
+guint64      gc_test_stat_cpu_ticks    (const gchar *stat_path);
 
 #define GC_RECEIVER_PATH "/io/github/Groupcast/receiver"
 #define GC_SOURCE_PATH "/io/github/Groupcast/source"
