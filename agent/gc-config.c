@@ -35,6 +35,7 @@ gc_config_new_default (void)
   c->bitrate_kbps = 4000;
   c->gop_seconds = 2;
   c->latency_ms = 20;
+  c->audio_frame_ms = 10;
   c->control_port = GC_DEFAULT_CONTROL_PORT;
   c->beacon_port = GC_DEFAULT_BEACON_PORT;
   c->beacon_interval_ms = 1000;
@@ -117,6 +118,7 @@ static const OptDesc options[] = {
   { "desktop", OPT_BOOL, O (desktop) },
   { "preview-width", OPT_UINT, O (preview_width), 0, 640 },
   { "audio", OPT_STRING, O (audio) },
+  { "audio-frame", OPT_UINT, O (audio_frame_ms), 10, 20 },
   { "sink", OPT_STRING, O (sink) },
   { "audio-sink", OPT_STRING, O (audio_sink) },
   { "display-output", OPT_STRING, O (display_output) },
@@ -330,6 +332,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("audio", TRUE, "Sound to send: test, desktop, none, pulse:SOURCE or alsa:DEVICE "
                        "(default test with --capture test, desktop with a screen, else none)",
         "WHAT"),
+    CB ("audio-frame", TRUE, "Opus frame length, 10 or 20 ms (default 10; 20 sends half the "
+        "packets, for 10 ms more delay)", "MS"),
     CB ("sink", TRUE, "auto, x11, wayland, kms, fake, or an element (default auto)", "SINK"),
     CB ("audio-sink", TRUE, "Where a receiver plays sound: auto, pulse, alsa:DEVICE, fake or "
                             "none (default auto; fake with --sink fake)", "SINK"),
@@ -711,6 +715,12 @@ gc_config_validate (GcConfig *c, GError **error)
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "audio-port '%u' must be even and apart from the video's %u-%u",
                    c->audio_port, c->rtp_port, c->rtp_port + 1);
+      return FALSE;
+    }
+  if (c->audio_frame_ms != 10 && c->audio_frame_ms != 20)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "audio-frame '%u' is not 10 or 20 (milliseconds)", c->audio_frame_ms);
       return FALSE;
     }
   if (c->audio != NULL && !gc_config_audio_is_valid (c->audio))

@@ -29,6 +29,7 @@ typedef struct
   gboolean group_explicit;
   guint16 rtp_port;
   guint16 audio_port;       /* the audio stream's RTP port; 0: rtp_port + 2 */
+  guint audio_frame_ms;     /* Opus frame: 10 (less delay) or 20 ms (half the packets) */
   guint8 ttl;
   gchar *capture;
   gboolean capture_explicit;  /* set by the config file or the command line */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * the sound in the lab (root; see bench/README.md):
- *   gc-bench-audio [REPS]
+ *   gc-bench-audio [REPS] [FRAME_MS]   (FRAME_MS: the sources' --audio-frame, 10 or 20)
  * each rep: a source with the test tone (host 1) and one without (host 3,
  * for the CPU comparison), a receiver on host 2 with a fake sound output.
  *   - sync: AvSyncMs and AudioLatencyMs sampled every 250 ms for 20 s;
@@ -152,6 +152,7 @@ int
 main (int argc, char **argv)
 {
   guint reps = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 3;
+  g_autofree gchar *frame = g_strdup_printf ("--audio-frame=%s", argc > 2 ? argv[2] : "10");
   g_autoptr (GArray) sync = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) abs_sync = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) latency = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -174,7 +175,7 @@ main (int argc, char **argv)
 
       if (lab == NULL)
         g_error ("no lab (run as root)");
-      tone = start (lab, 1, "--source", "--group=239.0.0.11", NULL);
+      tone = start (lab, 1, "--source", "--group=239.0.0.11", frame);
       quiet = start (lab, 3, "--source", "--group=239.0.0.12", "--audio=none");
       r = start (lab, 2, "--receiver", NULL, NULL);
       if (!connect_to (r, URL_TONE))

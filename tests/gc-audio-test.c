@@ -10,6 +10,7 @@
 #include "gc-test-agent.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #define URL1 "rtsp://10.99.0.1:7236/screen"
 #define URL2 "rtsp://10.99.0.2:7236/screen"
@@ -354,6 +355,91 @@ test_switch_cuts_sound (void)
   }
 }
 
+/* a switch between two sources that both play the tone: at the cut the
+ * old source's sound stops (none of it after the new one's first buffer)
+ * and the wave does not jump (no click: every step between samples, also
+ * across the cut, stays as small as the tone's own), and the new sound
+ * follows the old within a few frames. read from the output's trace
+ * (GC_SOUND_TRACE: a line per buffer pushed to the device) */
+static void
+test_cut_without_click (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
+  g_autoptr (GcTestAgent) a = NULL;
+  g_autoptr (GcTestAgent) b = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) ret = NULL;
+  g_autofree gchar *trace = NULL;
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint first_stream = 0, cuts = 0;
+  gint64 last_old = 0;
+  gdouble worst = 0;
+
+  if (lab == NULL)
+    return;
+  a = start_source (lab, 1, "239.0.0.11", NULL);
+  b = start_source (lab, 2, "239.0.0.12", NULL);
+  trace = g_build_filename (gc_lab_host_dir (lab, 3), "sound.trace", NULL);
+  g_setenv ("GC_SOUND_TRACE", trace, TRUE);
+  r = start_receiver (lab, 3, URL1, NULL);
+  g_unsetenv ("GC_SOUND_TRACE");
+  g_assert_true (gc_test_agent_wait_playing (r, 15000));
+  g_assert_cmpfloat (fabs (wait_level (r, -17, 2, 3000) + 17), <=, 2);
+  for (guint i = 0; i < 3; i++)
+    {
+      const gchar *to = i % 2 == 0 ? URL2 : URL1;
+
+      ret = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Connect",
+                                g_variant_new ("(s)", to), 5000, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&ret, g_variant_unref);
+      g_assert_true (gc_test_agent_wait_string (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                "SourceUrl", to, 5000));
+      g_assert_true (gc_test_agent_wait_playing (r, 10000));
+      gc_test_sleep (800);
+    }
+  g_assert_true (g_file_get_contents (trace, &text, NULL, &error));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      gint64 t = 0;
+      guint stream = 0;
+      gint fresh = 0;
+      gdouble step_in = 0, step_max = 0;
+
+      g_assert_cmpint (sscanf (lines[i], "%" G_GINT64_FORMAT " %u %d %lf %lf", &t, &stream,
+                               &fresh, &step_in, &step_max), ==, 5);
+      if (first_stream == 0)
+        first_stream = stream;
+      if (fresh && i > 0)
+        {
+          cuts++;
+          /* the new sound follows the old within a few 10 ms frames */
+          g_test_message ("cut %u: %.1f ms from the old sound's last buffer, step %.4f",
+                          cuts, (t - last_old) / 1000.0, step_in);
+          g_assert_cmpint (t - last_old, <, 200 * 1000);
+        }
+      /* a 440 Hz sine at 0.2 moves at most 0.0115 a sample, and Opus's
+       * own coding adds a little; a hard cut would jump by up to 0.4. at
+       * a cut the new sound starts where the old one stopped */
+      worst = MAX (worst, MAX (step_in, step_max));
+      if (step_in > 0.05 || step_max > 0.05 || (fresh && i > 0 && step_in > 0.02))
+        g_error ("a click in buffer %u (%s): the wave jumps by %.4f", i, lines[i],
+                 MAX (step_in, step_max));
+      last_old = t;
+    }
+  g_test_message ("%u cuts, largest step %.4f", cuts, worst);
+  /* three switches, and each cut once: the old sound never comes back
+   * between two cuts */
+  g_assert_cmpuint (cuts, ==, 3);
+  {
+    GcTestAgent *all[] = { a, b, r };
+    gc_test_agent_dump_logs_on_failure (all, 3);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,5 +447,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/audio/play", test_play);
   g_test_add_func ("/groupcast/audio/without-sound", test_without_sound);
   g_test_add_func ("/groupcast/audio/switch-cuts-sound", test_switch_cuts_sound);
+  g_test_add_func ("/groupcast/audio/cut-without-click", test_cut_without_click);
   return g_test_run ();
 }

@@ -160,6 +160,16 @@ test_audio_branch (void)
   g_assert_nonnull (strstr (tone, "inband-fec=true"));
   g_assert_nonnull (strstr (tone, "rtpopuspay name=pay1"));
   g_assert_nonnull (strstr (tone, "identity name=gcaudiocapture"));
+  /* 20 ms frames, when asked: the capture's buffers follow */
+  c->audio_frame_ms = 20;
+  {
+    g_autofree gchar *twenty = gc_source_build_launch_for (c, "test", "x264enc", NULL, "test",
+                                                           &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (twenty, "frame-size=20"));
+    g_assert_nonnull (strstr (twenty, "samplesperbuffer=960"));
+  }
   quiet = gc_source_build_launch_for (c, "test", "x264enc", NULL, "none", &error);
   g_assert_no_error (error);
   g_assert_null (strstr (quiet, "pay1"));

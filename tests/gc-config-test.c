@@ -81,6 +81,8 @@ test_bad_values (void)
     { { "--source", "--audio-port=15550" }, "15550" },
     { { "--source", "--audio-port=15551" }, "15551" },
     { { "--source", "--audio=loud" }, "loud" },
+    { { "--source", "--audio-frame=15" }, "15" },
+    { { "--source", "--audio-frame=40" }, "40" },
     { { "--source", "--audio=alsa:" }, "alsa:" },
     { { "--source", "--audio=pulse:a\"b" }, "pulse:a\"b" },
     { { "--receiver", "--audio-sink=speaker" }, "speaker" },

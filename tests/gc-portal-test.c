@@ -279,6 +279,17 @@ check_preview (GcTestAgent *src, GcWaylandSession *s)
 
 /* ---- tests ------------------------------------------------------------------ */
 
+static gboolean
+hears_desktop (gpointer data)
+{
+  g_autoptr (GVariant) v = gc_test_agent_get (data, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                              "AudioLevelDb");
+  gdouble level = v != NULL ? g_variant_get_double (v) : -100;
+
+  /* a sine at 0.3 is -13.5 dBFS; the monitor passes it as played */
+  return level > -16 && level < -11;
+}
+
 static void
 test_share (void)
 {
@@ -296,6 +307,9 @@ test_share (void)
 
   if (lab == NULL)
     return;
+  /* the desktop plays a tone, which goes with its screen */
+  g_assert_true (gc_wayland_session_play_sound (s, &error));
+  g_assert_no_error (error);
   src = start_desktop_agent (lab, s);
   /* a desktop agent shares nothing until asked */
   g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
@@ -304,6 +318,12 @@ test_share (void)
   g_assert_no_error (error);
   capture = gc_test_agent_get_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Capture");
   g_assert_cmpstr (capture, ==, "screen");
+  {
+    g_autofree gchar *audio = gc_test_agent_get_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE,
+                                                        "Audio");
+
+    g_assert_cmpstr (audio, ==, "desktop");
+  }
   g_assert_cmpuint (gc_wayland_session_chooser_calls (s), ==, 1);
 
   rcv = gc_test_agent_start (lab, 2, &error, "--receiver", "--connect=" URL1, "--sink=fake",
@@ -321,6 +341,9 @@ test_share (void)
   w.channel = 2;
   g_assert_true (gc_test_wait_until (probe_shows, &w, 5000));
   check_preview (src, s);
+  /* and the receiver plays what the desktop played: the tone's level,
+   * through the default output's monitor, PipeWire, Opus and the group */
+  g_assert_true (gc_test_wait_until (hears_desktop, rcv, 10000));
 
   /* the desktop ends the cast: stopped within a second, receivers in
    * no-signal, the agent still answers */

@@ -371,13 +371,15 @@ test_switch_churn (void)
                         gc_test_fd_count (pid_r), gc_test_proc_status (pid_r, "Threads"));
       if (i + 1 == warm_at)
         {
-          gc_test_sleep (600);
+          /* at rest: the receiver gives the stopped stream's memory back
+           * 2 s after it stopped (gc_receiver_give_back_memory) */
+          gc_test_sleep (2800);
           usage_of (pid_r, &warm_r);
           usage_of (pid_a, &warm_a);
           usage_of (pid_b, &warm_b);
         }
     }
-  gc_test_sleep (1500);
+  gc_test_sleep (2800);
   usage_of (pid_r, &end_r);
   usage_of (pid_a, &end_a);
   usage_of (pid_b, &end_b);

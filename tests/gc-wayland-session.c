@@ -37,6 +37,8 @@ static const gchar *const tools[] = {
   "/usr/bin/sway", "/usr/bin/swaymsg", "/usr/bin/swaybg", "/usr/bin/pipewire",
   "/usr/bin/wireplumber", "/usr/bin/pw-cli", "/usr/libexec/xdg-desktop-portal",
   "/usr/libexec/xdg-desktop-portal-wlr", "/usr/bin/setpriv", "/usr/bin/dbus-daemon",
+  /* the desktop's sound */
+  "/usr/bin/pipewire-pulse", "/usr/bin/pactl", "/usr/bin/gst-launch-1.0",
 };
 
 gboolean
@@ -711,6 +713,42 @@ gc_wayland_session_start_agent (GcWaylandSession *s, GcLab *lab, guint host, GEr
 }
 
 /* PipeWire goes away (the portal stays) */
+/* the desktop's sound, as a presenter's would be: PipeWire's pulse server
+ * (pipewire-pulse), a default output that plays nowhere (a null sink), and
+ * a tone playing into it. FALSE with @error when pipewire-pulse or pactl
+ * is not installed */
+gboolean
+gc_wayland_session_play_sound (GcWaylandSession *s, GError **error)
+{
+  g_autofree gchar *socket = g_build_filename (s->runtime_dir, "pulse", "native", NULL);
+  g_autofree gchar *out = NULL;
+
+  if (!g_file_test ("/usr/bin/pipewire-pulse", G_FILE_TEST_IS_EXECUTABLE)
+      || !g_file_test ("/usr/bin/pactl", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "pipewire-pulse or pactl (pulseaudio-utils) is not installed");
+      return FALSE;
+    }
+  if (spawn (s, "pipewire-pulse.log", NULL, error, "pipewire-pulse", NULL) == NULL)
+    return FALSE;
+  if (!wait_for_file (socket, 5000))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "pipewire-pulse did not start");
+      return FALSE;
+    }
+  if (!run_as_user (s, &out, error, "pactl", "load-module", "module-null-sink",
+                    "sink_name=gcdesk", "sink_properties=device.description=Desk", NULL))
+    return FALSE;
+  g_clear_pointer (&out, g_free);
+  if (!run_as_user (s, &out, error, "pactl", "set-default-sink", "gcdesk", NULL))
+    return FALSE;
+  /* what the desktop plays: a tone at 0.3, about -13.5 dBFS RMS */
+  return spawn (s, "player.log", NULL, error, "gst-launch-1.0", "-q", "audiotestsrc",
+                "is-live=true", "wave=sine", "freq=880", "volume=0.3", "!", "pulsesink",
+                "device=gcdesk", NULL) != NULL;
+}
+
 void
 gc_wayland_session_stop_pipewire (GcWaylandSession *s)
 {

@@ -37,6 +37,8 @@ gboolean     gc_wayland_session_paint        (GcWaylandSession *s,
                                               GError **error);
 guint        gc_wayland_session_chooser_calls (GcWaylandSession *s);
 void         gc_wayland_session_stop_pipewire (GcWaylandSession *s);
+gboolean     gc_wayland_session_play_sound   (GcWaylandSession *s,
+                                              GError          **error);
 /* ends every screen cast from the portal's side, as the desktop does */
 gboolean     gc_wayland_session_end_casts    (GcWaylandSession *s,
                                               GError **error);

@@ -9,6 +9,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/audio/audio.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* capture-to-played samples kept: a second of 10 ms frames and more */
@@ -17,6 +18,9 @@
 #define LEVEL_WINDOW_US (100 * 1000)
 /* a new stream's sound rises from silence over this many frames (10 ms) */
 #define FADE_FRAMES 480
+/* and the old one's last sample falls to silence under it over this many
+ * (1 ms), so the wave never jumps at the cut */
+#define DECLICK_FRAMES 48
 #define CHANNELS 2
 #define RATE 48000
 
@@ -32,6 +36,8 @@ struct _GcDisplaySound
   GMutex lock;              /* all below: streaming threads write them */
   guint stream;             /* whose sound was pushed last */
   guint faded;              /* frames of it faded in so far */
+  gfloat last[CHANNELS];    /* the last frame pushed */
+  FILE *trace;              /* GC_SOUND_TRACE: one line per buffer pushed */
   gdouble latencies[LATENCY_WINDOW];
   gint64 latency_times[LATENCY_WINDOW];
   guint lat_next;
@@ -168,9 +174,11 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, gpointer data)
     g_object_set (element, "buffer-time", (gint64) 40000, "latency-time", (gint64) 10000, NULL);
 }
 
-/* the first frames of a new stream rise from silence (F32, interleaved) */
+/* the first frames of a new stream rise from silence, and at the cut the
+ * old stream's last frame (@from, NULL when none) falls to silence over
+ * DECLICK_FRAMES under them (F32, interleaved) */
 static void
-fade_in (GstBuffer *buf, guint *faded)
+fade_in (GstBuffer *buf, guint *faded, const gfloat *from)
 {
   GstMapInfo map;
   gsize frames;
@@ -186,9 +194,44 @@ fade_in (GstBuffer *buf, guint *faded)
 
         memcpy (&f, map.data + at, sizeof f);
         f *= (gfloat) *faded / FADE_FRAMES;
+        if (from != NULL && *faded < DECLICK_FRAMES)
+          f += from[c] * (gfloat) (DECLICK_FRAMES - *faded) / DECLICK_FRAMES;
         memcpy (map.data + at, &f, sizeof f);
       }
   gst_buffer_unmap (buf, &map);
+}
+
+/* the last frame of what goes out, for the next cut; and the trace line:
+ * time, stream, a new stream, the jump from the last frame into this
+ * buffer and the largest jump within it (channel 0) */
+static void
+keep_last (GcDisplaySound *self, GstBuffer *buf, gboolean fresh)
+{
+  GstMapInfo map;
+  gsize frames;
+  gfloat prev, step_in = 0, step_max = 0;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return;
+  frames = map.size / (sizeof (gfloat) * CHANNELS);
+  prev = self->last[0];
+  for (gsize i = 0; i < frames; i++)
+    {
+      gfloat f;
+
+      memcpy (&f, map.data + i * CHANNELS * sizeof (gfloat), sizeof f);
+      if (i == 0)
+        step_in = fabsf (f - prev);
+      else
+        step_max = MAX (step_max, fabsf (f - prev));
+      prev = f;
+    }
+  if (frames > 0)
+    memcpy (self->last, map.data + (frames - 1) * CHANNELS * sizeof (gfloat), sizeof self->last);
+  gst_buffer_unmap (buf, &map);
+  if (self->trace != NULL)
+    fprintf (self->trace, "%" G_GINT64_FORMAT " %u %d %.5f %.5f\n", g_get_monotonic_time (),
+             self->stream, fresh, step_in, step_max);
 }
 
 /* @stream's decoded sound (F32LE, 48 kHz, stereo), from its streaming
@@ -198,6 +241,8 @@ gc_display_sound_play (GcDisplaySound *sound, guint stream, GstBuffer *buffer)
 {
   GstBuffer *out;
   gboolean fresh;
+  gfloat from_frame[CHANNELS] = { 0 };
+  const gfloat *from = NULL;
 
   if (sound == NULL || sound->broken)
     return;
@@ -205,6 +250,9 @@ gc_display_sound_play (GcDisplaySound *sound, guint stream, GstBuffer *buffer)
   fresh = sound->stream != stream;
   if (fresh)
     {
+      /* from the old stream's last frame, when one played */
+      from = sound->stream != 0 ? from_frame : NULL;
+      memcpy (from_frame, sound->last, sizeof from_frame);
       sound->stream = stream;
       sound->faded = 0;
       sound->first_played = g_get_monotonic_time ();
@@ -212,10 +260,11 @@ gc_display_sound_play (GcDisplaySound *sound, guint stream, GstBuffer *buffer)
   if (sound->faded < FADE_FRAMES)
     {
       out = gst_buffer_copy_deep (buffer);
-      fade_in (out, &sound->faded);
+      fade_in (out, &sound->faded, from);
     }
   else
     out = gst_buffer_copy (buffer);
+  keep_last (sound, out, fresh);
   g_mutex_unlock (&sound->lock);
   /* the output's own time: appsrc stamps it as it comes */
   GST_BUFFER_PTS (out) = GST_CLOCK_TIME_NONE;
@@ -263,6 +312,12 @@ gc_display_sound_new (const gchar *sink)
   g_mutex_init (&self->lock);
   self->level_db = GC_AUDIO_SILENCE_DB;
   self->sink_word = g_strdup (sink);
+  if (g_getenv ("GC_SOUND_TRACE") != NULL && *g_getenv ("GC_SOUND_TRACE") != '\0')
+    {
+      self->trace = fopen (g_getenv ("GC_SOUND_TRACE"), "a");
+      if (self->trace != NULL)
+        setvbuf (self->trace, NULL, _IOLBF, 0);
+    }
   out = sink_description (sink);
   desc = g_strdup_printf ("appsrc name=src is-live=true format=time do-timestamp=true "
                           "max-bytes=96000 leaky-type=downstream "
@@ -303,6 +358,7 @@ gc_display_sound_free (GcDisplaySound *self)
   gst_clear_object (&self->volume);
   gst_clear_object (&self->pipeline);
   g_mutex_clear (&self->lock);
+  g_clear_pointer (&self->trace, fclose);
   g_free (self->sink_word);
   g_free (self);
 }

@@ -336,23 +336,23 @@ gc_source_audio_word (const GcConfig *c, const gchar *capture_word)
 }
 
 static gchar *
-audio_capture_description (const gchar *audio)
+audio_capture_description (const gchar *audio, guint frame_ms)
 {
-  /* 10 ms a buffer, the size of an Opus frame: nothing waits to fill one */
+  /* a buffer the size of an Opus frame: nothing waits to fill one */
   if (g_str_equal (audio, "test"))
-    return g_strdup ("audiotestsrc is-live=true wave=sine freq=440 volume=0.2 "
-                     "samplesperbuffer=480");
+    return g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=440 volume=0.2 "
+                            "samplesperbuffer=%u", 48 * frame_ms);
   if (g_str_equal (audio, "desktop"))
     /* what the desktop plays: its default output's monitor (PulseAudio or
      * PipeWire's pulse server) */
-    return g_strdup ("pulsesrc device=@DEFAULT_MONITOR@ buffer-time=40000 latency-time=10000 "
-                     "provide-clock=false");
+    return g_strdup_printf ("pulsesrc device=@DEFAULT_MONITOR@ buffer-time=%u latency-time=%u "
+                            "provide-clock=false", 4000 * frame_ms, 1000 * frame_ms);
   if (g_str_has_prefix (audio, "pulse:"))
-    return g_strdup_printf ("pulsesrc device=\"%s\" buffer-time=40000 latency-time=10000 "
-                            "provide-clock=false", audio + 6);
+    return g_strdup_printf ("pulsesrc device=\"%s\" buffer-time=%u latency-time=%u "
+                            "provide-clock=false", audio + 6, 4000 * frame_ms, 1000 * frame_ms);
   if (g_str_has_prefix (audio, "alsa:"))
-    return g_strdup_printf ("alsasrc device=\"%s\" buffer-time=40000 latency-time=10000 "
-                            "provide-clock=false", audio + 5);
+    return g_strdup_printf ("alsasrc device=\"%s\" buffer-time=%u latency-time=%u "
+                            "provide-clock=false", audio + 5, 4000 * frame_ms, 1000 * frame_ms);
   return NULL;
 }
 
@@ -362,7 +362,7 @@ audio_capture_description (const gchar *audio)
 gboolean
 gc_source_audio_works (const gchar *audio, GError **error)
 {
-  g_autofree gchar *desc = audio_capture_description (audio);
+  g_autofree gchar *desc = audio_capture_description (audio, 10);
   g_autofree gchar *full = NULL;
   g_autoptr (GstElement) pipe = NULL;
   gboolean ok;
@@ -385,21 +385,21 @@ gc_source_audio_works (const gchar *audio, GError **error)
 }
 
 /* the audio stream: Opus (RFC 7587) at 48 kHz stereo, the low-delay mode,
- * 10 ms frames, in-band FEC against single losses; "" for none */
+ * 10 or 20 ms frames, in-band FEC against single losses; "" for none */
 static gchar *
-audio_branch (const gchar *audio)
+audio_branch (const gchar *audio, guint frame_ms)
 {
-  g_autofree gchar *capture = audio_capture_description (audio);
+  g_autofree gchar *capture = audio_capture_description (audio, frame_ms);
 
   if (capture == NULL)
     return g_strdup ("");
   return g_strdup_printf (" %s ! audioconvert ! audioresample "
                           "! audio/x-raw,rate=48000,channels=2 "
                           "! identity name=gcaudiocapture silent=true "
-                          "! opusenc audio-type=restricted-lowdelay frame-size=10 "
+                          "! opusenc audio-type=restricted-lowdelay frame-size=%u "
                           "bitrate=128000 complexity=5 inband-fec=true packet-loss-percentage=5 "
                           "! rtpopuspay name=pay1 pt=97 mtu=1400",
-                          capture);
+                          capture, frame_ms);
 }
 
 gchar *
@@ -422,7 +422,8 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
   paced = gc_capture_kind (capture_word, &kind, NULL) && kind == GC_CAPTURE_KIND_PORTAL;
   enc = encoder_description (c, encoder);
   preview = preview_branch (c);
-  sound = audio_branch (audio != NULL ? audio : gc_source_audio_word (c, capture_word));
+  sound = audio_branch (audio != NULL ? audio : gc_source_audio_word (c, capture_word),
+                        c->audio_frame_ms != 0 ? c->audio_frame_ms : 10);
   launch = g_strdup_printf (
     "( %s ! identity name=gccapture silent=true %s"
     "! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 %s"

@@ -256,6 +256,7 @@ gc_source_new (const GcConfig *config)
   c->rtp_port = config->rtp_port;
   c->audio_port = config->audio_port;
   c->audio = g_strdup (config->audio);
+  c->audio_frame_ms = config->audio_frame_ms;
   c->ttl = config->ttl;
   g_free (c->capture);
   c->capture = g_strdup (config->capture);
