@@ -35,7 +35,7 @@ gc_config_new_default (void)
   c->bitrate_kbps = 4000;
   c->gop_seconds = 2;
   c->latency_ms = 20;
-  c->audio_frame_ms = 10;
+  c->audio_frame_ms = 20;
   c->control_port = GC_DEFAULT_CONTROL_PORT;
   c->beacon_port = GC_DEFAULT_BEACON_PORT;
   c->beacon_interval_ms = 1000;
@@ -332,8 +332,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("audio", TRUE, "Sound to send: test, desktop, none, pulse:SOURCE or alsa:DEVICE "
                        "(default test with --capture test, desktop with a screen, else none)",
         "WHAT"),
-    CB ("audio-frame", TRUE, "Opus frame length, 10 or 20 ms (default 10; 20 sends half the "
-        "packets, for 10 ms more delay)", "MS"),
+    CB ("audio-frame", TRUE, "Opus frame length, 20 or 10 ms (default 20; 10 is 10 ms less "
+        "delay, for twice the packets)", "MS"),
     CB ("sink", TRUE, "auto, x11, wayland, kms, fake, or an element (default auto)", "SINK"),
     CB ("audio-sink", TRUE, "Where a receiver plays sound: auto, pulse, alsa:DEVICE, fake or "
                             "none (default auto; fake with --sink fake)", "SINK"),

@@ -152,7 +152,7 @@ int
 main (int argc, char **argv)
 {
   guint reps = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 3;
-  g_autofree gchar *frame = g_strdup_printf ("--audio-frame=%s", argc > 2 ? argv[2] : "10");
+  g_autofree gchar *frame = g_strdup_printf ("--audio-frame=%s", argc > 2 ? argv[2] : "20");
   g_autoptr (GArray) sync = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) abs_sync = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) latency = g_array_new (FALSE, FALSE, sizeof (gdouble));

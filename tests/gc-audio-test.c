@@ -128,14 +128,14 @@ test_play (void)
     /* a fake display has a fake sound output */
     g_assert_cmpstr (sink, ==, "fake");
   }
-  /* 10 ms Opus frames: about 100 packets a second */
+  /* 20 ms Opus frames: about 50 packets a second */
   gc_test_sleep (1000);
   before = get_u64 (r, "AudioPacketsReceived");
   gc_test_sleep (2000);
   after = get_u64 (r, "AudioPacketsReceived");
   g_test_message ("audio packets: %" G_GUINT64_FORMAT " in 2 s", after - before);
-  g_assert_cmpuint (after - before, >, 150);
-  g_assert_cmpuint (after - before, <, 250);
+  g_assert_cmpuint (after - before, >, 75);
+  g_assert_cmpuint (after - before, <, 125);
   g_assert_cmpuint (get_u64 (r, "AudioPacketsLost"), ==, 0);
   /* the picture's counters are the picture's: ~2 s of 1.5 Mbit/s is far
    * more than 200 packets, and its own frames go on */
@@ -177,7 +177,7 @@ test_play (void)
   g_assert_cmpfloat (wait_level (r, -100, 0.1, 3000), ==, -100);
   before = get_u64 (r, "AudioPacketsReceived");
   gc_test_sleep (600);
-  g_assert_cmpuint (get_u64 (r, "AudioPacketsReceived"), >, before + 30);
+  g_assert_cmpuint (get_u64 (r, "AudioPacketsReceived"), >, before + 15);
   /* a volume out of range, or of the wrong type: an error, and nothing changes */
   g_assert_false (set_property (r, "Volume", g_variant_new_double (2.0), &error));
   g_assert_nonnull (error);
@@ -419,7 +419,7 @@ test_cut_without_click (void)
           /* the new sound follows the old within a few 10 ms frames */
           g_test_message ("cut %u: %.1f ms from the old sound's last buffer, step %.4f",
                           cuts, (t - last_old) / 1000.0, step_in);
-          g_assert_cmpint (t - last_old, <, 200 * 1000);
+          g_assert_cmpint (t - last_old, <, 500 * 1000);
         }
       /* a 440 Hz sine at 0.2 moves at most 0.0115 a sample, and Opus's
        * own coding adds a little; a hard cut would jump by up to 0.4. at

@@ -156,19 +156,20 @@ test_audio_branch (void)
   tone = gc_source_build_launch_for (c, "test", "x264enc", NULL, "test", &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (tone, "audiotestsrc"));
-  g_assert_nonnull (strstr (tone, "opusenc audio-type=restricted-lowdelay frame-size=10"));
+  g_assert_nonnull (strstr (tone, "opusenc audio-type=restricted-lowdelay frame-size=20"));
+  g_assert_nonnull (strstr (tone, "samplesperbuffer=960"));
   g_assert_nonnull (strstr (tone, "inband-fec=true"));
   g_assert_nonnull (strstr (tone, "rtpopuspay name=pay1"));
   g_assert_nonnull (strstr (tone, "identity name=gcaudiocapture"));
-  /* 20 ms frames, when asked: the capture's buffers follow */
-  c->audio_frame_ms = 20;
+  /* 10 ms frames, when asked: the capture's buffers follow */
+  c->audio_frame_ms = 10;
   {
-    g_autofree gchar *twenty = gc_source_build_launch_for (c, "test", "x264enc", NULL, "test",
-                                                           &error);
+    g_autofree gchar *ten = gc_source_build_launch_for (c, "test", "x264enc", NULL, "test",
+                                                        &error);
 
     g_assert_no_error (error);
-    g_assert_nonnull (strstr (twenty, "frame-size=20"));
-    g_assert_nonnull (strstr (twenty, "samplesperbuffer=960"));
+    g_assert_nonnull (strstr (ten, "frame-size=10"));
+    g_assert_nonnull (strstr (ten, "samplesperbuffer=480"));
   }
   quiet = gc_source_build_launch_for (c, "test", "x264enc", NULL, "none", &error);
   g_assert_no_error (error);

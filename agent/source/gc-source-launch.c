@@ -423,7 +423,7 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
   enc = encoder_description (c, encoder);
   preview = preview_branch (c);
   sound = audio_branch (audio != NULL ? audio : gc_source_audio_word (c, capture_word),
-                        c->audio_frame_ms != 0 ? c->audio_frame_ms : 10);
+                        c->audio_frame_ms != 0 ? c->audio_frame_ms : 20);
   launch = g_strdup_printf (
     "( %s ! identity name=gccapture silent=true %s"
     "! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 %s"

@@ -65,6 +65,23 @@ stamp_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* a sound buffer spans its duration, and is whole only at its end: its
+ * stamp is the middle of it, where a sound in it is on average, so the
+ * receivers' lip sync compares like with like (a frame is one instant) */
+static GstPadProbeReturn
+stamp_sound_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint64 now = gc_ntp_now_ns ();
+  GstClockTime half = GST_BUFFER_DURATION_IS_VALID (buf) ? GST_BUFFER_DURATION (buf) / 2 : 0;
+
+  buf = gst_buffer_make_writable (buf);
+  gst_buffer_add_reference_timestamp_meta (buf, gc_ntp_reference_caps (), now - MIN (now, half),
+                                           GST_CLOCK_TIME_NONE);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return GST_PAD_PROBE_OK;
+}
+
 static GstPadProbeReturn
 drop_own_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -319,7 +336,7 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
       g_autoptr (GstRTPHeaderExtension) audio_ext =
         gst_rtp_header_extension_create_from_uri ("urn:ietf:params:rtp-hdrext:ntp-64");
 
-      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_capture_time, NULL, NULL);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_sound_capture_time, NULL, NULL);
       if (audio_ext != NULL)
         {
           gst_rtp_header_extension_set_id (audio_ext, 1);
