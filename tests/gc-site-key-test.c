@@ -329,6 +329,35 @@ test_write_new_owner (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
 }
 
+/* pairing's store: replaces the key there in one step, 0600, and refuses
+ * what is no key without touching the file */
+static void
+test_store (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = g_bytes_new_static (SECRET, strlen (SECRET));
+  g_autoptr (GBytes) other = g_bytes_new_static ("another-site-key", 16);
+  g_autoptr (GBytes) tiny = g_bytes_new_static ("abc", 3);
+  g_autoptr (GBytes) loaded = NULL;
+  g_autofree gchar *tmp = g_strconcat (f->path, ".new", NULL);
+  struct stat st;
+
+  g_assert_true (gc_site_key_store (f->path, key, &error));
+  g_assert_no_error (error);
+  g_assert_true (gc_site_key_store (f->path, other, &error));
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  loaded = gc_site_key_load_file (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (loaded, other));
+  g_assert_false (gc_site_key_store (f->path, tiny, &error));
+  g_assert_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS);
+  g_clear_pointer (&loaded, g_bytes_unref);
+  loaded = gc_site_key_load_file (f->path, NULL);
+  g_assert_true (g_bytes_equal (loaded, other));
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -342,6 +371,8 @@ main (int argc, char **argv)
               test_newline, fixture_teardown);
   g_test_add ("/groupcast/site-key/empty-short", Fixture, NULL,
               fixture_setup, test_empty_short, fixture_teardown);
+  g_test_add ("/groupcast/site-key/store", Fixture, NULL, fixture_setup, test_store,
+              fixture_teardown);
   g_test_add ("/groupcast/site-key/missing", Fixture, NULL, fixture_setup,
               test_missing, fixture_teardown);
   g_test_add ("/groupcast/site-key/too-long", Fixture, NULL, fixture_setup,

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -189,6 +190,37 @@ write_all (int fd, const gchar *buf, gsize len)
   return TRUE;
 }
 
+/* mode 0600, the owner, the bytes, on disk; closes @fd, and removes @path
+ * when anything fails */
+static gboolean
+fill_private_file (int fd, const gchar *path, gint owner_uid, gint owner_gid, const gchar *text,
+                   gsize len, GError **error)
+{
+  int errsv;
+
+  if (fchmod (fd, 0600) < 0
+      || ((owner_uid >= 0 || owner_gid >= 0) && fchown (fd, owner_uid, owner_gid) < 0)
+      || !write_all (fd, text, len)
+      || fsync (fd) < 0)
+    {
+      errsv = errno;
+      close (fd);
+      unlink (path);
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                   "cannot write site key file %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (close (fd) < 0)
+    {
+      errsv = errno;
+      unlink (path);
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
+                   "cannot write site key file %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 gc_site_key_write_new (const gchar *path, gint owner_uid, gint owner_gid, GError **error)
 {
@@ -251,26 +283,56 @@ gc_site_key_write_new (const gchar *path, gint owner_uid, gint owner_gid, GError
                      "cannot create site key file %s: %s", path, g_strerror (errsv));
       return FALSE;
     }
-  if (fchmod (fd, 0600) < 0
-      || ((owner_uid >= 0 || owner_gid >= 0) && fchown (fd, owner_uid, owner_gid) < 0)
-      || !write_all (fd, text, strlen (text))
-      || fsync (fd) < 0)
+  {
+    gboolean ok = fill_private_file (fd, path, owner_uid, owner_gid, text, strlen (text), error);
+
+    memset (text, 0, sizeof text);
+    return ok;
+  }
+}
+
+gboolean
+gc_site_key_store (const gchar *path, GBytes *key, GError **error)
+{
+  g_autofree gchar *tmp = NULL;
+  g_autofree gchar *text = NULL;
+  gsize len = 0;
+  const gchar *data;
+  int fd, errsv;
+
+  g_return_val_if_fail (path != NULL && key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = g_bytes_get_data (key, &len);
+  if (!check_length (len, "to store", error))
+    return FALSE;
+  /* a new file beside it, renamed over it once whole: a crash leaves the
+   * old key or the new one, never half of one */
+  tmp = g_strconcat (path, ".new", NULL);
+  unlink (tmp);
+  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+  if (fd < 0)
     {
       errsv = errno;
-      memset (text, 0, sizeof text);
-      close (fd);
-      unlink (path);
-      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
-                   "cannot write site key file %s: %s", path, g_strerror (errsv));
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot create site key file %s: %s", tmp,
+                   g_strerror (errsv));
       return FALSE;
     }
-  memset (text, 0, sizeof text);
-  if (close (fd) < 0)
+  text = g_malloc (len + 1);
+  memcpy (text, data, len);
+  text[len] = '\n';
+  if (!fill_private_file (fd, tmp, -1, -1, text, len + 1, error))
+    {
+      memset (text, 0, len + 1);
+      return FALSE;
+    }
+  memset (text, 0, len + 1);
+  if (rename (tmp, path) < 0)
     {
       errsv = errno;
-      unlink (path);
-      g_set_error (error, GC_ERROR, GC_ERROR_FAILED,
-                   "cannot write site key file %s: %s", path, g_strerror (errsv));
+      unlink (tmp);
+      g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot replace site key file %s: %s", path,
+                   g_strerror (errsv));
       return FALSE;
     }
   return TRUE;

@@ -21,5 +21,10 @@ gboolean gc_site_key_write_new  (const gchar *path,
                                  gint         owner_uid,
                                  gint         owner_gid,
                                  GError     **error);
+/* @key (as a key file holds it) in @path, mode 0600, replacing the file
+ * that is there in one step */
+gboolean gc_site_key_store      (const gchar *path,
+                                 GBytes      *key,
+                                 GError     **error);
 
 G_END_DECLS
