@@ -15,6 +15,7 @@
 #include "gc-discovery.h"
 #include "gc-error.h"
 #include "gc-identity.h"
+#include "gc-pairing.h"
 #include "gc-peer.h"
 #include "gc-site-key.h"
 #include "gc-name.h"
@@ -36,6 +37,7 @@ struct _GcAgent
   GcPeerTable *peers;       /* an empty table when discovery is off */
   GcControlServer *control;
   GcSwitch *sw;
+  GcPairingServer *pairing; /* receivers: shows a code, takes a key */
   gchar *instance;          /* this run: start time and a random part, in hex */
   gboolean id_moved;        /* took a new id after a collision (once a run) */
   gboolean collision_logged;
@@ -48,6 +50,8 @@ enum
   PROP_0,
   PROP_ID,
   PROP_NAME,
+  PROP_AUTHENTICATED,
+  PROP_PAIRING,
   N_PROPS
 };
 
@@ -480,7 +484,168 @@ load_key (GcAgent *self, GError **error)
         g_prefix_error (error, "config key: ");
       return self->key != NULL;
     }
+  /* the key pairing gave it, if it was paired */
+  {
+    g_autofree gchar *path = g_build_filename (self->config->state_dir, "site-key", NULL);
+    g_autoptr (GError) local_error = NULL;
+
+    self->key = gc_site_key_load_file (path, &local_error);
+    if (self->key == NULL && !g_error_matches (local_error, GC_ERROR, GC_ERROR_NOT_FOUND))
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  }
   return TRUE;
+}
+
+/* ---- pairing -------------------------------------------------------------- */
+
+/* the site key from now on, in every part that signs or checks */
+static void
+take_key (GcAgent *self, GBytes *key)
+{
+  GcConfig *c = self->config;
+
+  g_clear_pointer (&self->key, g_bytes_unref);
+  self->key = g_bytes_ref (key);
+  if (self->control != NULL)
+    gc_control_server_set_key (self->control, key);
+  if (self->discovery != NULL)
+    gc_discovery_set_key (self->discovery, key);
+  if (self->sw != NULL)
+    gc_switch_set_key (self->sw, key);
+  /* a source's stream takes it at its next start */
+  if (self->source != NULL)
+    gc_source_set_site_key (self->source, c->plain_media ? NULL : key, self->id);
+  if (self->receiver != NULL)
+    gc_receiver_set_site_key (self->receiver, key, c->plain_media);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AUTHENTICATED]);
+}
+
+static void
+on_paired (GcPairingServer *pairing, GBytes *key, GcAgent *self)
+{
+  g_message ("paired: the site key is kept in %s/site-key", self->config->state_dir);
+  take_key (self, key);
+}
+
+static void
+on_pairing_changed (GcPairingServer *pairing, GcAgent *self)
+{
+  g_autofree gchar *code = gc_pairing_server_dup_code (pairing);
+
+  if (self->receiver != NULL)
+    gc_display_set_pairing_code (gc_receiver_get_display (self->receiver), code,
+                                 gc_pairing_server_get_locked_s (pairing));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAIRING]);
+}
+
+/* a receiver listens for pairing while it shows a code: at start when it
+ * has no key (and takes no unsigned requests), later when asked */
+static void
+start_pairing_server (GcAgent *self)
+{
+  GcConfig *c = self->config;
+  g_autofree gchar *path = g_build_filename (c->state_dir, "site-key", NULL);
+  g_autoptr (GError) error = NULL;
+
+  self->pairing = gc_pairing_server_new (c->interface != NULL ? c->bind_address : NULL,
+                                         c->control_port + GC_PAIRING_PORT_OFFSET, path);
+  g_signal_connect_object (self->pairing, "paired", G_CALLBACK (on_paired), self, 0);
+  g_signal_connect_object (self->pairing, "changed", G_CALLBACK (on_pairing_changed), self, 0);
+  if (self->key == NULL && !c->allow_unauthenticated && c->key_file == NULL
+      && !gc_pairing_server_start (self->pairing, TRUE, &error))
+    g_warning ("cannot offer pairing: %s", error->message);
+}
+
+gboolean
+gc_agent_start_pairing (GcAgent *self, GError **error)
+{
+  g_return_val_if_fail (GC_IS_AGENT (self), FALSE);
+
+  if (self->pairing == NULL)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_NOT_SUPPORTED, "this agent has no receiver role");
+      return FALSE;
+    }
+  /* a key the configuration names would come back at the next start */
+  if (self->config->key_file != NULL || self->config->key_string != NULL)
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_REFUSED,
+                   "the site key comes from the configuration (%s): change it there",
+                   self->config->key_file != NULL ? self->config->key_file : "key");
+      return FALSE;
+    }
+  return gc_pairing_server_start (self->pairing, self->key == NULL, error);
+}
+
+void
+gc_agent_stop_pairing (GcAgent *self)
+{
+  g_return_if_fail (GC_IS_AGENT (self));
+  if (self->pairing != NULL)
+    gc_pairing_server_stop (self->pairing);
+}
+
+gboolean
+gc_agent_is_pairing (GcAgent *self)
+{
+  g_return_val_if_fail (GC_IS_AGENT (self), FALSE);
+  return self->pairing != NULL && gc_pairing_server_is_active (self->pairing);
+}
+
+gchar *
+gc_agent_dup_pairing_code (GcAgent *self)
+{
+  g_return_val_if_fail (GC_IS_AGENT (self), NULL);
+  return self->pairing != NULL ? gc_pairing_server_dup_code (self->pairing) : NULL;
+}
+
+static void
+pair_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GError *error = NULL;
+
+  if (gc_pairing_send_key_finish (result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* gives the site key to the receiver @peer_id, whose screen shows @code */
+void
+gc_agent_pair_async (GcAgent *self, const gchar *peer_id, const gchar *code,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GcPeer *peer;
+
+  g_task_set_source_tag (task, gc_agent_pair_async);
+  peer = self->peers != NULL && peer_id != NULL ? gc_peer_table_lookup (self->peers, peer_id)
+                                                : NULL;
+  if (self->key == NULL)
+    g_task_return_new_error (task, GC_ERROR, GC_ERROR_NOT_AUTHORIZED,
+                             "this computer has no site key to give: create one first");
+  else if (peer == NULL)
+    g_task_return_new_error (task, GC_ERROR, GC_ERROR_NOT_FOUND, "no receiver %s is known",
+                             peer_id != NULL ? peer_id : "(none)");
+  else if (gc_peer_get_address (peer) == NULL || gc_peer_get_control_port (peer) == 0
+           || gc_peer_get_control_port (peer) == G_MAXUINT16)
+    g_task_return_new_error (task, GC_ERROR, GC_ERROR_UNREACHABLE,
+                             "receiver %s announced no address to pair with", peer_id);
+  else
+    gc_pairing_send_key_async (gc_peer_get_address (peer),
+                               gc_peer_get_control_port (peer) + GC_PAIRING_PORT_OFFSET, code,
+                               self->key, cancellable, pair_done, g_steal_pointer (&task));
+}
+
+gboolean
+gc_agent_pair_finish (GcAgent *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static const gchar *
@@ -586,6 +751,8 @@ start_parts (GcAgent *self, GError **error)
     gc_receiver_set_site_key (self->receiver, self->key, c->plain_media);
   if (c->receiver && !start_control (self, error))
     return FALSE;
+  if (c->receiver)
+    start_pairing_server (self);
   if (!start_discovery (self, error))
     return FALSE;
   if (self->source != NULL)
@@ -728,6 +895,8 @@ gc_agent_stop (GcAgent *self)
     gc_receiver_shutdown (self->receiver);
   if (self->control != NULL)
     gc_control_server_stop (self->control);
+  if (self->pairing != NULL)
+    gc_pairing_server_stop (self->pairing);
   if (self->source != NULL)
     gc_source_stop (self->source);
   if (self->discovery != NULL)
@@ -742,6 +911,7 @@ gc_agent_dispose (GObject *object)
   gc_agent_stop (self);
   g_clear_object (&self->sw);
   g_clear_object (&self->control);
+  g_clear_object (&self->pairing);
   g_clear_object (&self->receiver);
   g_clear_object (&self->source);
   g_clear_object (&self->discovery);
@@ -774,6 +944,12 @@ gc_agent_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec
     case PROP_NAME:
       g_value_set_string (value, self->config->name);
       break;
+    case PROP_AUTHENTICATED:
+      g_value_set_boolean (value, self->key != NULL);
+      break;
+    case PROP_PAIRING:
+      g_value_set_boolean (value, gc_agent_is_pairing (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -796,6 +972,15 @@ gc_agent_class_init (GcAgentClass *klass)
   props[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
                                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
                                           | G_PARAM_STATIC_STRINGS);
+  /* it holds the site key: changes when pairing gives it one */
+  props[PROP_AUTHENTICATED] = g_param_spec_boolean ("authenticated", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                    | G_PARAM_STATIC_STRINGS);
+  /* a receiver shows a pairing code (also notified when the code or the
+   * lock changes) */
+  props[PROP_PAIRING] = g_param_spec_boolean ("pairing", NULL, NULL, FALSE,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                              | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 

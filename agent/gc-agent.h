@@ -38,5 +38,20 @@ GcSwitch       *gc_agent_get_switch        (GcAgent *self);
 gboolean        gc_agent_connect           (GcAgent *self,
                                             const gchar *url,
                                             GError **error);
+/* pairing: a receiver shows a code; a keyed agent gives it the key */
+gboolean        gc_agent_start_pairing     (GcAgent *self,
+                                            GError **error);
+void            gc_agent_stop_pairing      (GcAgent *self);
+gboolean        gc_agent_is_pairing        (GcAgent *self);
+gchar          *gc_agent_dup_pairing_code  (GcAgent *self);
+void            gc_agent_pair_async        (GcAgent             *self,
+                                            const gchar         *peer_id,
+                                            const gchar         *code,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        gc_agent_pair_finish       (GcAgent       *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
 
 G_END_DECLS

@@ -613,6 +613,15 @@ gc_switch_set_name (GcSwitch *self, const gchar *name)
   self->name = g_strdup (name);
 }
 
+/* the site key its requests are signed with from now on (after pairing) */
+void
+gc_switch_set_key (GcSwitch *self, GBytes *key)
+{
+  g_return_if_fail (GC_IS_SWITCH (self));
+  g_clear_pointer (&self->key, g_bytes_unref);
+  self->key = key != NULL ? g_bytes_ref (key) : NULL;
+}
+
 static void
 gc_switch_init (GcSwitch *self)
 {

@@ -46,6 +46,8 @@ void       gc_switch_set_agent_id   (GcSwitch    *self,
                                      const gchar *agent_id);
 void       gc_switch_set_name       (GcSwitch    *self,
                                      const gchar *name);
+void       gc_switch_set_key        (GcSwitch    *self,
+                                     GBytes      *key);
 
 /* the source's side */
 void       gc_switch_run_async      (GcSwitch            *self,

@@ -180,6 +180,7 @@ row_menu_model (void)
   g_menu_append (first, _("R_elease"), "win.release");
   g_menu_append (second, _("_Identify"), "win.identify");
   g_menu_append (second, _("Re_name…"), "win.rename");
+  g_menu_append (second, _("_Pair…"), "win.pair");
   g_menu_append (third, _("_Mute Sound"), "win.mute");
   g_menu_append (third, _("_Unmute Sound"), "win.unmute");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (first));

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gc-pair-dialog.h"
 #include "gc-peer-row.h"
 #include "gc-receiver-view.h"
 #include "gc-source-view.h"
@@ -119,6 +120,10 @@ update_actions (GcWindow *self)
   /* one receiver at a time: names are not shared */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename", can && n == 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-to", can && n == 1);
+  /* a display that does not hold this site's key (the agent holds one) */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pair",
+                                 all_online && n == 1
+                                   && gc_peer_item_get_not_paired (g_ptr_array_index (peers, 0)));
 
   if (self->switcher == NULL)
     text = g_strdup (_("This agent is not a source"));
@@ -404,6 +409,24 @@ rename_activated (GtkWidget   *widget,
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_rename_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
+}
+
+/* win.pair: asks for the code the selected display shows */
+static void
+pair_activated (GtkWidget   *widget,
+                const gchar *action_name,
+                GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  g_autoptr (GPtrArray) peers = selected_peers (self);
+  GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+  GcPeerItem *peer;
+
+  if (agent == NULL || peers->len != 1)
+    return;
+  peer = g_ptr_array_index (peers, 0);
+  gc_pair_dialog_present (GTK_WINDOW (self), agent, gc_peer_item_get_id (peer),
+                          gc_peer_item_get_name (peer), GTK_WIDGET (self->toast_overlay));
 }
 
 static void
@@ -859,6 +882,7 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.mute", NULL, ask_activated);
   gtk_widget_class_install_action (widget_class, "win.unmute", NULL, ask_activated);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
+  gtk_widget_class_install_action (widget_class, "win.pair", NULL, pair_activated);
   gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_activated);
   gtk_widget_class_install_action (widget_class, "win.details", "s", details_activated);
   gtk_widget_class_install_action (widget_class, "win.rename-to", "s", rename_to_activated);

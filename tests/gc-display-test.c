@@ -196,6 +196,7 @@ test_screens (void)
   g_autoptr (Shot) picture = NULL;
   g_autoptr (Shot) dimmed = NULL;
   g_autoptr (Shot) identify = NULL;
+  g_autoptr (Shot) pairing = NULL;
   g_autoptr (GstSample) grey = solid_frame (640, 360, 200);
   WindowInfo w;
   guint distinct = 0;
@@ -254,6 +255,23 @@ test_screens (void)
   g_assert_cmpuint (distinct, >, 20);
   spin (1300);
   g_assert_false (gc_display_is_identifying (d));
+
+  /* pairing: the code in a green band at the top of the idle screen, the
+   * digits large; gone when pairing ends */
+  gc_display_set_screen (d, GC_DISPLAY_SCREEN_IDLE, "Waiting for a source");
+  gc_display_set_pairing_code (d, "482913", 0);
+  spin (300);
+  pairing = take_shot ("display-pairing.png");
+  g_assert_cmpuint ((pixel (pairing, 640, 36) >> 8) & 0xff, >, 90);              /* green */
+  g_assert_cmpuint ((pixel (pairing, 640, 36) >> 8) & 0xff, >,
+                    (pixel (pairing, 640, 36) >> 16) & 0xff);                    /* over red */
+  band_mean (pairing, 90, 200, &distinct);
+  g_assert_cmpuint (distinct, >, 20);                                            /* the digits */
+  gc_display_set_pairing_code (d, NULL, 0);
+  spin (300);
+  g_clear_pointer (&pairing, shot_free);
+  pairing = take_shot ("display-pairing-over.png");
+  g_assert_cmpuint ((pixel (pairing, 640, 36) >> 8) & 0xff, <, 90);
 
   /* after all of it: still the one window */
   g_assert_cmpuint (display_windows ().xid, ==, w.xid);

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PEER_IFACE "io.github.Groupcast.Peer1"
 #define AGENT_PATH "/io/github/Groupcast"
@@ -726,6 +727,166 @@ test_srtp (void)
     gc_test_agent_free (all[i]);
 }
 
+/* ---- pairing: a keyless board gets the site key from a code on its screen */
+
+/* Agent1.Pair on @src for @id with @code; NULL on success */
+static GError *
+pair (GcTestAgent *src, const gchar *id, const gchar *code)
+{
+  GError *error = NULL;
+  g_autoptr (GVariant) r = gc_test_agent_call (src, AGENT_PATH, GC_AGENT_IFACE, "Pair",
+                                               g_variant_new ("(ss)", id, code), 30000, &error);
+
+  return error;
+}
+
+static gchar *
+pairing_code (GcTestAgent *r)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) v = gc_test_agent_call (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                               "GetPairingCode", NULL, 5000, &error);
+  gchar *code = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (v, "(s)", &code);
+  g_assert_cmpuint (strlen (code), ==, 6);
+  return code;
+}
+
+static void
+assert_dbus_error (GError *error, const gchar *name, const gchar *words)
+{
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, name));
+  if (words != NULL)
+    g_assert_nonnull (strstr (error->message, words));
+  g_error_free (error);
+}
+
+/* a keyed source pairs a keyless receiver by the code on its screen; the
+ * receiver is then verified and takes a signed switch, and keeps the key
+ * across a restart; wrong codes lock pairing, even for the right one */
+static void
+test_pairing (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *key_arg = NULL;
+  g_autofree gchar *id2 = NULL, *id3 = NULL;
+  g_autofree gchar *code2 = NULL, *code3 = NULL;
+  g_autofree gchar *stored = NULL;
+  g_autofree gchar *stored_path = NULL;
+  g_autofree gchar *wrong = NULL;
+  g_autofree gchar *msg = NULL;
+  GcTestAgent *all[3] = { NULL };
+  struct stat st;
+
+  if (lab == NULL)
+    return;
+  key = write_key (lab, "site.key", KEY);
+  key_arg = g_strdup_printf ("--key-file=%s", key);
+  /* 1: a source with the key; 2, 3: boards fresh from the box (no key, no
+   * --allow-unauthenticated): they show a code at once */
+  all[0] = gc_test_agent_start (lab, 1, &error, "--source", "--group=239.0.0.11", "--no-mdns",
+                                "--beacon-interval=500", "--width=320", "--height=240",
+                                key_arg, NULL);
+  g_assert_no_error (error);
+  for (guint h = 2; h <= 3; h++)
+    {
+      all[h - 1] = gc_test_agent_start (lab, h, &error, "--receiver", "--sink=fake",
+                                        "--no-mdns", "--beacon-interval=500", NULL);
+      g_assert_no_error (error);
+      g_assert_true (gc_test_agent_wait_ready (all[h - 1], 15000));
+    }
+  g_assert_true (gc_test_agent_wait_ready (all[0], 15000));
+  id2 = agent_id (all[1]);
+  id3 = agent_id (all[2]);
+  g_assert_true (wait_peer (all[0], id2, "10.99.0.2", 0, 10000));
+  g_assert_true (wait_peer (all[0], id3, "10.99.0.3", 0, 10000));
+  g_assert_true (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+  g_assert_false (get_bool (all[1], AGENT_PATH, GC_AGENT_IFACE, "Authenticated"));
+  code2 = pairing_code (all[1]);
+
+  /* not paired yet: the source does not switch it */
+  g_assert_false (switch_one (all[0], "10.99.0.2", &msg, &error));
+  g_clear_error (&error);
+  g_clear_pointer (&msg, g_free);
+
+  /* a wrong code, then the right one as the screen shows it */
+  wrong = g_strdup (code2);
+  wrong[5] = wrong[5] == '9' ? '0' : wrong[5] + 1;
+  assert_dbus_error (pair (all[0], id2, wrong), "NotAuthorized", "code");
+  assert_dbus_error (pair (all[0], id2, "12345"), "InvalidArgs", NULL);
+  assert_dbus_error (pair (all[0], "no-such-receiver", code2), "NotFound", NULL);
+  {
+    g_autofree gchar *spaced = g_strdup_printf ("%.3s %s", code2, code2 + 3);
+
+    g_assert_no_error (pair (all[0], id2, spaced));
+  }
+  /* the board has the key, kept 0600, and uses it at once */
+  g_assert_true (get_bool (all[1], AGENT_PATH, GC_AGENT_IFACE, "Authenticated"));
+  g_assert_false (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+  stored_path = g_build_filename (gc_lab_host_dir (lab, 2), "site-key", NULL);
+  g_assert_true (g_file_get_contents (stored_path, &stored, NULL, NULL));
+  g_assert_cmpstr (stored, ==, KEY "\n");
+  g_assert_cmpint (g_stat (stored_path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  g_assert_true (wait_peer (all[0], id2, "10.99.0.2", 1, 5000));
+  g_assert_true (switch_one (all[0], "10.99.0.2", &msg, &error));
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_playing (all[1], 15000));
+  g_assert_true (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Encrypted"));
+  /* it is over: nothing listens on the pairing port */
+  assert_dbus_error (pair (all[0], id2, code2), "Unreachable", "not pairing");
+
+  /* a restart keeps the key and shows no code */
+  g_assert_true (gc_test_agent_restart (all[1], &error));
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_ready (all[1], 15000));
+  g_assert_true (get_bool (all[1], AGENT_PATH, GC_AGENT_IFACE, "Authenticated"));
+  g_assert_false (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+  /* StartPairing shows a code on a paired board too; StopPairing ends it */
+  {
+    g_autoptr (GVariant) r = gc_test_agent_call (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                 "StartPairing", NULL, 5000, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+    g_clear_pointer (&r, g_variant_unref);
+    r = gc_test_agent_call (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "StopPairing", NULL,
+                            5000, &error);
+    g_assert_no_error (error);
+    g_assert_false (get_bool (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+    g_clear_pointer (&r, g_variant_unref);
+    r = gc_test_agent_call (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "GetPairingCode", NULL,
+                            5000, &error);
+    g_assert_null (r);
+    assert_dbus_error (g_steal_pointer (&error), "NotFound", NULL);
+  }
+
+  /* three wrong codes lock board 3: then even its right code is refused */
+  code3 = pairing_code (all[2]);
+  g_free (wrong);
+  wrong = g_strdup (code3);
+  wrong[0] = wrong[0] == '9' ? '0' : wrong[0] + 1;
+  for (guint i = 0; i < 3; i++)
+    assert_dbus_error (pair (all[0], id3, wrong), "NotAuthorized", NULL);
+  assert_dbus_error (pair (all[0], id3, code3), "Refused", "wrong");
+  g_assert_true (get_bool (all[2], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+  g_assert_false (get_bool (all[2], AGENT_PATH, GC_AGENT_IFACE, "Authenticated"));
+  g_clear_pointer (&stored_path, g_free);
+  stored_path = g_build_filename (gc_lab_host_dir (lab, 3), "site-key", NULL);
+  g_assert_false (g_file_test (stored_path, G_FILE_TEST_EXISTS));
+  g_assert_true (log_has (all[2], "3 wrong codes: locked for 60 s"));
+
+  gc_test_agent_dump_logs_on_failure (all, 3);
+  for (guint i = 0; i < 3; i++)
+    gc_test_agent_free (all[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -736,5 +897,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/hostile/rtsp-idle", test_rtsp_idle);
   g_test_add_func ("/groupcast/hostile/loopback", test_loopback);
   g_test_add_func ("/groupcast/hostile/srtp", test_srtp);
+  g_test_add_func ("/groupcast/hostile/pairing", test_pairing);
   return g_test_run ();
 }

@@ -76,18 +76,18 @@ test_code (void)
 {
   gchar out[GC_PAIRING_CODE_DIGITS + 1];
 
-  g_assert_true (gc_pairing_normalize_code ("123456", out));
+  g_assert_true (gc_pairing_code_normalize ("123456", out));
   g_assert_cmpstr (out, ==, "123456");
-  g_assert_true (gc_pairing_normalize_code ("123 456", out));
+  g_assert_true (gc_pairing_code_normalize ("123 456", out));
   g_assert_cmpstr (out, ==, "123456");
-  g_assert_true (gc_pairing_normalize_code ("123-456", out));
+  g_assert_true (gc_pairing_code_normalize ("123-456", out));
   g_assert_cmpstr (out, ==, "123456");
-  g_assert_false (gc_pairing_normalize_code ("12345", out));
-  g_assert_false (gc_pairing_normalize_code ("1234567", out));
-  g_assert_false (gc_pairing_normalize_code ("12345a", out));
-  g_assert_false (gc_pairing_normalize_code ("", out));
-  g_assert_false (gc_pairing_normalize_code (NULL, out));
-  g_assert_false (gc_pairing_normalize_code ("١٢٣٤٥٦", out)); /* digits, but not ASCII */
+  g_assert_false (gc_pairing_code_normalize ("12345", out));
+  g_assert_false (gc_pairing_code_normalize ("1234567", out));
+  g_assert_false (gc_pairing_code_normalize ("12345a", out));
+  g_assert_false (gc_pairing_code_normalize ("", out));
+  g_assert_false (gc_pairing_code_normalize (NULL, out));
+  g_assert_false (gc_pairing_code_normalize ("١٢٣٤٥٦", out)); /* digits, but not ASCII */
 }
 
 /* ---- a relay between sender and receiver that keeps every byte ----------- */

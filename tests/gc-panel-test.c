@@ -212,7 +212,10 @@ agent_spawn_keyed (GcLab       *lab,
   g_autofree gchar *key_arg = g_strdup_printf ("--key-file=%s", key_path);
   const gchar *argv[] = {
     AGENT, role, "--bus-address", bus_address, "--interface", "eth0",
-    "--no-mdns", key != NULL ? key_arg : "--allow-unauthenticated", "--name", name,
+    /* no key: unsigned requests taken, unless the key is "" (a board fresh
+     * from the box, which shows a pairing code) */
+    "--no-mdns", key == NULL ? "--allow-unauthenticated" : *key != '\0' ? key_arg : "--verbose",
+    "--name", name,
     "--state-dir", gc_lab_host_dir (lab, host),
     g_str_equal (role, "--receiver") ? "--sink" : NULL, "fake",
     NULL
@@ -222,7 +225,7 @@ agent_spawn_keyed (GcLab       *lab,
   /* the test's fatal-criticals would turn the agent's own GStreamer
    * warnings into aborts; the agent is not what this suite tests */
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  if (key != NULL)
+  if (key != NULL && *key != '\0')
     {
       g_assert_true (g_file_set_contents (key_path, key, -1, NULL));
       g_assert_cmpint (g_chmod (key_path, 0600), ==, 0);
@@ -1015,6 +1018,76 @@ not_paired_is (gpointer data)
   return gc_peer_item_get_not_paired (w->peer) == (w->name != NULL);
 }
 
+/* Pair… on a board that shows a code: the dialog takes only six digits,
+ * and once the code is typed the row is paired (its beacons are signed) */
+static void
+check_pairing (GcWindow *window, const gchar *board_bus)
+{
+  g_autoptr (GDBusConnection) c = NULL;
+  g_autoptr (GVariant) r = NULL;
+  g_autoptr (GcPeerItem) board = NULL;
+  g_autofree gchar *spaced = NULL;
+  GtkSelectionModel *selection = gc_window_get_selection (window);
+  AdwMessageDialog *dialog;
+  GtkEditable *entry;
+  const gchar *code = NULL;
+  NameWait w;
+  gint64 t0;
+
+  board = g_object_ref (gc_peer_list_find (gc_window_get_peers (window), "10.99.0.3"));
+  w = (NameWait) { board, "New Board" };
+  g_assert_true (gc_test_wait_until (item_named, &w, 10000));
+  w = (NameWait) { board, "not paired" };
+  g_assert_true (gc_test_wait_until (not_paired_is, &w, 3000));
+  /* the code on its screen, read on the board itself */
+  c = g_dbus_connection_new_for_address_sync (board_bus,
+                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                              | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                              NULL, NULL, NULL);
+  g_assert_nonnull (c);
+  for (guint i = 0; i < 50 && r == NULL; i++)
+    {
+      r = g_dbus_connection_call_sync (c, "io.github.Groupcast", "/io/github/Groupcast/receiver",
+                                       "io.github.Groupcast.Receiver1", "GetPairingCode", NULL,
+                                       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 2000,
+                                       NULL, NULL);
+      if (r == NULL)
+        gc_test_sleep (100);
+    }
+  g_assert_nonnull (r);
+  g_variant_get (r, "(&s)", &code);
+  /* that row alone, then Pair… */
+  g_assert_true (gtk_selection_model_unselect_all (selection));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr (GcPeerItem) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (item == board)
+        g_assert_true (gtk_selection_model_select_item (selection, i, TRUE));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pair", NULL));
+  g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (TRUE), 3000));
+  dialog = find_message_dialog ();
+  entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "pair"));
+  gtk_editable_set_text (entry, "12345");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "pair"));
+  gtk_editable_set_text (entry, "12a456");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "pair"));
+  spaced = g_strdup_printf ("%.3s %s", code, code + 3);
+  gtk_editable_set_text (entry, spaced);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "pair"));
+  g_assert_true (gc_test_wait_until (widget_mapped, dialog, 3000));
+  gc_test_sleep (300);
+  save_screenshot (GTK_WIDGET (dialog), "panel-pair-dialog.png");
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Pair"))));
+  g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (FALSE), 3000));
+  w = (NameWait) { board, NULL };
+  g_assert_true (gc_test_wait_until (not_paired_is, &w, 10000));
+  g_test_message ("the row is paired %.0f ms after Pair", (g_get_monotonic_time () - t0) / 1000.0);
+}
+
 /* a display with another site key is listed, "Not paired with this site",
  * never dropped; the site's own display is not flagged; an agent without a
  * key gets the banner that says so, and how to mend it */
@@ -1067,6 +1140,11 @@ test_pairing_state (void)
   g_assert_false (revealed (banner));
   gc_test_sleep (500);
   save_screenshot (GTK_WIDGET (window), "panel-not-paired.png");
+  /* host 3 becomes a board fresh from the box: no key, a code on screen */
+  process_stop (rx3);
+  g_clear_object (&rx3);
+  rx3 = agent_spawn_keyed (lab, 3, bus3, "New Board", "--receiver", "");
+  check_pairing (window, bus3);
   window_destroy (window);
   process_stop (source);
 

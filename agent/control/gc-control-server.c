@@ -896,6 +896,17 @@ gc_control_server_stop (GcControlServer *self)
 }
 
 /* the port it listens on, once started (useful when created with port 0) */
+void
+gc_control_server_set_key (GcControlServer *self, GBytes *key)
+{
+  g_return_if_fail (GC_IS_CONTROL_SERVER (self));
+
+  g_clear_pointer (&self->key, g_bytes_unref);
+  self->key = key != NULL ? g_bytes_ref (key) : NULL;
+  /* requests signed before now were never accepted with this key */
+  self->floor_us = g_get_real_time ();
+}
+
 guint16
 gc_control_server_get_port (GcControlServer *self)
 {

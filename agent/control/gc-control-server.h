@@ -45,6 +45,9 @@ gboolean         gc_control_server_start           (GcControlServer *self,
                                                     GError         **error);
 void             gc_control_server_stop            (GcControlServer *self);
 guint16          gc_control_server_get_port        (GcControlServer *self);
+/* the site key from now on (pairing gave it one) */
+void             gc_control_server_set_key         (GcControlServer *self,
+                                                    GBytes          *key);
 guint            gc_control_server_get_n_connections (GcControlServer *self);
 gboolean         gc_control_server_set_replay_file (GcControlServer *self,
                                                     const gchar     *path,

@@ -72,26 +72,6 @@ gc_pairing_parse_greeting (const guint8 *data, gsize len, GcPairingGreeting *gre
   return TRUE;
 }
 
-gboolean
-gc_pairing_normalize_code (const gchar *text, gchar out[GC_PAIRING_CODE_DIGITS + 1])
-{
-  guint n = 0;
-
-  out[0] = '\0';
-  if (text == NULL)
-    return FALSE;
-  for (const gchar *p = text; *p != '\0'; p++)
-    {
-      if (*p == ' ' || *p == '-')
-        continue;
-      if (!g_ascii_isdigit (*p) || n == GC_PAIRING_CODE_DIGITS)
-        return FALSE;
-      out[n++] = *p;
-    }
-  out[n] = '\0';
-  return n == GC_PAIRING_CODE_DIGITS;
-}
-
 /* ---- TLS over a GIO stream (either end; the calling thread blocks) -------- */
 
 static ssize_t
@@ -266,12 +246,20 @@ emit_changed (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* from an attempt's thread: the main loop hears of it */
+/* from an attempt's thread: the main loop hears of it, now and, after a
+ * lock, again when the lock ends */
 static void
-changed_later (GcPairingServer *self)
+changed_later (GcPairingServer *self, guint lock_s)
 {
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_changed,
                               g_object_ref (self), g_object_unref);
+  if (lock_s > 0)
+    {
+      g_autoptr (GSource) later = g_timeout_source_new (lock_s * 1000 + 50);
+
+      g_source_set_callback (later, emit_changed, g_object_ref (self), g_object_unref);
+      g_source_attach (later, self->context);
+    }
 }
 
 typedef struct
@@ -459,9 +447,10 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
       g_message ("pairing: %u wrong codes: locked for %u s", self->failures, self->lock_s);
       self->failures = 0;
       self->locked_until = g_get_monotonic_time () + (gint64) self->lock_s * G_USEC_PER_SEC;
+      left = self->lock_s;
     }
   g_mutex_unlock (&self->lock);
-  changed_later (self);
+  changed_later (self, left);
   return TRUE;
 }
 
@@ -835,7 +824,7 @@ gc_pairing_send_key_async (const gchar *address, guint16 port, const gchar *code
       return;
     }
   d = g_new0 (SendData, 1);
-  if (!gc_pairing_normalize_code (code, d->code))
+  if (!gc_pairing_code_normalize (code, d->code))
     {
       send_data_free (d);
       g_task_return_new_error (task, GC_ERROR, GC_ERROR_INVALID_ARGS,

@@ -10,11 +10,12 @@
 
 #include <gio/gio.h>
 
+#include "gc-pairing-code.h"
+
 G_BEGIN_DECLS
 
 /* the pairing port: the control port + 1 (7238 by default) */
 #define GC_PAIRING_PORT_OFFSET 1
-#define GC_PAIRING_CODE_DIGITS 6
 /* the defaults: a code lasts 2 minutes; 3 wrong codes lock pairing for 60 s */
 #define GC_PAIRING_CODE_LIFETIME_S 120
 #define GC_PAIRING_MAX_FAILURES 3
@@ -35,9 +36,6 @@ gboolean gc_pairing_parse_greeting (const guint8      *data,
                                     GcPairingGreeting *greeting,
                                     guint             *seconds,
                                     GError           **error);
-/* pure: "123456", "123 456" or "123-456" to the six digits; FALSE otherwise */
-gboolean gc_pairing_normalize_code (const gchar *text,
-                                    gchar        out[GC_PAIRING_CODE_DIGITS + 1]);
 
 #define GC_TYPE_PAIRING_SERVER (gc_pairing_server_get_type ())
 G_DECLARE_FINAL_TYPE (GcPairingServer, gc_pairing_server, GC, PAIRING_SERVER, GObject)

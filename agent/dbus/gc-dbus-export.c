@@ -9,6 +9,7 @@
 
 #include "gc-dbus-export.h"
 #include "gc-dbus-generated.h"
+#include "gc-dbus-pairing.h"
 #include "gc-dbus-settable.h"
 #include "gc-error.h"
 #include "gc-peer.h"
@@ -719,6 +720,7 @@ export_all (GcDBusExport *self, GError **error)
       gc_dbus_object_skeleton_set_receiver1 (obj, self->receiver_iface);
       g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (obj));
     }
+  gc_dbus_pairing_attach (self->agent, self->agent_iface, self->receiver_iface);
   list = gc_peer_table_dup_peers (peers);
   for (guint i = 0; i < list->len; i++)
     on_peer_added (peers, g_ptr_array_index (list, i), self);

@@ -556,14 +556,32 @@ gc_avahi_new (const gchar *iface)
   return self;
 }
 
-/* before start: our records are signed with @key (for the announcement's
- * address), and others' are checked with it */
+static void
+update_txt (GcAvahi *self)
+{
+  AvahiStringList *txt = make_txt (self);
+  int ret;
+
+  ret = avahi_entry_group_update_service_txt_strlst (self->group, self->ifindex, AVAHI_PROTO_INET,
+                                                     0, self->service_name, GC_MDNS_TYPE, NULL,
+                                                     txt);
+  avahi_string_list_free (txt);
+  if (ret < 0)
+    g_warning ("updating TXT of “%s”: %s", self->service_name, avahi_strerror (ret));
+}
+
+/* our records are signed with @key (for the announcement's address), and
+ * others' are checked with it; records already published are signed anew */
 void
 gc_avahi_set_key (GcAvahi *self, GBytes *key)
 {
   g_return_if_fail (GC_IS_AVAHI (self));
   g_clear_pointer (&self->key, g_bytes_unref);
   self->key = key != NULL ? g_bytes_ref (key) : NULL;
+  if (self->group != NULL && self->client != NULL && self->self_announcement != NULL
+      && avahi_client_get_state (self->client) == AVAHI_CLIENT_S_RUNNING
+      && !avahi_entry_group_is_empty (self->group))
+    update_txt (self);
 }
 
 static gchar *
@@ -639,18 +657,7 @@ gc_avahi_update (GcAvahi *self, const GcAnnouncement *self_announcement)
       create_services (self, self->client);
     }
   else
-    {
-      AvahiStringList *txt = make_txt (self);
-      int ret;
-
-      ret = avahi_entry_group_update_service_txt_strlst (self->group, self->ifindex,
-                                                         AVAHI_PROTO_INET, 0,
-                                                         self->service_name,
-                                                         GC_MDNS_TYPE, NULL, txt);
-      avahi_string_list_free (txt);
-      if (ret < 0)
-        g_warning ("updating TXT of “%s”: %s", self->service_name, avahi_strerror (ret));
-    }
+    update_txt (self);
 }
 
 void

@@ -550,6 +550,18 @@ gc_beacon_service_send_soon (GcBeaconService *self)
   self->soon_id = g_timeout_add ((guint) (wait_us / 1000) + 1, soon_cb, self);
 }
 
+/* signed (and checked) with @key from now on; a signed beacon goes out at once */
+void
+gc_beacon_service_set_key (GcBeaconService *self, GBytes *key)
+{
+  g_return_if_fail (GC_IS_BEACON_SERVICE (self));
+
+  g_clear_pointer (&self->key, g_bytes_unref);
+  self->key = key != NULL && g_bytes_get_size (key) > 0 ? g_bytes_ref (key) : NULL;
+  if (self->send && self->self_announcement != NULL)
+    send_beacon (self, 0);
+}
+
 /* new contents go out at once, not a whole interval later */
 void
 gc_beacon_service_set_announcement (GcBeaconService *self, const GcAnnouncement *a)

@@ -32,6 +32,8 @@ gboolean         gc_beacon_service_start        (GcBeaconService      *self,
                                                  GError              **error);
 void             gc_beacon_service_set_announcement (GcBeaconService      *self,
                                                      const GcAnnouncement *a);
+void             gc_beacon_service_set_key          (GcBeaconService      *self,
+                                                     GBytes               *key);
 void             gc_beacon_service_send_soon    (GcBeaconService *self);
 void             gc_beacon_service_stop         (GcBeaconService *self);
 guint16          gc_beacon_service_get_port     (GcBeaconService *self);

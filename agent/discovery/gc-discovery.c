@@ -298,6 +298,21 @@ gc_discovery_update (GcDiscovery *self, const GcAnnouncement *self_announcement)
     gc_avahi_update (self->avahi, self_announcement);
 }
 
+/* beacons and records signed and checked with @key from now on */
+void
+gc_discovery_set_key (GcDiscovery *self, GBytes *key)
+{
+  g_return_if_fail (GC_IS_DISCOVERY (self));
+
+  g_clear_pointer (&self->key, g_bytes_unref);
+  if (key != NULL && g_bytes_get_size (key) > 0)
+    self->key = g_bytes_ref (key);
+  if (self->beacons != NULL)
+    gc_beacon_service_set_key (self->beacons, self->key);
+  if (self->avahi != NULL)
+    gc_avahi_set_key (self->avahi, self->key);
+}
+
 GcPeerTable *
 gc_discovery_get_peer_table (GcDiscovery *self)
 {

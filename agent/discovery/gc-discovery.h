@@ -22,6 +22,8 @@ gboolean     gc_discovery_start          (GcDiscovery *self,
                                           gboolean     use_mdns,
                                           gboolean     use_beacons,
                                           GError     **error);
+void         gc_discovery_set_key        (GcDiscovery          *self,
+                                          GBytes               *key);
 void         gc_discovery_update         (GcDiscovery          *self,
                                           const GcAnnouncement *self_announcement);
 GcPeerTable *gc_discovery_get_peer_table (GcDiscovery *self);

@@ -89,6 +89,24 @@ draw_identify (cairo_t *cr, gint width, gint height, const GcDisplayOverlay *o)
              width * 0.95);
 }
 
+/* pairing: the code in a band at the top, over any screen, with a line
+ * saying what to do with it */
+static void
+draw_pairing (cairo_t *cr, gint width, gint height, const GcDisplayOverlay *o)
+{
+  gdouble unit = MIN (width, height) / 100.0;
+  gdouble box_h = 24 * unit;
+  gdouble y = 4 * unit;
+
+  cairo_set_source_rgba (cr, 0.05, 0.45, 0.30, 0.92);
+  cairo_rectangle (cr, width * 0.15, y, width * 0.7, box_h);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  y += text_line (cr, o->pairing_text != NULL ? o->pairing_text : "", 3.6 * unit, FALSE,
+                  width / 2.0, y + 1.5 * unit, width * 0.66);
+  text_line (cr, o->pairing_code, 13 * unit, TRUE, width / 2.0, y + 1.5 * unit, width * 0.66);
+}
+
 void
 gc_display_overlay_draw (cairo_t *cr, gint width, gint height, const GcDisplayOverlay *overlay)
 {
@@ -109,6 +127,8 @@ gc_display_overlay_draw (cairo_t *cr, gint width, gint height, const GcDisplayOv
     default:
       break;
     }
+  if (overlay->pairing_code != NULL)
+    draw_pairing (cr, width, height, overlay);
   if (overlay->identify)
     draw_identify (cr, width, height, overlay);
   cairo_restore (cr);

@@ -27,6 +27,8 @@ typedef struct
   const gchar *site_text;    /* a line for the idle screen, or NULL */
   const gchar *status;       /* idle: why, e.g. "Waiting for a source"; no signal: the notice */
   gboolean identify;         /* the name, very large, over whatever is shown */
+  const gchar *pairing_code; /* pairing: the code as shown ("123 456"), or NULL */
+  const gchar *pairing_text; /* pairing: what to do with it, or why it is locked */
 } GcDisplayOverlay;
 
 void gc_display_overlay_draw (cairo_t                *cr,

@@ -13,9 +13,11 @@
 #include "gc-display-window.h"
 #include "gc-error.h"
 
+#include <glib/gi18n.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 #include <stdio.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gc_display_debug);
 #define GST_CAT_DEFAULT gc_display_debug
@@ -59,6 +61,8 @@ struct _GcDisplay
   GcDisplayScreen screen;
   gchar *status;
   gboolean identify;
+  gchar *pairing_code;      /* as shown, or NULL */
+  gchar *pairing_text;
 };
 
 G_DEFINE_FINAL_TYPE (GcDisplay, gc_display, G_TYPE_OBJECT)
@@ -94,6 +98,8 @@ on_overlay_draw (GstElement *overlay, cairo_t *cr, guint64 timestamp, guint64 du
   g_autofree gchar *address = NULL;
   g_autofree gchar *site = NULL;
   g_autofree gchar *status = NULL;
+  g_autofree gchar *pairing_code = NULL;
+  g_autofree gchar *pairing_text = NULL;
   GcDisplayOverlay o = { 0 };
   gint w, h;
 
@@ -104,6 +110,8 @@ on_overlay_draw (GstElement *overlay, cairo_t *cr, guint64 timestamp, guint64 du
   status = g_strdup (self->status);
   o.screen = self->screen;
   o.identify = self->identify;
+  pairing_code = g_strdup (self->pairing_code);
+  pairing_text = g_strdup (self->pairing_text);
   w = self->width;
   h = self->height;
   g_mutex_unlock (&self->lock);
@@ -111,6 +119,8 @@ on_overlay_draw (GstElement *overlay, cairo_t *cr, guint64 timestamp, guint64 du
   o.address = address;
   o.site_text = site;
   o.status = status;
+  o.pairing_code = pairing_code;
+  o.pairing_text = pairing_text;
   gc_display_overlay_draw (cr, w, h, &o);
 }
 
@@ -440,6 +450,35 @@ gc_display_identify (GcDisplay *self, guint seconds)
   redraw (self);
 }
 
+/* pairing: @code (six digits) shown at the top of any screen, or nothing
+ * (NULL); @locked_s > 0: wrong codes were typed, say for how long it waits */
+void
+gc_display_set_pairing_code (GcDisplay *self, const gchar *code, guint locked_s)
+{
+  g_autofree gchar *shown = NULL;
+  g_autofree gchar *text = NULL;
+
+  g_return_if_fail (GC_IS_DISPLAY (self));
+
+  if (code != NULL)
+    {
+      shown = g_strdup_printf ("%.3s %s", code, strlen (code) > 3 ? code + 3 : "");
+      text = locked_s > 0
+               ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "Wrong codes typed: pairing waits %u second",
+                                               "Wrong codes typed: pairing waits %u seconds",
+                                               locked_s), locked_s)
+               : g_strdup (_("To pair this display, type this code in Groupcast"));
+    }
+  g_mutex_lock (&self->lock);
+  g_free (self->pairing_code);
+  self->pairing_code = g_steal_pointer (&shown);
+  g_free (self->pairing_text);
+  self->pairing_text = g_steal_pointer (&text);
+  g_mutex_unlock (&self->lock);
+  redraw (self);
+}
+
 /* the name on the idle and identify screens, after a rename */
 void
 gc_display_set_name (GcDisplay *self, const gchar *name)
@@ -679,6 +718,8 @@ gc_display_finalize (GObject *object)
   g_free (self->name);
   g_free (self->address);
   g_free (self->site_text);
+  g_free (self->pairing_code);
+  g_free (self->pairing_text);
   g_free (self->status);
   g_clear_pointer (&self->sound, gc_display_sound_free);
   G_OBJECT_CLASS (gc_display_parent_class)->finalize (object);

@@ -63,6 +63,9 @@ void         gc_display_set_screen     (GcDisplay       *self,
                                         const gchar     *status);
 void         gc_display_identify       (GcDisplay *self,
                                         guint      seconds);
+void             gc_display_set_pairing_code (GcDisplay   *self,
+                                             const gchar *code,
+                                             guint        locked_s);
 void             gc_display_set_name        (GcDisplay   *self,
                                              const gchar *name);
 gboolean     gc_display_is_identifying (GcDisplay *self);

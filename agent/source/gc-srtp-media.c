@@ -125,6 +125,12 @@ gc_srtp_media_setup_rtpbin (GstRTSPMedia *media, GstElement *rtpbin)
 
   if (parent->setup_rtpbin != NULL && !parent->setup_rtpbin (media, rtpbin))
     return FALSE;
+  /* the NTP-64 extension carries the capture stamps the payloaders wrote:
+   * by default each RTP session rewrites it with its own NTP time of the
+   * packet's send (zeros in the first packets, seen on the wire), which
+   * hides the encoder's delay from every receiver's latency and lip sync */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (rtpbin), "update-ntp64-header-ext"))
+    g_object_set (rtpbin, "update-ntp64-header-ext", FALSE, NULL);
   if (self->master == NULL)
     return TRUE;
   /* RTP profile AVP: gst-rtsp-server connects none of these itself */
