@@ -484,16 +484,17 @@ load_key (GcAgent *self, GError **error)
         g_prefix_error (error, "config key: ");
       return self->key != NULL;
     }
-  /* the key pairing gave it, if it was paired */
+  /* the key pairing gave it, if it was paired (a state directory that
+   * cannot be made holds none); one that is there must load */
   {
     g_autofree gchar *path = g_build_filename (self->config->state_dir, "site-key", NULL);
-    g_autoptr (GError) local_error = NULL;
 
-    self->key = gc_site_key_load_file (path, &local_error);
-    if (self->key == NULL && !g_error_matches (local_error, GC_ERROR, GC_ERROR_NOT_FOUND))
+    if (g_file_test (path, G_FILE_TEST_EXISTS))
       {
-        g_propagate_error (error, g_steal_pointer (&local_error));
-        return FALSE;
+        self->key = gc_site_key_load_file (path, error);
+        if (self->key == NULL)
+          g_prefix_error (error, "the key pairing gave: ");
+        return self->key != NULL;
       }
   }
   return TRUE;

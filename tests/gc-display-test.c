@@ -15,6 +15,7 @@
 #include <X11/Xutil.h>
 
 #include "gc-display.h"
+#include "gc-ntp.h"
 #include "gc-xvfb.h"
 
 static GcXvfb *xvfb;
@@ -327,6 +328,97 @@ test_cut (void)
   g_assert_false (gc_display_offer (d, sb, b));
 }
 
+/* @sample again, stamped as captured @ms ago */
+static GstSample *
+stamped (GstSample *sample, gdouble ms)
+{
+  GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
+  GstSample *out;
+
+  gst_buffer_add_reference_timestamp_meta (buf, gc_ntp_reference_caps (),
+                                           gc_ntp_now_ns () - (guint64) (ms * 1e6),
+                                           GST_CLOCK_TIME_NONE);
+  out = gst_sample_new (buf, gst_sample_get_caps (sample), NULL, NULL);
+  gst_buffer_unref (buf);
+  return out;
+}
+
+/* lip sync: while a stream's sound is heard 80 ms after its capture, a
+ * frame of it captured 20 ms ago waits about 60 ms, frames keep their
+ * order, and an older frame or one without sound is shown at once */
+static void
+test_lip_sync (void)
+{
+  GcDisplayOptions o = { "fake", NULL, FALSE, "r", NULL, NULL, "fake" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GcDisplay) d = gc_display_new (&o, &error);
+  g_autoptr (GstSample) grey = solid_frame (64, 36, 120);
+  GcAudioReadings sound;
+  guint stream, shown;
+  gint64 t0;
+
+  g_assert_no_error (error);
+  stream = gc_display_new_stream (d);
+  gc_display_expect (d, stream);
+  {
+    g_autoptr (GstSample) first = stamped (grey, 5);
+
+    /* the cut comes at once: no sound is heard yet */
+    g_assert_true (gc_display_offer (d, stream, first));
+    g_assert_cmpuint (gc_display_get_shown (d), ==, 1);
+  }
+  /* 20 ms of silence every 20 ms, each captured 80 ms before it plays */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (GstBuffer) buf = gst_buffer_new_and_alloc (960 * 2 * sizeof (gfloat));
+
+      gst_buffer_memset (buf, 0, 0, gst_buffer_get_size (buf));
+      gst_buffer_add_reference_timestamp_meta (buf, gc_ntp_reference_caps (),
+                                               gc_ntp_now_ns () - 80 * G_GUINT64_CONSTANT (1000000),
+                                               GST_CLOCK_TIME_NONE);
+      gc_display_play_sound (d, stream, buf);
+      spin (20);
+    }
+  gc_display_read_sound (d, stream, g_get_monotonic_time (), &sound);
+  g_test_message ("sound latency %.1f ms", sound.latency_ms);
+  g_assert_cmpfloat (sound.latency_ms, >, 70);
+  g_assert_cmpfloat (sound.latency_ms, <, 120);
+  /* a frame 20 ms old: held until it is as old as the sound */
+  shown = gc_display_get_shown (d);
+  t0 = g_get_monotonic_time ();
+  {
+    g_autoptr (GstSample) young = stamped (grey, 20);
+    g_autoptr (GstSample) next = stamped (grey, 1);
+
+    g_assert_true (gc_display_offer (d, stream, young));
+    g_assert_cmpuint (gc_display_get_shown (d), ==, shown);
+    g_assert_true (gc_display_offer (d, stream, next));
+    while (gc_display_get_shown (d) == shown && g_get_monotonic_time () - t0 < G_USEC_PER_SEC)
+      g_usleep (1000);
+  }
+  g_test_message ("held %.1f ms (hold %.1f ms)", (g_get_monotonic_time () - t0) / 1000.0,
+                  gc_display_get_hold_ms (d));
+  g_assert_cmpuint (gc_display_get_shown (d), ==, shown + 1);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 40000);
+  g_assert_cmpfloat (gc_display_get_hold_ms (d), >, 50);
+  g_assert_cmpfloat (gc_display_get_hold_ms (d), <=, GC_DISPLAY_MAX_HOLD_MS);
+  /* the one after it follows, in order, about 20 ms later */
+  while (gc_display_get_shown (d) == shown + 1 && g_get_monotonic_time () - t0 < G_USEC_PER_SEC)
+    g_usleep (1000);
+  g_assert_cmpuint (gc_display_get_shown (d), ==, shown + 2);
+  /* older than the sound: at once */
+  {
+    g_autoptr (GstSample) old = stamped (grey, 200);
+
+    g_assert_true (gc_display_offer (d, stream, old));
+    g_assert_cmpuint (gc_display_get_shown (d), ==, shown + 3);
+    g_assert_cmpfloat (gc_display_get_hold_ms (d), ==, 0);
+  }
+  /* a frame without a stamp is never held */
+  g_assert_true (gc_display_offer (d, stream, grey));
+  g_assert_cmpuint (gc_display_get_shown (d), ==, shown + 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -342,6 +434,7 @@ main (int argc, char **argv)
     g_setenv ("DISPLAY", gc_xvfb_get_display (xvfb), TRUE);
   g_test_add_func ("/groupcast/display/screens", test_screens);
   g_test_add_func ("/groupcast/display/cut", test_cut);
+  g_test_add_func ("/groupcast/display/lip-sync", test_lip_sync);
   ret = g_test_run ();
   g_clear_pointer (&xvfb, gc_xvfb_stop);
   g_free (xvfb_reason);

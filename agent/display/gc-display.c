@@ -10,8 +10,10 @@
 #include "config.h"
 
 #include "gc-display.h"
+#include "gc-display-hold.h"
 #include "gc-display-window.h"
 #include "gc-error.h"
+#include "gc-ntp.h"
 
 #include <glib/gi18n.h>
 #include <gst/app/gstappsrc.h>
@@ -45,6 +47,7 @@ struct _GcDisplay
   guint next_stream;
   FILE *trace;               /* GC_DISPLAY_TRACE: one line per frame shown */
   GcDisplaySound *sound;     /* the sound output, or NULL for none */
+  GcDisplayHold *hold;       /* lip sync: frames wait for their sound */
   gdouble volume;            /* 0 to 1.5, main loop */
   gboolean muted;
 
@@ -63,6 +66,10 @@ struct _GcDisplay
   gboolean identify;
   gchar *pairing_code;      /* as shown, or NULL */
   gchar *pairing_text;
+  gdouble sound_ms;          /* lip sync: the heard stream's sound latency, -1: none */
+  guint sound_stream;        /* whose */
+  gint64 sound_read;         /* monotonic µs of that reading */
+  gdouble hold_ms;           /* the last frame's hold */
 };
 
 G_DEFINE_FINAL_TYPE (GcDisplay, gc_display, G_TYPE_OBJECT)
@@ -203,17 +210,13 @@ emit_cut (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* a stream's decoded frame (from its streaming thread). shown when the
- * stream is the active one; the first frame of the expected stream makes
- * the cut to it. FALSE when not shown. */
-gboolean
-gc_display_offer (GcDisplay *self, guint stream, GstSample *sample)
+/* shows @sample now if its stream is the one shown (or the one that takes
+ * over at its first frame) */
+static gboolean
+show (GcDisplay *self, guint stream, GstSample *sample)
 {
   gint64 now = g_get_monotonic_time ();
   Cut *cut = NULL;
-
-  g_return_val_if_fail (GC_IS_DISPLAY (self), FALSE);
-  g_return_val_if_fail (sample != NULL, FALSE);
 
   g_mutex_lock (&self->lock);
   if (stream != 0 && stream == self->pending)
@@ -248,6 +251,83 @@ gc_display_offer (GcDisplay *self, guint stream, GstSample *sample)
   if (cut != NULL)
     g_main_context_invoke (NULL, emit_cut, cut);
   return TRUE;
+}
+
+static void
+show_held (guint stream, GstSample *sample, gpointer data)
+{
+  show (data, stream, sample);
+}
+
+/* lip sync: how long a frame of the stream on screen waits so that it is
+ * shown as long after its capture as its sound is heard after its own
+ * (both stamps are the source's clock). 0: at once (no sound heard, no
+ * stamp, or the sound is ahead anyway) */
+static gdouble
+hold_for (GcDisplay *self, guint stream, GstSample *sample, gint64 now)
+{
+  GstReferenceTimestampMeta *meta =
+    gst_buffer_get_reference_timestamp_meta (gst_sample_get_buffer (sample),
+                                             gc_ntp_reference_caps ());
+  GcAudioReadings sound;
+  gdouble age_ms, hold;
+
+  g_mutex_lock (&self->lock);
+  if (stream != self->active || meta == NULL || meta->timestamp == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return 0;
+    }
+  /* the sound's latency, read at most 5 times a second */
+  if (self->sound_stream != stream || now - self->sound_read > 200000)
+    {
+      g_mutex_unlock (&self->lock);
+      gc_display_sound_read (self->sound, stream, now, &sound);
+      g_mutex_lock (&self->lock);
+      self->sound_ms = sound.latency_ms;
+      self->sound_stream = stream;
+      self->sound_read = now;
+    }
+  age_ms = ((gint64) gc_ntp_now_ns () - (gint64) meta->timestamp) / 1e6;
+  hold = self->sound_ms >= 0 && age_ms > -1000 ? self->sound_ms - age_ms : 0;
+  /* a frame is never held longer than the longest sound latency a room
+   * would accept */
+  hold = CLAMP (hold, 0, GC_DISPLAY_MAX_HOLD_MS);
+  self->hold_ms = hold;
+  g_mutex_unlock (&self->lock);
+  return hold;
+}
+
+/* a stream's decoded frame (from its streaming thread). shown when the
+ * stream is the active one, after its lip-sync hold; the first frame of the
+ * expected stream makes the cut to it at once. FALSE when not shown. */
+gboolean
+gc_display_offer (GcDisplay *self, guint stream, GstSample *sample)
+{
+  gint64 now = g_get_monotonic_time ();
+  gdouble hold;
+
+  g_return_val_if_fail (GC_IS_DISPLAY (self), FALSE);
+  g_return_val_if_fail (sample != NULL, FALSE);
+
+  hold = hold_for (self, stream, sample, now);
+  if (self->hold != NULL && gc_display_hold_push (self->hold, stream, sample,
+                                                  now + (gint64) (hold * 1000)))
+    return TRUE;
+  return show (self, stream, sample);
+}
+
+/* the hold of the last frame of the stream on screen, ms */
+gdouble
+gc_display_get_hold_ms (GcDisplay *self)
+{
+  gdouble ms;
+
+  g_return_val_if_fail (GC_IS_DISPLAY (self), 0);
+  g_mutex_lock (&self->lock);
+  ms = self->hold_ms;
+  g_mutex_unlock (&self->lock);
+  return ms;
 }
 
 /* ---- streams -------------------------------------------------------------- */
@@ -685,6 +765,7 @@ gc_display_new (const GcDisplayOptions *options, GError **error)
         setvbuf (self->trace, NULL, _IOLBF, 0);
     }
   g_message ("display: %s, sound: %s", self->kind, gc_display_sound_get_sink (self->sound));
+  self->hold = gc_display_hold_new (show_held, self);
   return g_steal_pointer (&self);
 }
 
@@ -693,6 +774,8 @@ gc_display_dispose (GObject *object)
 {
   GcDisplay *self = GC_DISPLAY (object);
 
+  /* its thread shows frames: gone before what it shows them on */
+  g_clear_pointer (&self->hold, gc_display_hold_free);
   g_clear_handle_id (&self->identify_id, g_source_remove);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   if (self->pipeline != NULL)

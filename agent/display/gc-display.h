@@ -28,6 +28,10 @@ typedef struct
                              * fake sink, else auto */
 } GcDisplayOptions;
 
+/* lip sync holds a frame at most this long: a sound later than that is
+ * out of step, and the picture does not wait for it */
+#define GC_DISPLAY_MAX_HOLD_MS 150.0
+
 #define GC_TYPE_DISPLAY (gc_display_get_type ())
 G_DECLARE_FINAL_TYPE (GcDisplay, gc_display, GC, DISPLAY, GObject)
 
@@ -70,5 +74,6 @@ void             gc_display_set_name        (GcDisplay   *self,
                                              const gchar *name);
 gboolean     gc_display_is_identifying (GcDisplay *self);
 gint64       gc_display_get_last_frame_time (GcDisplay *self);
+gdouble      gc_display_get_hold_ms    (GcDisplay *self);
 
 G_END_DECLS

@@ -881,8 +881,11 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
       g_info ("sound started %.1f ms after the first frame",
               (sound.first_played - LOAD (self->timing.first_frame)) / 1000.0);
     }
+  /* the picture's lip-sync hold counts in its presentation: only the
+   * shown stream's sound is heard, and only its frames are held */
   gc_receiver_stats_update_audio (self->stats, have_audio ? &audio_sender : NULL,
-                                  sound.latency_ms, sound.level_db);
+                                  sound.latency_ms, sound.level_db,
+                                  sound.latency_ms >= 0 ? gc_display_get_hold_ms (self->display) : 0);
   gc_rtp_source_stats_clear (&audio_sender);
   gc_receiver_stats_set_rejected (self->stats, gc_receiver_srtp_rejected (self->srtp));
   g_mutex_lock (&self->sockets_lock);

@@ -184,11 +184,12 @@ gc_receiver_stats_update (GcReceiverStats *self, const GcJitterStats *jitterbuff
 }
 
 /* a reading of the sound: its session's entry for the sender (NULL: none
- * yet), its latency and level (gc_receiver_audio_read); after _update,
- * whose picture latency the sync is measured against */
+ * yet), its latency and level (gc_receiver_audio_read), and how long the
+ * display holds the picture back for it (lip sync); after _update, whose
+ * picture latency the sync is measured against */
 void
 gc_receiver_stats_update_audio (GcReceiverStats *self, const GcRtpSourceStats *sender,
-                                gdouble latency_ms, gdouble level_db)
+                                gdouble latency_ms, gdouble level_db, gdouble hold_ms)
 {
   GcReceiverCounters *c = &self->counters;
 
@@ -206,7 +207,8 @@ gc_receiver_stats_update_audio (GcReceiverStats *self, const GcRtpSourceStats *s
   c->audio_level_db = level_db;
   /* both stamps are the source's clock: the difference needs no clock
    * agreement between the hosts */
-  c->av_sync_ms = latency_ms >= 0 && c->latency_ms >= 0 ? latency_ms - c->latency_ms : 0;
+  c->av_sync_ms = latency_ms >= 0 && c->latency_ms >= 0 ? latency_ms - (c->latency_ms + hold_ms)
+                                                        : 0;
 }
 
 /* the remote sender's entry of an rtpsession element's statistics, if

@@ -59,7 +59,8 @@ void             gc_receiver_stats_update         (GcReceiverStats        *self,
 void             gc_receiver_stats_update_audio   (GcReceiverStats        *self,
                                                    const GcRtpSourceStats *sender,
                                                    gdouble                 latency_ms,
-                                                   gdouble                 level_db);
+                                                   gdouble                 level_db,
+                                                   gdouble                 hold_ms);
 gboolean         gc_receiver_stats_read_sender    (GstElement       *rtpsession,
                                                    guint             clock_rate,
                                                    gint64            audio_ssrc,

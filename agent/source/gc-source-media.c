@@ -235,10 +235,12 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMe
   g_object_set (element, "loop", TRUE, NULL);
   if (self->interface != NULL)
     g_object_set (element, "multicast-iface", self->interface, NULL);
+  /* the RTP sinks (gst-rtsp-server makes them sync, the RTCP ones not) */
+  if (!sync)
+    return;
   /* the video's RTP sink is known by the port its group is added on (the
    * audio stream has a sink of its own) */
-  if (sync)
-    g_signal_connect_object (element, "client-added", G_CALLBACK (on_group_added), self, 0);
+  g_signal_connect_object (element, "client-added", G_CALLBACK (on_group_added), self, 0);
 }
 
 /* a key frame request coming up from the RTP session (a receiver's PLI):
@@ -310,6 +312,21 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
   g_autoptr (GstRTPHeaderExtension) ext = NULL;
 
   GST_DEBUG_OBJECT (media, "configuring media");
+  /* a packet goes out as soon as it is made. the RTP sinks are in sync
+   * (gst-rtsp-server needs them so: a sink out of sync keeps no last
+   * sample, and a PLAY that asks for the rate then aborts in
+   * gst_rtsp_media_get_rates), and would hold each packet until its
+   * capture time plus the pipeline's latency: the largest any branch
+   * reports, the sound's capture and encoder, 60-90 ms more than the
+   * picture needs. with latency 0 every packet is late and goes at once;
+   * the captures are live and paced by their own clock (a file by the
+   * identity in its launch) */
+  {
+    g_autoptr (GstObject) pipeline = gst_object_get_parent (GST_OBJECT (top));
+
+    if (pipeline != NULL && GST_IS_PIPELINE (pipeline))
+      gst_pipeline_set_latency (GST_PIPELINE (pipeline), 0);
+  }
   /* stamp capture time on every frame for the NTP-64 header extension */
   if (capture != NULL)
     {
