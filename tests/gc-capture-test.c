@@ -174,6 +174,18 @@ test_audio_branch (void)
   quiet = gc_source_build_launch_for (c, "test", "x264enc", NULL, "none", &error);
   g_assert_no_error (error);
   g_assert_null (strstr (quiet, "pay1"));
+  /* the test pattern makes frames at the asked rate: no videorate to hold
+   * each one back a frame time; a pipeline's (or a camera's) own rate is
+   * converted */
+  g_assert_null (strstr (quiet, "videorate ! video/x-raw,format=I420"));
+  g_assert_nonnull (strstr (quiet, "videoscale ! video/x-raw,format=I420"));
+  {
+    g_autofree gchar *camera = gc_source_build_launch_for (c, "videotestsrc is-live=true",
+                                                           "x264enc", NULL, "none", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (camera, "! videorate ! video/x-raw,format=I420"));
+  }
   /* the tone is always there; no sound server is needed to know it */
   g_assert_true (gc_source_audio_works ("test", &error));
   g_assert_true (gc_source_audio_works ("none", &error));

@@ -413,13 +413,18 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GstElement) probe = NULL;
   GcCaptureKind kind = GC_CAPTURE_KIND_TEST;
-  gboolean paced;
+  gboolean paced, native_rate;
   gchar *launch;
 
   if (capture == NULL)
     return NULL;
   /* the portal's frames are converted and paced before gccapture */
   paced = gc_capture_kind (capture_word, &kind, NULL) && kind == GC_CAPTURE_KIND_PORTAL;
+  /* the test pattern and ximagesrc make frames at the rate the caps ask
+   * for: no videorate, which holds each frame until the next one comes (a
+   * frame time, 33 ms at 30 fps, on every frame). a camera, a file or a
+   * pipeline has its own rate, and gets one */
+  native_rate = kind == GC_CAPTURE_KIND_TEST || kind == GC_CAPTURE_KIND_X11;
   enc = encoder_description (c, encoder);
   preview = preview_branch (c);
   sound = audio_branch (audio != NULL ? audio : gc_source_audio_word (c, capture_word),
@@ -432,7 +437,9 @@ gc_source_build_launch_for (const GcConfig *c, const gchar *capture_word, const 
     "! h264parse config-interval=-1 "
     "! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency mtu=1400"
     "%s%s )",
-    capture, paced ? "" : "! videoconvert ! videoscale ! videorate ", c->width, c->height,
+    capture,
+    paced ? "" : native_rate ? "! videoconvert ! videoscale " : "! videoconvert ! videoscale ! videorate ",
+    c->width, c->height,
     c->framerate, *preview != '\0' ? "! tee name=gcpreviewtee " : "",
     enc, preview, sound);
   /* parse once now, so a bad capture stops the agent at start with a reason */

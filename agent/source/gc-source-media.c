@@ -82,6 +82,30 @@ stamp_sound_capture_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* a live capture cannot seek, whatever the elements behind it answer (the
+ * test pattern says it can). a client's PLAY with a Range (ffmpeg sends
+ * npt=0-) would otherwise flush the live pipeline; the flush takes the
+ * segment off rtpbin's pads, and gst-rtsp-server 1.22 then aborts in
+ * gst_rtsp_media_get_rates answering that same PLAY */
+static GstPadProbeReturn
+refuse_seeking (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_QUERY_UPSTREAM)
+    {
+      GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+      GstFormat format;
+
+      if (GST_QUERY_TYPE (query) != GST_QUERY_SEEKING)
+        return GST_PAD_PROBE_OK;
+      gst_query_parse_seeking (query, &format, NULL, NULL, NULL);
+      gst_query_set_seeking (query, format, FALSE, 0, -1);
+      return GST_PAD_PROBE_HANDLED;
+    }
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_SEEK)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
 static GstPadProbeReturn
 drop_own_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -333,6 +357,8 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
       g_autoptr (GstPad) pad = gst_element_get_static_pad (capture, "src");
 
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_capture_time, NULL, NULL);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+                         refuse_seeking, NULL, NULL);
     }
   /* the payloader writes it as RFC 6051 ntp-64 and lists it in the SDP
    * (extmap) */
@@ -354,6 +380,8 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
         gst_rtp_header_extension_create_from_uri ("urn:ietf:params:rtp-hdrext:ntp-64");
 
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_sound_capture_time, NULL, NULL);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+                         refuse_seeking, NULL, NULL);
       if (audio_ext != NULL)
         {
           gst_rtp_header_extension_set_id (audio_ext, 1);
