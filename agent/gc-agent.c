@@ -502,6 +502,8 @@ load_key (GcAgent *self, GError **error)
 
 /* ---- pairing -------------------------------------------------------------- */
 
+static void keep_replay_cache (GcAgent *self);
+
 /* the site key from now on, in every part that signs or checks */
 static void
 take_key (GcAgent *self, GBytes *key)
@@ -511,7 +513,11 @@ take_key (GcAgent *self, GBytes *key)
   g_clear_pointer (&self->key, g_bytes_unref);
   self->key = g_bytes_ref (key);
   if (self->control != NULL)
-    gc_control_server_set_key (self->control, key);
+    {
+      keep_replay_cache (self);
+      /* after the cache: requests signed before the key came are refused */
+      gc_control_server_set_key (self->control, key);
+    }
   if (self->discovery != NULL)
     gc_discovery_set_key (self->discovery, key);
   if (self->sw != NULL)
@@ -658,6 +664,18 @@ name_for_address (const gchar *address, gpointer data)
   return p != NULL ? gc_peer_get_name (p) : NULL;
 }
 
+/* nonces of accepted requests survive a restart, so their bytes cannot be
+ * replayed after it */
+static void
+keep_replay_cache (GcAgent *self)
+{
+  g_autofree gchar *path = g_build_filename (self->config->state_dir, "replay-cache", NULL);
+  g_autoptr (GError) local_error = NULL;
+
+  if (!gc_control_server_set_replay_file (self->control, path, &local_error))
+    g_message ("%s; refusing requests signed before the start instead", local_error->message);
+}
+
 static gboolean
 start_control (GcAgent *self, GError **error)
 {
@@ -673,17 +691,8 @@ start_control (GcAgent *self, GError **error)
       g_prefix_error (error, "control port %u: ", c->control_port);
       return FALSE;
     }
-  /* nonces of accepted requests survive a restart, so their bytes cannot
-   * be replayed after it */
   if (self->key != NULL)
-    {
-      g_autofree gchar *path = g_build_filename (c->state_dir, "replay-cache", NULL);
-      g_autoptr (GError) local_error = NULL;
-
-      if (!gc_control_server_set_replay_file (self->control, path, &local_error))
-        g_message ("%s; refusing requests signed before the start instead",
-                   local_error->message);
-    }
+    keep_replay_cache (self);
   return TRUE;
 }
 

@@ -11,6 +11,8 @@
 #include "gc-pairing-code.h"
 #include "gc-util.h"
 
+#define PAIR_TIMEOUT_MS 45000
+
 typedef struct
 {
   GcDBusAgent1 *agent;
@@ -58,8 +60,9 @@ on_pair_done (GObject *object, GAsyncResult *result, gpointer data)
   Pair *p = data;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *text = NULL;
+  g_autoptr (GVariant) ret = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
 
-  if (gc_dbus_agent1_call_pair_finish (GC_DBUS_AGENT1 (object), result, &error))
+  if (ret != NULL)
     {
       /* TRANSLATORS: %s is the display's name */
       text = g_strdup_printf (_("“%s” is paired with this site"), p->peer_name);
@@ -98,10 +101,10 @@ on_response (AdwMessageDialog *dialog, const gchar *response, gpointer data)
     return;
   /* the call owns it now; the dialog goes */
   p = g_object_steal_data (G_OBJECT (dialog), "gc-pair");
-  /* the agent bounds the exchange (10 s a step); the call's own bound is
-   * above that */
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (p->agent), 40000);
-  gc_dbus_agent1_call_pair (p->agent, p->peer_id, code, NULL, on_pair_done, p);
+  /* the agent bounds each step of the exchange (10 s); this call's own
+   * bound is above them all */
+  g_dbus_proxy_call (G_DBUS_PROXY (p->agent), "Pair", g_variant_new ("(ss)", p->peer_id, code),
+                     G_DBUS_CALL_FLAGS_NONE, PAIR_TIMEOUT_MS, NULL, on_pair_done, p);
 }
 
 void
