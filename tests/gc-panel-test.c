@@ -953,13 +953,14 @@ check_row_menu (GcWindow *window, GtkSelectionModel *selection)
           g_ptr_array_add (actions, action);
         }
     }
-  g_assert_cmpuint (actions->len, ==, 6);
+  g_assert_cmpuint (actions->len, ==, 7);
   g_assert_cmpstr (g_ptr_array_index (actions, 0), ==, "win.switch");
   g_assert_cmpstr (g_ptr_array_index (actions, 1), ==, "win.release");
   g_assert_cmpstr (g_ptr_array_index (actions, 2), ==, "win.identify");
   g_assert_cmpstr (g_ptr_array_index (actions, 3), ==, "win.rename");
-  g_assert_cmpstr (g_ptr_array_index (actions, 4), ==, "win.mute");
-  g_assert_cmpstr (g_ptr_array_index (actions, 5), ==, "win.unmute");
+  g_assert_cmpstr (g_ptr_array_index (actions, 4), ==, "win.pair");
+  g_assert_cmpstr (g_ptr_array_index (actions, 5), ==, "win.mute");
+  g_assert_cmpstr (g_ptr_array_index (actions, 6), ==, "win.unmute");
   gc_test_sleep (300);
   save_screenshot_with_popover (GTK_WIDGET (window), GTK_WIDGET (menu), "panel-row-menu.png");
   gtk_popover_popdown (menu);
