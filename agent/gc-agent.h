@@ -39,6 +39,8 @@ gboolean        gc_agent_connect           (GcAgent *self,
                                             const gchar *url,
                                             GError **error);
 /* pairing: a receiver shows a code; a keyed agent gives it the key */
+gboolean        gc_agent_create_site_key   (GcAgent *self,
+                                            GError **error);
 gboolean        gc_agent_start_pairing     (GcAgent *self,
                                             GError **error);
 void            gc_agent_stop_pairing      (GcAgent *self);

@@ -1090,6 +1090,14 @@ test_policy (void)
   g_clear_pointer (&v, g_variant_unref);
   g_variant_unref (gdbus_expect_reply (AS_ROOT, address, GC_SOURCE_PATH,
                                        GC_SOURCE_IFACE ".ForceKeyFrame", "()", NULL));
+  /* a site's first key is root's to make, not a member's; root's call gets
+   * through to the agent, whose user cannot write root's state directory */
+  g_free (gdbus_expect_error (AS_MEMBER, address, ROOT_PATH, GC_AGENT_IFACE ".CreateSiteKey",
+                              "org.freedesktop.DBus.Error.AccessDenied", NULL));
+  g_free (msg);
+  msg = gdbus_expect_error (AS_ROOT, address, ROOT_PATH, GC_AGENT_IFACE ".CreateSiteKey",
+                            "io.github.Groupcast.Error.Failed", NULL);
+  g_assert_nonnull (strstr (msg, "cannot make a site key"));
 
   g_assert_nonnull (g_subprocess_get_identifier (agent));
   if (g_test_failed ())

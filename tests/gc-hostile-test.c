@@ -882,6 +882,36 @@ test_pairing (void)
   g_assert_false (g_file_test (stored_path, G_FILE_TEST_EXISTS));
   g_assert_true (log_has (all[2], "3 wrong codes: locked for 60 s"));
 
+  /* board 3 starts a site of its own instead: a fresh key, kept 0600, in
+   * use at once; the code leaves its screen; a second key is refused, and
+   * so is one for an agent whose configuration names its key */
+  {
+    g_autoptr (GVariant) r = gc_test_agent_call (all[2], AGENT_PATH, GC_AGENT_IFACE,
+                                                 "CreateSiteKey", NULL, 5000, &error);
+    g_autofree gchar *made = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (get_bool (all[2], AGENT_PATH, GC_AGENT_IFACE, "Authenticated"));
+    g_assert_false (get_bool (all[2], GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "Pairing"));
+    g_assert_true (g_file_get_contents (stored_path, &made, NULL, NULL));
+    g_assert_cmpuint (strlen (made), ==, 65);
+    g_assert_cmpstr (made, !=, KEY "\n");
+    g_assert_cmpint (g_stat (stored_path, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+    g_clear_pointer (&r, g_variant_unref);
+    r = gc_test_agent_call (all[2], AGENT_PATH, GC_AGENT_IFACE, "CreateSiteKey", NULL, 5000,
+                            &error);
+    assert_dbus_error (g_steal_pointer (&error), "Refused", "already has a site key");
+    g_clear_pointer (&stored, g_free);
+    g_assert_true (g_file_get_contents (stored_path, &stored, NULL, NULL));
+    g_assert_cmpstr (stored, ==, made);
+    r = gc_test_agent_call (all[0], AGENT_PATH, GC_AGENT_IFACE, "CreateSiteKey", NULL, 5000,
+                            &error);
+    assert_dbus_error (g_steal_pointer (&error), "Refused", "configuration");
+    /* to the source it is another site's board now */
+    g_assert_true (wait_peer (all[0], id3, "10.99.0.3", 0, 5000));
+  }
+
   gc_test_agent_dump_logs_on_failure (all, 3);
   for (guint i = 0; i < 3; i++)
     gc_test_agent_free (all[i]);

@@ -29,6 +29,18 @@ handle_pair (GcDBusAgent1 *iface, GDBusMethodInvocation *invocation, const gchar
 }
 
 static gboolean
+handle_create_site_key (GcDBusAgent1 *iface, GDBusMethodInvocation *invocation, GcAgent *agent)
+{
+  GError *error = NULL;
+
+  if (gc_agent_create_site_key (agent, &error))
+    gc_dbus_agent1_complete_create_site_key (iface, invocation);
+  else
+    g_dbus_method_invocation_take_error (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 handle_start_pairing (GcDBusReceiver1 *iface, GDBusMethodInvocation *invocation, GcAgent *agent)
 {
   GError *error = NULL;
@@ -81,6 +93,8 @@ gc_dbus_pairing_attach (GcAgent *agent, GcDBusAgent1 *agent_iface,
   g_return_if_fail (GC_IS_AGENT (agent) && agent_iface != NULL);
 
   g_signal_connect_object (agent_iface, "handle-pair", G_CALLBACK (handle_pair), agent, 0);
+  g_signal_connect_object (agent_iface, "handle-create-site-key",
+                           G_CALLBACK (handle_create_site_key), agent, 0);
   g_signal_connect_object (agent, "notify::authenticated", G_CALLBACK (on_authenticated),
                            agent_iface, 0);
   if (receiver_iface == NULL)
