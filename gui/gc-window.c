@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "gc-pair-dialog.h"
+#include "gc-site-dialog.h"
 #include "gc-peer-row.h"
 #include "gc-receiver-view.h"
 #include "gc-source-view.h"
@@ -47,6 +48,8 @@ struct _GcWindow
   GtkRevealer *key_banner;
   GcDBusSource1 *url_source;  /* the source whose Url is followed */
   gulong url_id;
+  GcDBusAgent1 *followed_agent; /* the agent whose key, name, address are followed */
+  gulong agent_id;
   GtkLabel *key_banner_fix;
   AdwStatusPage *failed_page;
   AdwViewStack *view_stack;
@@ -429,6 +432,34 @@ pair_activated (GtkWidget   *widget,
                           gc_peer_item_get_name (peer), GTK_WIDGET (self->toast_overlay));
 }
 
+/* win.create-site-key: the first computer of a site makes the key */
+static void
+create_site_key_activated (GtkWidget   *widget,
+                           const gchar *action_name,
+                           GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+
+  if (agent != NULL)
+    gc_site_dialog_create (GTK_WINDOW (self), agent, GTK_WIDGET (self->toast_overlay));
+}
+
+/* win.join-site: this computer shows a code a keyed panel pairs with */
+static void
+join_site_activated (GtkWidget   *widget,
+                     const gchar *action_name,
+                     GVariant    *parameter)
+{
+  GcWindow *self = GC_WINDOW (widget);
+  GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+  GcDBusReceiver1 *receiver = self->client != NULL ? gc_agent_client_get_receiver (self->client)
+                                                   : NULL;
+
+  if (agent != NULL && receiver != NULL)
+    gc_site_dialog_join (GTK_WINDOW (self), agent, receiver, GTK_WIDGET (self->toast_overlay));
+}
+
 static void
 search_activated (GtkWidget   *widget,
                   const gchar *action_name,
@@ -499,6 +530,10 @@ update_key_banner (GcWindow *self)
 
   gc_peer_list_set_site_key (self->peers, agent != NULL && gc_dbus_agent1_get_authenticated (agent));
   gtk_revealer_set_reveal_child (self->key_banner, keyless);
+  /* joining takes a receiver role: it is what pairs */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.join-site",
+                                 keyless && gc_agent_client_get_receiver (self->client) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-site-key", keyless);
   if (!keyless)
     return;
   if (gc_agent_client_get_bus_type (self->client) == G_BUS_TYPE_SYSTEM
@@ -570,10 +605,27 @@ on_agent_started (GObject      *object,
     return;
   if (reply == NULL)
     {
-      g_dbus_error_strip_remote_error (error);
-      /* TRANSLATORS: %s says why, in the bus's or systemd's words */
-      text = g_strdup_printf (_("The agent did not start: %s"), error->message);
-      g_message ("starting the agent: %s", error->message);
+      g_autofree gchar *remote = g_dbus_error_get_remote_error (error);
+      g_autofree gchar *detail = NULL;
+      g_autofree gchar *sentence = NULL;
+
+      /* nothing there to start: the bus has no service file for the name,
+       * or systemd no unit */
+      if (g_strcmp0 (remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0
+          || g_strcmp0 (remote, "org.freedesktop.systemd1.NoSuchUnit") == 0)
+        {
+          sentence = g_strdup (_("This computer has no Groupcast agent to start. Install "
+                                 "groupcast-agent, or start it by hand."));
+          g_dbus_error_strip_remote_error (error);
+          detail = g_strdup (error->message);
+        }
+      else
+        sentence = gc_util_explain_error (error, &detail);
+      /* TRANSLATORS: %s says why, in a sentence */
+      text = g_strdup_printf (_("The agent did not start: %s"), sentence);
+      /* the bus's or systemd's own words, on demand */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_error), detail);
+      g_message ("starting the agent: %s (%s)", sentence, detail != NULL ? detail : "");
     }
   /* on success the page goes by itself when the agent's name appears */
   set_starting (self, FALSE, text);
@@ -679,6 +731,20 @@ update_objects (GcWindow *self)
     }
 
   gc_peer_list_set_manager (self->peers, manager);
+  {
+    GcDBusAgent1 *agent = self->client != NULL ? gc_agent_client_get_agent (self->client) : NULL;
+
+    /* a key that comes (Create, Join, pairing) takes the banner away */
+    if (self->followed_agent != agent)
+      {
+        if (self->followed_agent != NULL)
+          g_clear_signal_handler (&self->agent_id, self->followed_agent);
+        g_set_object (&self->followed_agent, agent);
+        if (agent != NULL)
+          self->agent_id = g_signal_connect_swapped (agent, "g-properties-changed",
+                                                     G_CALLBACK (update_agent), self);
+      }
+  }
   if (self->url_source != source)
     {
       if (self->url_source != NULL)
@@ -803,6 +869,9 @@ gc_window_dispose (GObject *object)
   if (self->url_source != NULL)
     g_clear_signal_handler (&self->url_id, self->url_source);
   g_clear_object (&self->url_source);
+  if (self->followed_agent != NULL)
+    g_clear_signal_handler (&self->agent_id, self->followed_agent);
+  g_clear_object (&self->followed_agent);
   if (self->peers != NULL)
     gc_peer_list_set_manager (self->peers, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GC_TYPE_WINDOW);
@@ -883,6 +952,9 @@ gc_window_class_init (GcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.unmute", NULL, ask_activated);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_activated);
   gtk_widget_class_install_action (widget_class, "win.pair", NULL, pair_activated);
+  gtk_widget_class_install_action (widget_class, "win.create-site-key", NULL,
+                                   create_site_key_activated);
+  gtk_widget_class_install_action (widget_class, "win.join-site", NULL, join_site_activated);
   gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_activated);
   gtk_widget_class_install_action (widget_class, "win.details", "s", details_activated);
   gtk_widget_class_install_action (widget_class, "win.rename-to", "s", rename_to_activated);

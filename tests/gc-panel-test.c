@@ -210,14 +210,17 @@ agent_spawn_keyed (GcLab       *lab,
   g_autoptr (GError) error = NULL;
   g_autofree gchar *key_path = g_build_filename (gc_lab_host_dir (lab, host), "site.key", NULL);
   g_autofree gchar *key_arg = g_strdup_printf ("--key-file=%s", key_path);
+  /* "--desktop": both roles, as the user unit runs a desktop's agent */
+  gboolean desktop = g_str_equal (role, "--desktop");
   const gchar *argv[] = {
-    AGENT, role, "--bus-address", bus_address, "--interface", "eth0",
+    AGENT, desktop ? "--source" : role, "--bus-address", bus_address, "--interface", "eth0",
     /* no key: unsigned requests taken, unless the key is "" (a board fresh
      * from the box, which shows a pairing code) */
     "--no-mdns", key == NULL ? "--allow-unauthenticated" : *key != '\0' ? key_arg : "--verbose",
     "--name", name,
     "--state-dir", gc_lab_host_dir (lab, host),
-    g_str_equal (role, "--receiver") ? "--sink" : NULL, "fake",
+    desktop ? "--receiver" : "--verbose",
+    desktop || g_str_equal (role, "--receiver") ? "--sink" : NULL, "fake",
     NULL
   };
   GSubprocess *process;
@@ -1089,6 +1092,94 @@ check_pairing (GcWindow *window, const gchar *board_bus)
   g_test_message ("the row is paired %.0f ms after Pair", (g_get_monotonic_time () - t0) / 1000.0);
 }
 
+static gboolean
+revealed_is_false (gpointer data)
+{
+  return !revealed (data);
+}
+
+static gboolean
+label_has_code (gpointer data)
+{
+  return strlen (gtk_label_get_label (GTK_LABEL (data))) == 7;
+}
+
+/* Join a Site: the dialog shows the code this computer's agent pairs
+ * with, as GetPairingCode reads it; a keyed agent (on @keyed_bus) pairs
+ * with it, and the dialog closes by itself */
+static void
+check_join_site (GcWindow *window, const gchar *bus, const gchar *keyed_bus)
+{
+  g_autoptr (GDBusConnection) c = NULL;
+  g_autoptr (GDBusConnection) k = NULL;
+  g_autoptr (GVariant) r = NULL;
+  g_autoptr (GVariant) id = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *spaced = NULL;
+  AdwMessageDialog *dialog;
+  GtkLabel *label = NULL;
+  const gchar *code;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.join-site", NULL));
+  g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (TRUE), 3000));
+  dialog = find_message_dialog ();
+  {
+    GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+
+    label = GTK_LABEL (gtk_widget_get_first_child (box));
+  }
+  g_assert_true (gc_test_wait_until (label_has_code, label, 5000));
+  c = g_dbus_connection_new_for_address_sync (bus,
+                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                              | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                              NULL, NULL, NULL);
+  r = g_dbus_connection_call_sync (c, "io.github.Groupcast", "/io/github/Groupcast/receiver",
+                                   "io.github.Groupcast.Receiver1", "GetPairingCode", NULL,
+                                   G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(&s)", &code);
+  spaced = g_strdup_printf ("%.3s %s", code, code + 3);
+  g_assert_cmpstr (gtk_label_get_label (label), ==, spaced);
+  g_assert_true (gc_test_wait_until (widget_mapped, dialog, 3000));
+  gc_test_sleep (300);
+  save_screenshot (GTK_WIDGET (dialog), "panel-join-site.png");
+  /* the other computer pairs with this one by its id */
+  id = g_dbus_connection_call_sync (c, "io.github.Groupcast", "/io/github/Groupcast",
+                                    "org.freedesktop.DBus.Properties", "Get",
+                                    g_variant_new ("(ss)", "io.github.Groupcast.Agent1", "Id"),
+                                    G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  k = g_dbus_connection_new_for_address_sync (keyed_bus,
+                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                              | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                              NULL, NULL, NULL);
+  {
+    g_autoptr (GVariant) v = NULL;
+    g_autoptr (GVariant) done = NULL;
+
+    g_variant_get (id, "(v)", &v);
+    /* the keyed agent hears this one's beacons before it can pair */
+    for (guint i = 0; i < 50 && done == NULL; i++)
+      {
+        g_clear_error (&error);
+        done = g_dbus_connection_call_sync (k, "io.github.Groupcast", "/io/github/Groupcast",
+                                            "io.github.Groupcast.Agent1", "Pair",
+                                            g_variant_new ("(ss)", g_variant_get_string (v, NULL),
+                                                           code),
+                                            NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+        if (done == NULL && g_dbus_error_is_remote_error (error)
+            && strstr (error->message, "NotFound") != NULL)
+          gc_test_sleep (200);
+        else
+          break;
+      }
+    g_assert_no_error (error);
+  }
+  g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (FALSE), 5000));
+}
+
 /* a display with another site key is listed, "Not paired with this site",
  * never dropped; the site's own display is not flagged; an agent without a
  * key gets the banner that says so, and how to mend it */
@@ -1149,8 +1240,9 @@ test_pairing_state (void)
   window_destroy (window);
   process_stop (source);
 
-  /* the same source without a key: the banner, with the fix */
-  source = agent_spawn (lab, 1, bus1, "Lecture Hall", "--source");
+  /* a desktop without a key: the banner, with the fix; it joins the site
+   * (Lobby Display has the key and pairs with it) */
+  source = agent_spawn_keyed (lab, 1, bus1, "Lecture Hall", "--desktop", "");
   window = window_new (bus1);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
   assert_page (window, "receivers", 10000);
@@ -1160,8 +1252,33 @@ test_pairing_state (void)
                             "--new-site-key"));
   gc_test_sleep (500);
   save_screenshot (GTK_WIDGET (window), "panel-no-key.png");
+  check_join_site (window, bus1, bus2);
+  g_assert_true (gc_test_wait_until (revealed_is_false, banner, 5000));
   window_destroy (window);
   process_stop (source);
+
+  /* the first computer of a site makes the key */
+  {
+    g_autofree gchar *kept = g_build_filename (gc_lab_host_dir (lab, 1), "site-key", NULL);
+    AdwMessageDialog *dialog;
+    struct stat st;
+
+    g_assert_cmpint (g_unlink (kept), ==, 0);
+    source = agent_spawn_keyed (lab, 1, bus1, "Lecture Hall", "--desktop", "");
+    window = window_new (bus1);
+    assert_page (window, "receivers", 10000);
+    banner = template_child (window, "key_banner");
+    g_assert_true (gc_test_wait_until (revealed, banner, 3000));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.create-site-key", NULL));
+    g_assert_true (gc_test_wait_until (dialog_open, GINT_TO_POINTER (TRUE), 3000));
+    dialog = find_message_dialog ();
+    g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("C_reate"))));
+    g_assert_true (gc_test_wait_until (revealed_is_false, banner, 5000));
+    g_assert_cmpint (g_stat (kept, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+    window_destroy (window);
+    process_stop (source);
+  }
   process_stop (rx2);
   process_stop (rx3);
 }
@@ -1384,7 +1501,7 @@ test_translated (void)
       g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
       g_unsetenv ("LANGUAGE");
       g_test_trap_assert_passed ();
-      g_test_trap_assert_stdout ("*absent page title: 代理未运行*");
+      g_test_trap_assert_stdout ("*absent page title: 代理未运行*start error: 代理没有启动*");
       return;
     }
 
@@ -1397,6 +1514,27 @@ test_translated (void)
   g_assert_cmpstr (title, ==, g_dgettext (GETTEXT_PACKAGE, "The Agent Is Not Running"));
   /* strings from C code too */
   g_assert_cmpstr (_("Select receivers to switch"), !=, "Select receivers to switch");
+  /* an error, as a sentence in the panel's language: this bus has nothing
+   * to start the agent with */
+  {
+    GtkLabel *error = template_child (window, "start_error");
+    g_autofree gchar *want = NULL;
+    const gchar *why = _("This computer has no Groupcast agent to start. Install "
+                         "groupcast-agent, or start it by hand.");
+
+    g_assert_cmpstr (why, !=, "This computer has no Groupcast agent to start. Install "
+                              "groupcast-agent, or start it by hand.");
+    want = g_strdup_printf (_("The agent did not start: %s"), why);
+    gtk_window_set_default_size (GTK_WINDOW (window), 720, 520);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start-agent", NULL));
+    g_assert_true (gc_test_wait_until (widget_mapped, error, 10000));
+    g_print ("start error: %s\n", gtk_label_get_label (error));
+    g_assert_cmpstr (gtk_label_get_label (error), ==, want);
+    /* the bus's own words are there on demand */
+    g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (error)));
+    gc_test_sleep (300);
+    save_screenshot (GTK_WIDGET (window), "panel-error-zh_CN.png");
+  }
   window_destroy (window);
 }
 
