@@ -542,6 +542,17 @@ start_discovery (GcAgent *self, GError **error)
           : g_strcmp0 (c->address_interface, "lo") != 0 ? c->address_interface : NULL;
   self->discovery = gc_discovery_new (&a, iface, c->beacon_port, c->beacon_interval_ms,
                                       self->key);
+  if (c->peers != NULL)
+    {
+      /* validated with the configuration */
+      GcFarPeers *far = gc_far_peers_new (c->peers, NULL);
+
+      if (far != NULL && gc_far_peers_n_configured (far) > 0)
+        g_message ("beacons also go by unicast beyond this subnet, to %s", c->peers);
+      gc_discovery_set_far_peers (self->discovery, far);
+    }
+  else
+    gc_discovery_set_far_peers (self->discovery, gc_far_peers_new (NULL, NULL));
   if (!gc_discovery_start (self->discovery, c->mdns, c->beacons, error))
     {
       g_prefix_error (error, "discovery: ");

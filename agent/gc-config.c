@@ -5,6 +5,7 @@
 
 #include "gc-config.h"
 #include "gc-error.h"
+#include "gc-far-peers.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -55,6 +56,7 @@ gc_config_free (GcConfig *c)
   g_free (c->new_site_key);
   g_free (c->name);
   g_free (c->interface);
+  g_free (c->peers);
   g_free (c->bind_address);
   g_free (c->address_interface);
   g_free (c->mount);
@@ -136,6 +138,7 @@ static const OptDesc options[] = {
   { "beacon-interval", OPT_UINT, O (beacon_interval_ms), 100, 60000 },
   { "mdns", OPT_BOOL, O (mdns) },
   { "beacons", OPT_BOOL, O (beacons) },
+  { "peers", OPT_STRING, O (peers) },
   { "state-dir", OPT_STRING, O (state_dir) },
   { "key-file", OPT_STRING, O (key_file) },
   { "key", OPT_STRING, O (key_string) },
@@ -351,6 +354,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("control-port", TRUE, "Control (switch) TCP port (default 7237)", "PORT"),
     CB ("beacon-port", TRUE, "Beacon UDP port (default 7237)", "PORT"),
     CB ("beacon-interval", TRUE, "Milliseconds between beacons (default 1000)", "MS"),
+    CB ("peers", TRUE, "Beyond a router: addresses, subnets (10.1.2.0/24) or host names that "
+                       "beacons also go to by unicast, comma-separated", "LIST"),
     CB ("no-mdns", FALSE, "Do not use Avahi", NULL),
     CB ("no-beacons", FALSE, "Do not send or listen to beacons", NULL),
     CB ("state-dir", TRUE, "Where the agent id is kept", "DIR"),
@@ -702,6 +707,13 @@ gc_config_validate (GcConfig *c, GError **error)
     }
   if (c->group != NULL && !check_group (c->group, error))
     return FALSE;
+  if (c->peers != NULL)
+    {
+      g_autoptr (GcFarPeers) far = gc_far_peers_new (c->peers, error);
+
+      if (far == NULL)
+        return FALSE;
+    }
   if (c->rtp_port % 2 != 0)
     {
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,

@@ -53,6 +53,7 @@ typedef struct
   guint beacon_interval_ms;
   gboolean mdns;
   gboolean beacons;
+  gchar *peers;             /* beyond a router: addresses, subnets, names beacons go to by unicast */
   gchar *state_dir;
   gchar *key_file;
   gchar *key_string;        /* from the config file; never logged */

@@ -18,6 +18,10 @@
  *   gc-bench-recovery discovery [REPS]       time until two agents list each
  *                                            other: one without a broadcast
  *                                            address, and two cloned boards
+ *   gc-bench-recovery routed [REPS]          a source and a receiver on two
+ *                                            subnets behind a router (--peers,
+ *                                            TTL 2): time until each lists
+ *                                            the other, then a Switch across
  *   gc-bench-recovery attack [REPS]          switch times with and without
  *                                            a host holding the receiver's
  *                                            control port and flooding
@@ -625,6 +629,68 @@ run_attack (guint reps, GError **error)
   return TRUE;
 }
 
+/* ---- across a router --------------------------------------------------- */
+
+/* host 1 (10.99.0.1), a source naming the far subnet, TTL 2; host 2
+ * (10.99.1.2, beyond the router), a receiver naming nothing. each rep
+ * starts both again: until each lists the other, then one Switch */
+static gboolean
+run_routed (guint reps, GError **error)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_routed (2, 2, error);
+  g_autoptr (GcTestAgent) a = NULL;
+  g_autoptr (GcTestAgent) r = NULL;
+  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) switched = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autofree gchar *key = NULL;
+
+  if (lab == NULL)
+    return FALSE;
+  key = write_key (lab);
+  a = gc_test_agent_start (lab, 1, error, "--source", "--group=239.0.0.11", "--no-mdns",
+                           "--ttl=2", "--peers=10.99.1.0/24", key, NULL);
+  r = a != NULL ? gc_test_agent_start (lab, 2, error, "--receiver", "--sink=fake", "--no-mdns",
+                                       key, NULL) : NULL;
+  if (r == NULL)
+    return FALSE;
+  for (guint i = 0; i < reps; i++)
+    {
+      g_autofree gchar *rid = NULL;
+      gdouble ms, sw;
+
+      gc_test_agent_kill (a);
+      gc_test_agent_kill (r);
+      ms = time_to_list (a, r, 0, NULL);
+      if (ms < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: not listed across the "
+                       "router", i);
+          return FALSE;
+        }
+      /* the source serving: its state is ready once the media is prepared */
+      if (!gc_test_agent_wait_string (a, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State", "ready",
+                                      10000))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: source not ready", i);
+          return FALSE;
+        }
+      rid = id_of (r);
+      sw = timed_switch (a, rid, error);
+      if (sw < 0)
+        return FALSE;
+      g_array_append_val (listed, ms);
+      g_array_append_val (switched, sw);
+      g_printerr ("rep %u: listed both ways %.0f ms after the start, switched in %.0f ms\n", i,
+                  ms, sw);
+    }
+  print_head ();
+  print_row ("routed: agents started, until each lists the other across the router", listed,
+             "ms");
+  print_row ("routed: Switch call across the router (TTL 2), until the first frame", switched,
+             "ms");
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -651,12 +717,14 @@ main (int argc, char **argv)
     ok = run_control_flood (arg ? arg : 3, &error);
   else if (g_str_equal (cmd, "discovery"))
     ok = run_discovery (arg ? arg : 10, &error);
+  else if (g_str_equal (cmd, "routed"))
+    ok = run_routed (arg ? arg : 10, &error);
   else if (g_str_equal (cmd, "attack"))
     ok = run_attack (arg ? arg : 20, &error);
   else
     {
       g_printerr ("usage: gc-bench-recovery source-restart [REPS] | link-flap [REPS] "
-                  "| control-flood [REPS] | discovery [REPS] | attack [REPS]\n");
+                  "| control-flood [REPS] | discovery [REPS] | routed [REPS] | attack [REPS]\n");
       return 2;
     }
   if (!ok)

@@ -12,6 +12,7 @@ struct _GcLab
 {
   gchar *name;
   guint n_hosts;
+  guint far_from;   /* hosts from this one on are beyond the router; 0: none */
   gchar *dir;
   GPtrArray *host_dirs;
   GPtrArray *buses; /* GSubprocess of per-host dbus-daemons */
@@ -77,14 +78,24 @@ run_script (GError **error, gchar **out, const gchar *first, ...)
 GcLab *
 gc_lab_new (guint n_hosts, GError **error)
 {
+  return gc_lab_new_routed (n_hosts, 0, error);
+}
+
+/* hosts @far_from..@n_hosts on a second subnet (10.99.1.0/24) behind a
+ * router (0: one subnet) */
+GcLab *
+gc_lab_new_routed (guint n_hosts, guint far_from, GError **error)
+{
   static guint counter;
   g_autoptr (GcLab) lab = g_new0 (GcLab, 1);
   g_autofree gchar *n = g_strdup_printf ("%u", n_hosts);
   g_autofree gchar *owner = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree gchar *far = g_strdup_printf ("%u", far_from);
 
   /* unique per process and per lab: pid (base 36) plus a counter */
   lab->name = g_strdup_printf ("gl%x%c", (guint) getpid (), 'a' + (counter++ % 26));
   lab->n_hosts = n_hosts;
+  lab->far_from = far_from;
   lab->host_dirs = g_ptr_array_new_with_free_func (g_free);
   lab->buses = g_ptr_array_new_with_free_func (g_object_unref);
   lab->dir = g_strdup_printf ("/run/gc-lab/%s", lab->name);
@@ -100,7 +111,7 @@ gc_lab_new (guint n_hosts, GError **error)
         }
       g_ptr_array_add (lab->host_dirs, d);
     }
-  if (!run_script (error, NULL, "up", lab->name, n, "--owner", owner, NULL))
+  if (!run_script (error, NULL, "up", lab->name, n, "--far", far, "--owner", owner, NULL))
     {
       g_clear_pointer (&lab->name, g_free); /* nothing to tear down */
       return NULL;
@@ -163,7 +174,7 @@ gchar *
 gc_lab_host_address (GcLab *lab, guint host)
 {
   g_return_val_if_fail (host >= 1 && host <= lab->n_hosts, NULL);
-  return g_strdup_printf ("10.99.0.%u", host);
+  return g_strdup_printf ("10.99.%u.%u", lab->far_from != 0 && host >= lab->far_from, host);
 }
 
 const gchar *

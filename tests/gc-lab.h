@@ -12,6 +12,10 @@ typedef struct _GcLab GcLab;
 
 gboolean     gc_lab_available        (gchar **reason);
 GcLab       *gc_lab_new              (guint n_hosts, GError **error);
+/* hosts FAR_FROM..N_HOSTS are on 10.99.1.0/24 (host I is 10.99.1.I),
+ * behind a router that forwards unicast, and multicast to 239/8 with a
+ * TTL of 2 or more */
+GcLab       *gc_lab_new_routed       (guint n_hosts, guint far_from, GError **error);
 void         gc_lab_free             (GcLab *lab);
 /* for tests: a lab, or NULL after g_test_skip() saying why */
 GcLab       *gc_lab_new_or_skip      (guint n_hosts);

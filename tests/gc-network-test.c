@@ -568,6 +568,117 @@ test_ssm (void)
   g_assert_cmpuint (receiver_u64 (r, "FramesDecoded") - frames0, >=, 30);
 }
 
+/* ---- a router between two subnets --------------------------------------- */
+
+/* Source1.Switch of @src for @receiver; the row's outcome, its message in
+ * *msg (free it) */
+static gboolean
+switch_row (GcTestAgent *src, const gchar *receiver, gchar **msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariantIter) iter = NULL;
+  gboolean ok = FALSE;
+  const gchar *m = NULL;
+
+  rows = gc_test_agent_call (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                             g_variant_new ("(^as)", (const gchar *[]) { receiver, NULL }), 20000,
+                             &error);
+  g_assert_no_error (error);
+  g_variant_get (rows, "(a(sbsd))", &iter);
+  g_assert_true (g_variant_iter_next (iter, "(&sb&sd)", NULL, &ok, &m, NULL));
+  g_test_message ("switch %s by host %u: %s %s", receiver, src->host, ok ? "ok" : "failed", m);
+  *msg = g_strdup (m);
+  return ok;
+}
+
+static gboolean
+frames_decoded (gpointer data)
+{
+  return gc_test_agent_get_u64 (data, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded") > 0;
+}
+
+/* two subnets and a router (unicast, and multicast to 239/8 for a TTL of
+ * 2 or more, with smcroute): broadcast beacons stay in their subnet, so a
+ * source names the far one (--peers) and the far receiver, which names
+ * nothing, answers it; each lists the other. a TTL 2 source plays there;
+ * a TTL 1 source's switch fails, and says its TTL is why */
+static void
+test_routed (void)
+{
+  g_autoptr (GcLab) lab = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *key_arg = NULL;
+  g_autofree gchar *reason = NULL;
+  g_autofree gchar *id1 = NULL, *id2 = NULL, *id3 = NULL;
+  g_autofree gchar *msg = NULL;
+  g_autofree gchar *smcrouted = g_find_program_in_path ("smcrouted");
+  GcTestAgent *all[3] = { NULL };
+  gint64 t0;
+
+  if (!gc_lab_available (&reason))
+    {
+      g_test_skip (reason);
+      return;
+    }
+  if (smcrouted == NULL && (smcrouted = g_find_program_in_path ("/usr/sbin/smcrouted")) == NULL)
+    {
+      g_test_skip ("the routed lab needs smcroute (tools/install-deps installs it)");
+      return;
+    }
+  lab = gc_lab_new_routed (3, 3, &error);
+  g_assert_no_error (error);
+  key_arg = write_key (lab);
+  t0 = g_get_monotonic_time ();
+  /* host 1: TTL 2, beacons to the far subnet; host 2: TTL 1, beacons to
+   * the far board by address; host 3 (10.99.1.3, beyond the router): a
+   * receiver with no --peers of its own */
+  all[0] = gc_test_agent_start (lab, 1, &error, "--source", "--group=239.0.0.11", "--no-mdns",
+                                "--beacon-interval=1000", "--width=320", "--height=240",
+                                "--ttl=2", "--peers=10.99.1.0/24", key_arg, NULL);
+  g_assert_no_error (error);
+  all[1] = gc_test_agent_start (lab, 2, &error, "--source", "--group=239.0.0.12", "--no-mdns",
+                                "--beacon-interval=1000", "--width=320", "--height=240",
+                                "--peers=10.99.1.3", key_arg, NULL);
+  g_assert_no_error (error);
+  all[2] = start_receiver (lab, 3, key_arg);
+  g_assert_true (gc_test_agent_wait_ready (all[0], 15000));
+  g_assert_true (gc_test_agent_wait_ready (all[1], 15000));
+  id1 = agent_id (all[0]);
+  id2 = agent_id (all[1]);
+  id3 = agent_id (all[2]);
+  g_assert_true (wait_peer (all[2], id1, "10.99.0.1", 5000));
+  g_assert_true (wait_peer (all[0], id3, "10.99.1.3", 5000));
+  g_assert_true (wait_peer (all[2], id2, "10.99.0.2", 5000));
+  g_test_message ("both subnets list each other %.1f s after the agents started",
+                  (g_get_monotonic_time () - t0) / 1e6);
+  g_assert_true (log_has (all[2], "beyond this subnet, beacons to us: answering it by unicast"));
+  /* the far receiver hears no broadcast of the near subnet: host 2 is not
+   * among host 1's peers the way host 3 is (by unicast) */
+  g_assert_true (log_has (all[0], "beacons also go by unicast beyond this subnet"));
+
+  /* across the router with TTL 2: it plays */
+  g_assert_true (switch_row (all[0], "10.99.1.3", &msg));
+  g_assert_true (gc_test_agent_wait_playing (all[2], 15000));
+  /* the counters are published every 0.5 s */
+  g_assert_true (gc_test_wait_until (frames_decoded, all[2], 3000));
+  /* with TTL 1 nothing crosses: the switch fails, and says why; the
+   * picture of host 1 stays */
+  g_clear_pointer (&msg, g_free);
+  g_assert_false (switch_row (all[1], "10.99.1.3", &msg));
+  g_assert_nonnull (strstr (msg, "the source's TTL does not reach this subnet"));
+  g_assert_true (gc_test_agent_wait_playing (all[2], 5000));
+  {
+    g_autofree gchar *url = gc_test_agent_get_string (all[2], GC_RECEIVER_PATH,
+                                                      GC_RECEIVER_IFACE, "SourceUrl");
+
+    g_assert_cmpstr (url, ==, "rtsp://10.99.0.1:7236/screen");
+  }
+  gc_test_agent_dump_logs_on_failure (all, 3);
+  for (guint i = 0; i < 3; i++)
+    gc_test_agent_free (all[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -578,5 +689,6 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/network/interface-address", test_interface_address);
   g_test_add_func ("/groupcast/network/no-interface", test_no_interface);
   g_test_add_func ("/groupcast/network/ssm", test_ssm);
+  g_test_add_func ("/groupcast/network/routed", test_routed);
   return g_test_run ();
 }

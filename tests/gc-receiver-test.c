@@ -73,13 +73,29 @@ static void
 test_describe_silence (void)
 {
   g_autofree gchar *none = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
-                                                         "239.0.0.11", FALSE, FALSE, 0);
+                                                         "239.0.0.11", 1, FALSE, FALSE, FALSE, 0);
   g_autofree gchar *refused = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
-                                                            "239.0.0.11", TRUE, FALSE, 42);
+                                                            "239.0.0.11", 1, FALSE, TRUE, FALSE,
+                                                            42);
   g_autofree gchar *undecoded = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
-                                                              NULL, TRUE, TRUE, 0);
+                                                              NULL, 1, FALSE, TRUE, TRUE, 0);
   g_autofree gchar *nogroup = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen", "",
-                                                            FALSE, FALSE, 0);
+                                                            0, FALSE, FALSE, FALSE, 0);
+  /* beyond a router: TTL 1 is the reason; TTL 2 that still gets nothing
+   * is blocked somewhere else */
+  g_autofree gchar *ttl = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
+                                                        "239.0.0.11", 1, TRUE, FALSE, FALSE, 0);
+  g_autofree gchar *ttl2 = gc_receiver_describe_silence ("rtsp://10.0.0.1:7236/screen",
+                                                         "239.0.0.11", 2, TRUE, FALSE, FALSE, 0);
+
+  g_assert_nonnull (strstr (ttl, "the source's TTL does not reach this subnet"));
+  g_assert_nonnull (strstr (ttl, "--ttl=2"));
+  g_assert_nonnull (strstr (ttl2, "multicast is blocked on the way"));
+  /* loopback's own subnet, and an address beyond it */
+  g_assert_false (gc_receiver_url_beyond_subnet ("rtsp://127.0.0.1:7236/screen", "lo"));
+  g_assert_true (gc_receiver_url_beyond_subnet ("rtsp://10.0.0.1:7236/screen", "lo"));
+  g_assert_false (gc_receiver_url_beyond_subnet ("rtsp://10.0.0.1:7236/screen", "no-such-if"));
+  g_assert_false (gc_receiver_url_beyond_subnet ("rtsp://board.local:7236/screen", "lo"));
 
   g_assert_nonnull (strstr (none, "10.0.0.1:7236 answered and this receiver joined 239.0.0.11"));
   g_assert_nonnull (strstr (none, "multicast is blocked on the way"));

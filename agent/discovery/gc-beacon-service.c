@@ -49,6 +49,8 @@ struct _GcBeaconService
   guint64 rejected;
   guint64 unpaired;          /* beacons of agents with another key or none */
   GHashTable *unpaired_said; /* ids already logged as not paired (bounded) */
+  GcFarPeers *far;           /* unicast destinations beyond a router, or NULL */
+  guint32 local, netmask;    /* the interface's first IPv4 address (host order), or 0 */
 };
 
 /* how many not-paired agents are remembered as logged */
@@ -92,6 +94,7 @@ gc_beacon_service_finalize (GObject *object)
   g_clear_pointer (&self->self_announcement, gc_announcement_free);
   g_clear_pointer (&self->senders, g_hash_table_unref);
   g_clear_pointer (&self->unpaired_said, g_hash_table_unref);
+  g_clear_pointer (&self->far, gc_far_peers_free);
   G_OBJECT_CLASS (gc_beacon_service_parent_class)->finalize (object);
 }
 
@@ -177,7 +180,7 @@ sockaddr_in_addr (const struct sockaddr *sa)
 /* the destination for the interface's first IPv4 address (the one the
  * agent announces), logged once with the reason */
 static GSocketAddress *
-broadcast_address (const gchar *iface, guint16 port)
+broadcast_address (const gchar *iface, guint16 port, guint32 *local, guint32 *netmask)
 {
   struct ifaddrs *ifa = NULL;
   guint32 dest = 0xffffffff;
@@ -196,6 +199,9 @@ broadcast_address (const gchar *iface, guint16 port)
           dest = gc_beacon_service_destination (
             sockaddr_in_addr (i->ifa_addr), sockaddr_in_addr (i->ifa_netmask),
             (i->ifa_flags & IFF_BROADCAST) ? sockaddr_in_addr (i->ifa_broadaddr) : 0, &how);
+          *local = GUINT32_FROM_BE (sockaddr_in_addr (i->ifa_addr));
+          *netmask = i->ifa_netmask != NULL ? GUINT32_FROM_BE (sockaddr_in_addr (i->ifa_netmask))
+                                            : 0;
           break;
         }
       freeifaddrs (ifa);
@@ -208,7 +214,22 @@ broadcast_address (const gchar *iface, guint16 port)
 }
 
 static void
-send_beacon (GcBeaconService *self, guint flags)
+send_unicast (GcBeaconService *self, guint32 to, const gchar *data, gsize len)
+{
+  guint32 be = GUINT32_TO_BE (to);
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_bytes ((const guint8 *) &be,
+                                                              G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (a, self->port);
+  g_autoptr (GError) error = NULL;
+
+  if (g_socket_send_to (self->socket, sa, data, len, NULL, &error) < 0)
+    g_debug ("sending beacon by unicast: %s", error->message);
+}
+
+/* to the subnet's broadcast, and by unicast to the peers beyond it (all of
+ * them, or @only) */
+static void
+send_beacon_to (GcBeaconService *self, guint flags, guint32 only)
 {
   g_autoptr (GBytes) beacon = NULL;
   g_autoptr (GError) error = NULL;
@@ -225,9 +246,29 @@ send_beacon (GcBeaconService *self, guint flags)
       return;
     }
   data = g_bytes_get_data (beacon, &len);
+  if (only != 0)
+    {
+      send_unicast (self, only, data, len);
+      return;
+    }
   /* non-blocking: a full buffer or a downed link loses one beacon, no more */
   if (g_socket_send_to (self->socket, self->broadcast, data, len, NULL, &error) < 0)
     g_debug ("sending beacon: %s", error->message);
+  if (self->far != NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      g_autoptr (GArray) to = gc_far_peers_destinations (self->far, now);
+
+      gc_far_peers_resolve (self->far, now);
+      for (guint i = 0; i < to->len; i++)
+        send_unicast (self, g_array_index (to, guint32, i), data, len);
+    }
+}
+
+static void
+send_beacon (GcBeaconService *self, guint flags)
+{
+  send_beacon_to (self, flags, 0);
 }
 
 static gboolean
@@ -349,6 +390,28 @@ note_unpaired (GcBeaconService *self, const GcAnnouncement *a, const gchar *addr
                                                   : "its beacons are signed with another key");
 }
 
+/* an agent beyond the router that beacons to us hears nothing of our
+ * broadcast: it gets our beacons by unicast while it is heard, the first
+ * one at once */
+static void
+answer_far (GcBeaconService *self, GSocketAddress *from)
+{
+  GInetAddress *ia = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (from));
+  guint32 a;
+
+  if (self->far == NULL || g_inet_address_get_family (ia) != G_SOCKET_FAMILY_IPV4)
+    return;
+  memcpy (&a, g_inet_address_to_bytes (ia), 4);
+  if (gc_far_peers_heard (self->far, GUINT32_FROM_BE (a), g_get_monotonic_time ()))
+    {
+      g_autofree gchar *text = g_inet_address_to_string (ia);
+
+      g_message ("an agent at %s, beyond this subnet, beacons to us: answering it by unicast",
+                 text);
+      send_beacon_to (self, 0, GUINT32_FROM_BE (a));
+    }
+}
+
 static void
 handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
                  GSocketAddress *from)
@@ -378,6 +441,7 @@ handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
             {
               self->unpaired++;
               note_unpaired (self, &a, address, error->message);
+              answer_far (self, from);
               g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address, (gint64) 0);
               return;
             }
@@ -403,8 +467,11 @@ handle_datagram (GcBeaconService *self, const guint8 *buf, gsize len,
   if (flags & GC_BEACON_FLAG_LEAVING)
     g_signal_emit (self, signals[SIGNAL_LEAVING], 0, a.id, address);
   else
-    g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address,
-                   self->key != NULL ? ts : (gint64) 0);
+    {
+      answer_far (self, from);
+      g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, &a, address,
+                     self->key != NULL ? ts : (gint64) 0);
+    }
 }
 
 static gboolean
@@ -492,7 +559,9 @@ gc_beacon_service_start (GcBeaconService *self, const GcAnnouncement *self_annou
     }
 
   self->socket = g_steal_pointer (&socket);
-  self->broadcast = broadcast_address (self->iface, self->port);
+  self->broadcast = broadcast_address (self->iface, self->port, &self->local, &self->netmask);
+  if (self->far != NULL)
+    gc_far_peers_set_local (self->far, self->local, self->netmask);
   self->tokens = GC_BEACON_SERVICE_BURST;
   self->tokens_at = g_get_monotonic_time ();
   self->send = send;
@@ -573,6 +642,19 @@ gc_beacon_service_set_announcement (GcBeaconService *self, const GcAnnouncement 
   self->self_announcement = gc_announcement_copy (a);
   if (self->send)
     send_beacon (self, 0);
+}
+
+/* beacons go by unicast beyond the subnet too (@far: owned by the service
+ * from now on; NULL: none); set before start */
+void
+gc_beacon_service_set_far_peers (GcBeaconService *self, GcFarPeers *far)
+{
+  g_return_if_fail (GC_IS_BEACON_SERVICE (self));
+
+  g_clear_pointer (&self->far, gc_far_peers_free);
+  self->far = far;
+  if (far != NULL)
+    gc_far_peers_set_local (far, self->local, self->netmask);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "gc-announcement.h"
+#include "gc-far-peers.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,8 @@ void             gc_beacon_service_set_announcement (GcBeaconService      *self,
 void             gc_beacon_service_set_key          (GcBeaconService      *self,
                                                      GBytes               *key);
 void             gc_beacon_service_send_soon    (GcBeaconService *self);
+void             gc_beacon_service_set_far_peers (GcBeaconService *self,
+                                                  GcFarPeers      *far);
 void             gc_beacon_service_stop         (GcBeaconService *self);
 guint16          gc_beacon_service_get_port     (GcBeaconService *self);
 guint64          gc_beacon_service_get_dropped  (GcBeaconService *self);

@@ -28,6 +28,7 @@ struct _GcDiscovery
 
   GcPeerTable *table;
   GcBeaconService *beacons;
+  GcFarPeers *far;          /* until start: handed to the beacon service */
   GcAvahi *avahi;
   guint expire_id;
 };
@@ -60,6 +61,7 @@ gc_discovery_finalize (GObject *object)
   g_clear_pointer (&self->self_announcement, gc_announcement_free);
   g_clear_pointer (&self->iface, g_free);
   g_clear_pointer (&self->key, g_bytes_unref);
+  g_clear_pointer (&self->far, gc_far_peers_free);
   G_OBJECT_CLASS (gc_discovery_parent_class)->finalize (object);
 }
 
@@ -105,6 +107,17 @@ gc_discovery_new (const GcAnnouncement *self_announcement, const gchar *iface,
     self->key = g_bytes_ref (key);
   self->table = gc_peer_table_new (self_announcement->id, self->cap);
   return self;
+}
+
+/* only before start: beacons go by unicast beyond the subnet too (@far is
+ * owned by discovery from now on) */
+void
+gc_discovery_set_far_peers (GcDiscovery *self, GcFarPeers *far)
+{
+  g_return_if_fail (GC_IS_DISCOVERY (self) && self->beacons == NULL);
+
+  g_clear_pointer (&self->far, gc_far_peers_free);
+  self->far = far;
 }
 
 /* only before start: the table is remade with the new bound */
@@ -259,6 +272,7 @@ gc_discovery_start (GcDiscovery *self, gboolean use_mdns, gboolean use_beacons,
                                              self->interval_ms, self->key);
       g_signal_connect (self->beacons, "received", G_CALLBACK (beacon_received_cb), self);
       g_signal_connect (self->beacons, "leaving", G_CALLBACK (beacon_leaving_cb), self);
+      gc_beacon_service_set_far_peers (self->beacons, g_steal_pointer (&self->far));
       if (!gc_beacon_service_start (self->beacons, self->self_announcement, TRUE, error))
         {
           g_prefix_error (error, "starting beacons: ");

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "gc-announcement.h"
+#include "gc-far-peers.h"
 #include "gc-peer-table.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ GcDiscovery *gc_discovery_new            (const GcAnnouncement *self_announcemen
                                           GBytes               *key);
 void         gc_discovery_set_cap        (GcDiscovery *self,
                                           guint        cap);
+void         gc_discovery_set_far_peers  (GcDiscovery *self,
+                                          GcFarPeers  *far);
 gboolean     gc_discovery_start          (GcDiscovery *self,
                                           gboolean     use_mdns,
                                           gboolean     use_beacons,

@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <gst/rtsp/rtsp.h>
 #include <string.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 
 gboolean
 gc_receiver_check_url (const gchar *url, GError **error)
@@ -165,11 +167,19 @@ gc_receiver_check_transport (const GcTransportEndpoint *endpoints, guint n, cons
  * packets came and were all refused (another site's key), or they came
  * and no picture decoded */
 gchar *
-gc_receiver_describe_silence (const gchar *url, const gchar *group, gboolean packets_in,
+gc_receiver_describe_silence (const gchar *url, const gchar *group, guint ttl,
+                              gboolean beyond_router, gboolean packets_in,
                               gboolean packets_through, guint64 rejected)
 {
   g_autofree gchar *where = gc_receiver_url_where (url);
 
+  /* a router takes one off the TTL and drops what reaches 0: with 1, the
+   * stream never leaves the source's subnet */
+  if (!packets_in && beyond_router && ttl == 1)
+    return g_strdup_printf ("%s answered, but no packet of its stream arrives: the source's TTL "
+                            "does not reach this subnet (the source is on another subnet and "
+                            "sends with TTL 1, which no router forwards; give the source a TTL "
+                            "one above the routers on the way, such as --ttl=2)", where);
   if (!packets_in)
     return g_strdup_printf ("%s answered and this receiver joined %s, but no packet of the stream "
                             "arrives: multicast is blocked on the way (an access point or a "
@@ -204,4 +214,37 @@ gc_receiver_describe_error (const gchar *url, const gchar *message, const gchar 
   if (debug != NULL && strstr (debug, "Unsupported transport") != NULL)
     return g_strdup_printf ("%s does not offer a multicast stream", where);
   return g_strdup_printf ("%s: %s", where, message != NULL ? message : "stream error");
+}
+
+/* the host of @url is not on a subnet of @interface (NULL: of any
+ * interface): a router is on the way. an address that cannot be read is
+ * not taken as beyond */
+gboolean
+gc_receiver_url_beyond_subnet (const gchar *url, const gchar *interface)
+{
+  g_autoptr (GstRTSPUrl) u = NULL;
+  g_autoptr (GInetAddress) host = NULL;
+  struct ifaddrs *ifa = NULL;
+  guint32 h;
+  gboolean seen = FALSE, on = FALSE;
+
+  if (url == NULL || gst_rtsp_url_parse (url, &u) != GST_RTSP_OK || u->host == NULL
+      || (host = g_inet_address_new_from_string (u->host)) == NULL
+      || g_inet_address_get_family (host) != G_SOCKET_FAMILY_IPV4 || getifaddrs (&ifa) != 0)
+    return FALSE;
+  memcpy (&h, g_inet_address_to_bytes (host), 4);
+  for (struct ifaddrs *i = ifa; i != NULL && !on; i = i->ifa_next)
+    {
+      guint32 a, m;
+
+      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET || i->ifa_netmask == NULL
+          || (interface != NULL && g_strcmp0 (i->ifa_name, interface) != 0))
+        continue;
+      a = ((struct sockaddr_in *) i->ifa_addr)->sin_addr.s_addr;
+      m = ((struct sockaddr_in *) i->ifa_netmask)->sin_addr.s_addr;
+      seen = TRUE;
+      on = (a & m) == (h & m);
+    }
+  freeifaddrs (ifa);
+  return seen && !on;
 }

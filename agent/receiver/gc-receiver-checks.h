@@ -36,9 +36,13 @@ gboolean  gc_receiver_check_transport  (const GcTransportEndpoint *endpoints,
                                         GError                   **error);
 gchar    *gc_receiver_describe_silence (const gchar *url,
                                         const gchar *group,
+                                        guint        ttl,
+                                        gboolean     beyond_router,
                                         gboolean     packets_in,
                                         gboolean     packets_through,
                                         guint64      rejected);
+gboolean  gc_receiver_url_beyond_subnet (const gchar *url,
+                                         const gchar *interface);
 gchar    *gc_receiver_describe_error   (const gchar *url,
                                         const gchar *message,
                                         const gchar *debug);

@@ -41,7 +41,7 @@ struct _GcReceiverPipeline
   gboolean keyed;           /* streaming thread: a key frame reached the decoder */
   gboolean asked_key_frame; /* the source was asked for one once joined */
   guint bus_watch;
-  gboolean stopped;         /* no signal is emitted once stopping began */
+  gboolean stopped;         /* atomic: no signal is emitted once stopping began */
 
   gchar *group;             /* known once the transport was checked */
   guint16 rtp_port;
@@ -50,6 +50,7 @@ struct _GcReceiverPipeline
   gchar *interface;
   gboolean ssm;             /* (S,G) joins outside 232/8 too */
   gint source_specific;     /* atomic: the sockets joined (S,G) */
+  gint ttl;                 /* atomic: the TTL the SDP gives the picture's group, or 0 */
   GMutex sockets_lock;
   GArray *inodes;           /* guint64: the UDP sockets', for the kernel's drops; under lock */
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
@@ -396,11 +397,25 @@ on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiverPipeline *self)
   /* refused: nothing of it is read; the main loop says why */
   if (!gc_receiver_srtp_read_sdp (self->srtp, sdp, where))
     STORE (self->refused, 1);
+  /* the group's TTL ("c=IN IP4 239.0.0.11/1"): the first medium's, or the
+   * session's, to tell a source whose packets cannot cross a router */
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      const GstSDPMedia *m = gst_sdp_message_get_media (sdp, i);
+      const GstSDPConnection *c = gst_sdp_media_connections_len (m) > 0
+                                  ? gst_sdp_media_get_connection (m, 0)
+                                  : gst_sdp_message_get_connection (sdp);
 
+      if (c != NULL && g_strcmp0 (gst_sdp_media_get_media (m), "video") == 0)
+        {
+          STORE (self->ttl, (gint) c->ttl);
+          break;
+        }
+    }
 }
 
 static gboolean
-link_audio (GcReceiverPipeline *self, GstPad *pad)
+link_audio (GcReceiverPipeline *self, GstBin *pipeline, GstPad *pad)
 {
   g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
   const gchar *media = caps != NULL && gst_caps_get_size (caps) > 0
@@ -409,22 +424,30 @@ link_audio (GcReceiverPipeline *self, GstPad *pad)
 
   if (g_strcmp0 (media, "audio") != 0)
     return FALSE;
-  if (self->audio == NULL || !gc_receiver_audio_link (self->audio, GST_BIN (self->pipeline), pad))
+  if (self->audio == NULL || !gc_receiver_audio_link (self->audio, pipeline, pad))
     return FALSE;
   g_debug ("sound: %s", GST_PAD_NAME (pad));
   return TRUE;
 }
 
+/* in rtspsrc's streaming thread, also while a stop is under way: by then
+ * self->pipeline is the stopping thread's, so the pipeline is rtspsrc's
+ * parent (the churn soak once saw a pad come after the stop began) */
 static void
 on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
 {
-  g_autoptr (GstElement) depay = gst_bin_get_by_name (GST_BIN (self->pipeline), "depay");
-  g_autoptr (GstPad) sinkpad = gst_element_get_static_pad (depay, "sink");
+  g_autoptr (GstObject) pipeline = gst_object_get_parent (GST_OBJECT (src));
+  g_autoptr (GstElement) depay = GST_IS_BIN (pipeline)
+                                 ? gst_bin_get_by_name (GST_BIN (pipeline), "depay") : NULL;
+  g_autoptr (GstPad) sinkpad = depay != NULL ? gst_element_get_static_pad (depay, "sink") : NULL;
   GstElement *drop;
   g_autoptr (GstPad) dropsink = NULL;
   GstObject *bin;
 
-  if (link_audio (self, pad))
+  /* nothing is added to a pipeline on its way down */
+  if (sinkpad == NULL || LOAD (self->stopped))
+    return;
+  if (link_audio (self, GST_BIN (pipeline), pad))
     return;
   if (!gst_pad_is_linked (sinkpad))
     {
@@ -654,7 +677,8 @@ stop_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
 static void
 begin_stop (GcReceiverPipeline *self)
 {
-  self->stopped = TRUE;
+  /* read by streaming threads too (on_pad_added) */
+  STORE (self->stopped, TRUE);
   gc_display_forget (self->display, self->stream);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
 }
@@ -741,6 +765,7 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   g_autoptr (GPtrArray) addrs = g_ptr_array_new_with_free_func (g_free);
   g_autofree gchar *group = NULL;
   guint16 port = 0;
+  gboolean incomplete = FALSE;
   GValue v = G_VALUE_INIT;
 
   g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), FALSE);
@@ -775,10 +800,23 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
           g_ptr_array_add (addrs, addr);
           ep.address = addr;
           g_array_append_val (eps, ep);
+          /* an RTP socket rtspsrc has not given its caps yet: whether it
+           * is the sound's is not known, so neither is the transport (the
+           * next look sees it whole; the churn soak once refused the
+           * sound's pair as a wrong picture port, seen half made) */
+          if (is_src && ep.port % 2 == 0)
+            {
+              g_autoptr (GstCaps) caps = NULL;
+
+              g_object_get (e, "caps", &caps, NULL);
+              incomplete |= caps == NULL;
+            }
         }
       g_value_reset (&v);
     }
   g_value_unset (&v);
+  if (incomplete)
+    return TRUE;
   if (!gc_receiver_check_transport ((GcTransportEndpoint *) eps->data, eps->len, self->url,
                                     self->expected, (guint16) LOAD (self->audio_port), &group,
                                     &port, error))
@@ -786,6 +824,14 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
   self->group = g_steal_pointer (&group);
   self->rtp_port = port;
   return TRUE;
+}
+
+/* the picture's group TTL the source announced (0: not said, or no SDP yet) */
+guint
+gc_receiver_pipeline_get_ttl (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), 0);
+  return (guint) LOAD (self->ttl);
 }
 
 /* its sockets joined (source, group) */

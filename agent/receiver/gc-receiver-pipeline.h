@@ -60,6 +60,7 @@ gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *se
                                                           GError            **error);
 guint               gc_receiver_pipeline_get_stream  (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self);
+guint               gc_receiver_pipeline_get_ttl             (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_source_specific (GcReceiverPipeline *self);
 const gchar        *gc_receiver_pipeline_get_group   (GcReceiverPipeline *self);
 guint16             gc_receiver_pipeline_get_rtp_port (GcReceiverPipeline *self);

@@ -472,10 +472,11 @@ nothing_decodes (GcReceiver *self, const GcReceiverTiming *t)
   GcReceiverCounters c;
 
   gc_receiver_stats_get (self->stats, &c);
-  return gc_receiver_describe_silence (self->url, self->pipeline != NULL
-                                                      ? gc_receiver_pipeline_get_group (self->pipeline)
-                                                      : NULL,
-                                       t->first_udp != 0, t->first_rtp != 0, c.packets_rejected);
+  return gc_receiver_describe_silence (
+    self->url, self->pipeline != NULL ? gc_receiver_pipeline_get_group (self->pipeline) : NULL,
+    self->pipeline != NULL ? gc_receiver_pipeline_get_ttl (self->pipeline) : 0,
+    t->first_udp == 0 && gc_receiver_url_beyond_subnet (self->url, self->interface),
+    t->first_udp != 0, t->first_rtp != 0, c.packets_rejected);
 }
 
 /* decides the state from what the pipeline saw */
@@ -798,9 +799,20 @@ wait_timeout (gpointer data)
 
   if (l != NULL)
     {
-      g_autoptr (GError) error = g_error_new (GC_ERROR, GC_ERROR_TIMEOUT,
-                                              "no picture within %u ms",
-                                              GPOINTER_TO_UINT (g_task_get_task_data (task)));
+      GcReceiverTiming t = { 0 };
+      g_autofree gchar *why = NULL;
+      g_autoptr (GError) error = NULL;
+
+      /* and why, by what came: a person acts on a reason, not on a time */
+      if (self->pipeline != NULL)
+        {
+          gc_receiver_pipeline_get_timing (self->pipeline, &t);
+          if (t.first_frame == 0)
+            why = nothing_decodes (self, &t);
+        }
+      error = g_error_new (GC_ERROR, GC_ERROR_TIMEOUT, "no picture within %u ms%s%s",
+                           GPOINTER_TO_UINT (g_task_get_task_data (task)),
+                           why != NULL ? ": " : "", why != NULL ? why : "");
 
       self->waiters = g_list_delete_link (self->waiters, l);
       g_task_return_error (task, g_error_copy (error));

@@ -299,6 +299,41 @@ limit_key_requests (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return pass ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
+/* h264parse keeps an upstream key frame request in a field that its
+ * streaming thread reads and clears without a lock (gst-plugins-bad 1.22,
+ * gst_h264_parse_src_event): a request that comes while a frame goes out
+ * frees the event under that thread (the churn soak's gst_event_get_seqnum
+ * critical, then an abort). requests go round the parser, straight to the
+ * encoder; the encoder's own downstream request reaches the parser in its
+ * streaming thread, and config-interval=-1 puts SPS/PPS before every IDR */
+static GstPadProbeReturn
+bypass_parser (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstPad *parser_sink = data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+  if (!gst_video_event_is_force_key_unit (event))
+    return GST_PAD_PROBE_OK;
+  GST_PAD_PROBE_INFO_DATA (info) = NULL;
+  gst_pad_push_event (parser_sink, event);
+  return GST_PAD_PROBE_HANDLED;
+}
+
+static void
+route_key_requests_round_parser (GstElement *pay)
+{
+  g_autoptr (GstPad) pay_sink = gst_element_get_static_pad (pay, "sink");
+  g_autoptr (GstPad) parser_src = pay_sink != NULL ? gst_pad_get_peer (pay_sink) : NULL;
+  g_autoptr (GstElement) parser = parser_src != NULL ? gst_pad_get_parent_element (parser_src)
+                                                     : NULL;
+  GstElementFactory *f = parser != NULL ? gst_element_get_factory (parser) : NULL;
+
+  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "h264parse"))
+    return;
+  gst_pad_add_probe (parser_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, bypass_parser,
+                     gst_element_get_static_pad (parser, "sink"), gst_object_unref);
+}
+
 /* the SDP says the stream takes key frame requests (a=rtcp-fb: nack pli),
  * so receivers' RTP sessions send PLI on a loss */
 static GstPadProbeReturn
@@ -395,6 +430,7 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
 
       gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, limit_key_requests, self, NULL);
       gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, announce_pli, NULL, NULL);
+      route_key_requests_round_parser (pay);
     }
   /* the launch has a queue before the encoder (its own thread) */
   if (enc != NULL)
