@@ -22,6 +22,11 @@
  *                                            subnets behind a router (--peers,
  *                                            TTL 2): time until each lists
  *                                            the other, then a Switch across
+ *   gc-bench-recovery loss [SECONDS]         three receivers of one source,
+ *                                            0, 2 and 5 % random loss on their
+ *                                            links, same run: frames intact
+ *                                            (shown) and damaged (missing
+ *                                            data, held), per 10 s
  *   gc-bench-recovery attack [REPS]          switch times with and without
  *                                            a host holding the receiver's
  *                                            control port and flooding
@@ -629,6 +634,94 @@ run_attack (guint reps, GError **error)
   return TRUE;
 }
 
+/* ---- loss ------------------------------------------------------------------ */
+
+static guint64
+rx_u64 (GcTestAgent *r, const gchar *prop)
+{
+  return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
+}
+
+/* one source at 30 fps (1 Mbit/s, 640x360); receivers on hosts 2, 3, 4
+ * with 0, 2 and 5 % of UDP dropped on their links; for @secs seconds (in
+ * steps of 10 s, each a sample) the frames each decoded (shown) and the
+ * decoder dropped (damaged), against the 30 a second the source sent */
+static gboolean
+run_loss (guint secs, GError **error)
+{
+  static const guint pct[] = { 0, 2, 5 };
+  g_autoptr (GcLab) lab = gc_lab_new (4, error);
+  g_autoptr (GcTestAgent) src = NULL;
+  GcTestAgent *rx[3] = { NULL };
+  GArray *intact[3], *damaged[3];
+  gboolean ok = FALSE;
+
+  if (lab == NULL)
+    return FALSE;
+  src = gc_test_agent_start (lab, 1, error, "--source", "--group=" GROUP, "--no-mdns",
+                             "--width=640", "--height=360", "--framerate=30", "--bitrate=1000",
+                             NULL);
+  if (src == NULL || !gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                                 "ready", 10000))
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    {
+      intact[i] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+      damaged[i] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+    }
+  for (guint i = 0; i < 3; i++)
+    if ((rx[i] = start_receiver (lab, 2 + i, URL1, NULL, error)) == NULL
+        || !gc_lab_set_loss (lab, 2 + i, pct[i], error))
+      goto out;
+  gc_test_sleep (2000);
+  /* bounded: secs / 10 samples of 10 s */
+  for (guint step = 0; step < MAX (secs / 10, 1); step++)
+    {
+      guint64 dec0[3], dam0[3];
+
+      for (guint i = 0; i < 3; i++)
+        {
+          dec0[i] = rx_u64 (rx[i], "FramesDecoded");
+          dam0[i] = rx_u64 (rx[i], "FramesDamaged");
+        }
+      gc_test_sleep (10000);
+      for (guint i = 0; i < 3; i++)
+        {
+          /* the source sent 300 frames in the 10 s; intact ones are the
+           * decoded ones that miss nothing (FramesDamaged also counts
+           * damaged frames the decoder dropped: a lower bound) */
+          gdouble dm = 100.0 * (rx_u64 (rx[i], "FramesDamaged") - dam0[i]) / 300.0;
+          gdouble in = MAX (100.0 * (rx_u64 (rx[i], "FramesDecoded") - dec0[i]) / 300.0 - dm, 0);
+
+          g_array_append_val (intact[i], in);
+          g_array_append_val (damaged[i], dm);
+        }
+      g_printerr ("step %u: intact %.1f / %.1f / %.1f %%\n", step,
+                  g_array_index (intact[0], gdouble, step), g_array_index (intact[1], gdouble, step),
+                  g_array_index (intact[2], gdouble, step));
+    }
+  print_head ();
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree gchar *a = g_strdup_printf ("%u %% loss, no FEC: frames intact (shown), of 30/s "
+                                             "sent", pct[i]);
+      g_autofree gchar *b = g_strdup_printf ("%u %% loss, no FEC: frames damaged (missing data: "
+                                             "not shown)", pct[i]);
+
+      print_row (a, intact[i], "%");
+      print_row (b, damaged[i], "%");
+    }
+  ok = TRUE;
+out:
+  for (guint i = 0; i < 3; i++)
+    {
+      g_clear_pointer (&rx[i], gc_test_agent_free);
+      g_array_unref (intact[i]);
+      g_array_unref (damaged[i]);
+    }
+  return ok;
+}
+
 /* ---- across a router --------------------------------------------------- */
 
 /* host 1 (10.99.0.1), a source naming the far subnet, TTL 2; host 2
@@ -717,6 +810,8 @@ main (int argc, char **argv)
     ok = run_control_flood (arg ? arg : 3, &error);
   else if (g_str_equal (cmd, "discovery"))
     ok = run_discovery (arg ? arg : 10, &error);
+  else if (g_str_equal (cmd, "loss"))
+    ok = run_loss (arg ? arg : 60, &error);
   else if (g_str_equal (cmd, "routed"))
     ok = run_routed (arg ? arg : 10, &error);
   else if (g_str_equal (cmd, "attack"))
@@ -724,7 +819,7 @@ main (int argc, char **argv)
   else
     {
       g_printerr ("usage: gc-bench-recovery source-restart [REPS] | link-flap [REPS] "
-                  "| control-flood [REPS] | discovery [REPS] | routed [REPS] | attack [REPS]\n");
+                  "| control-flood [REPS] | discovery [REPS] | loss [SECONDS] | routed [REPS] | attack [REPS]\n");
       return 2;
     }
   if (!ok)

@@ -38,6 +38,7 @@ struct _GcReceiverView
   GcSparkline *bitrate_plot;
   GtkLabel *bitrate_label;
   GtkLabel *frames_label;
+  GtkLabel *damaged_label;
   GtkLabel *first_frame_label;
   GtkLabel *latency_label;
   GtkScale *volume_scale;
@@ -157,6 +158,7 @@ update (GcReceiverView *self)
   set_number (self->received_label, gc_dbus_receiver1_get_packets_received (r));
   set_number (self->lost_label, gc_dbus_receiver1_get_packets_lost (r));
   set_number (self->frames_label, gc_dbus_receiver1_get_frames_decoded (r));
+  set_number (self->damaged_label, gc_dbus_receiver1_get_frames_damaged (r));
   jitter = g_strdup_printf (_("%.1f ms"), gc_dbus_receiver1_get_jitter_ms (r));
   gtk_label_set_label (self->jitter_label, jitter);
   bitrate = gc_util_format_bitrate (gc_dbus_receiver1_get_bitrate (r));
@@ -510,6 +512,7 @@ gc_receiver_view_class_init (GcReceiverViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, bitrate_plot);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, bitrate_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, frames_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, damaged_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, first_frame_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, latency_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, sources_row);

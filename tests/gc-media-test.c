@@ -157,6 +157,21 @@ test_counters_agree (void)
   /* ~5 % dropped: well above 2 %, well below 10 % */
   g_assert_cmpfloat ((gdouble) lost3 / (lost3 + got3), >, 0.02);
   g_assert_cmpfloat ((gdouble) lost3 / (lost3 + got3), <, 0.10);
+  /* frames that lost packets were dropped by the decoder, and counted;
+   * the lossless receiver has none */
+  {
+    guint64 damaged3 = gc_test_agent_get_u64 (r3, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                              "FramesDamaged");
+    guint64 decoded3 = gc_test_agent_get_u64 (r3, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                              "FramesDecoded");
+
+    g_test_message ("lossy receiver: %" G_GUINT64_FORMAT " frames decoded, %" G_GUINT64_FORMAT
+                    " damaged", decoded3, damaged3);
+    g_assert_cmpuint (damaged3, >, 0);
+    g_assert_cmpuint (decoded3, >, 0);
+    g_assert_cmpuint (gc_test_agent_get_u64 (r2, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                             "FramesDamaged"), ==, 0);
+  }
 
   /* stop the source, let counters settle, compare with the bridge */
   gc_test_agent_stop (src);

@@ -6,6 +6,7 @@
 #include "gc-config.h"
 #include "gc-error.h"
 #include "gc-igmp.h"
+#include "gc-frame-damage.h"
 #include "gc-receiver-checks.h"
 #include "gc-source.h"
 
@@ -66,6 +67,100 @@ test_udp_drops (void)
   g_assert_cmpuint (gc_udp_parse_drops (udp, zero, 1), ==, 0);
   g_assert_cmpuint (gc_udp_parse_drops (NULL, ours, 2), ==, 0);
   g_assert_cmpuint (gc_udp_parse_drops (udp, NULL, 0), ==, 0);
+}
+
+/* ---- which frames miss data ---------------------------------------------- */
+
+typedef struct
+{
+  GcFrameDamage *d;
+  guint16 seq;
+} Feed;
+
+/* one frame of @n packets at @ms: an IDR (FU-A, or a STAP-A when @stap)
+ * or a P-frame; packet @lose (1-based, 0: none) never arrives */
+static void
+feed_frame (Feed *f, guint ms, gboolean idr, guint n, guint lose, gboolean stap)
+{
+  for (guint i = 1; i <= n; i++)
+    {
+      /* FU-A: indicator type 28, header start bit on the first */
+      guint8 fu[3] = { 0x7c, (guint8) ((i == 1 ? 0x80 : 0) | (i == n ? 0x40 : 0) | (idr ? 5 : 1)),
+                       0 };
+      /* STAP-A: an SPS (7) of 2 bytes, then the IDR (5) of 2 bytes */
+      guint8 st[9] = { 0x78, 0, 2, 0x67, 0, 0, 2, 0x65, 0 };
+      guint8 single[2] = { (guint8) (idr ? 0x65 : 0x41), 0 };
+      const guint8 *payload = n == 1 ? (stap ? st : single) : fu;
+      gsize len = n == 1 ? (stap ? sizeof st : sizeof single) : sizeof fu;
+
+      if (i != lose)
+        gc_frame_damage_packet (f->d, f->seq, ms * 90, i == n, payload, len, ms * GST_MSECOND);
+      f->seq++;
+    }
+}
+
+static gboolean
+damaged_at (Feed *f, guint ms)
+{
+  return gc_frame_damage_is_damaged (f->d, ms * GST_MSECOND);
+}
+
+static void
+test_frame_damage (void)
+{
+  g_autoptr (GcFrameDamage) d = gc_frame_damage_new ();
+  Feed f = { d, 65530 }; /* the numbers wrap on the way */
+
+  /* a P-frame before any key frame: nothing to decode it from */
+  feed_frame (&f, 0, FALSE, 3, 0, FALSE);
+  /* a whole key frame, then whole P-frames: intact */
+  feed_frame (&f, 33, TRUE, 4, 0, FALSE);
+  feed_frame (&f, 66, FALSE, 3, 0, FALSE);
+  feed_frame (&f, 100, FALSE, 1, 0, FALSE);
+  g_assert_true (damaged_at (&f, 0));
+  g_assert_false (damaged_at (&f, 33));
+  g_assert_false (damaged_at (&f, 66));
+  g_assert_false (damaged_at (&f, 100));
+  /* not shown, but no loss: not counted */
+  g_assert_cmpuint (gc_frame_damage_count (d), ==, 0);
+
+  /* a packet lost in the middle of a P-frame: it and what follows are
+   * damaged until a whole key frame (here a STAP-A: SPS and IDR) */
+  feed_frame (&f, 133, FALSE, 3, 2, FALSE);
+  feed_frame (&f, 166, FALSE, 3, 0, FALSE);
+  feed_frame (&f, 200, TRUE, 1, 0, TRUE);
+  feed_frame (&f, 233, FALSE, 3, 0, FALSE);
+  g_assert_true (damaged_at (&f, 133));
+  g_assert_true (damaged_at (&f, 166));
+  g_assert_false (damaged_at (&f, 200));
+  g_assert_false (damaged_at (&f, 233));
+
+  /* the last packet of a frame lost (the next frame starts after the gap):
+   * that frame is damaged; a key frame that lost a packet mends nothing */
+  feed_frame (&f, 266, FALSE, 3, 3, FALSE);
+  feed_frame (&f, 300, TRUE, 4, 2, FALSE);
+  feed_frame (&f, 333, FALSE, 2, 0, FALSE);
+  feed_frame (&f, 366, TRUE, 4, 0, FALSE);
+  g_assert_true (damaged_at (&f, 266));
+  g_assert_true (damaged_at (&f, 300));
+  g_assert_true (damaged_at (&f, 333));
+  g_assert_false (damaged_at (&f, 366));
+
+  /* a whole frame lost: the next one refers to it */
+  feed_frame (&f, 400, FALSE, 2, 0, FALSE);
+  f.seq += 2;
+  feed_frame (&f, 466, FALSE, 2, 0, FALSE);
+  g_assert_false (damaged_at (&f, 400));
+  g_assert_true (damaged_at (&f, 466));
+  g_assert_cmpuint (gc_frame_damage_count (d), ==, 6);
+
+  /* frames the decoder dropped are passed over; no verdict: intact */
+  feed_frame (&f, 500, TRUE, 2, 0, FALSE);
+  feed_frame (&f, 533, FALSE, 2, 1, FALSE);
+  feed_frame (&f, 566, FALSE, 2, 0, FALSE);
+  g_assert_true (damaged_at (&f, 566));
+  g_assert_false (damaged_at (&f, 900));
+  g_assert_false (gc_frame_damage_is_damaged (d, GST_CLOCK_TIME_NONE));
 }
 
 /* a stream that shows nothing: why, by what came */
@@ -359,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/receiver/igmp-parse", test_igmp_parse);
   g_test_add_func ("/groupcast/receiver/udp-drops", test_udp_drops);
   g_test_add_func ("/groupcast/receiver/describe-silence", test_describe_silence);
+  g_test_add_func ("/groupcast/receiver/frame-damage", test_frame_damage);
   g_test_add_func ("/groupcast/receiver/check-url", test_check_url);
   g_test_add_func ("/groupcast/receiver/check-transport", test_check_transport);
   g_test_add_func ("/groupcast/receiver/check-stream", test_check_stream);

@@ -13,6 +13,7 @@
 #include "gc-receiver-srtp.h"
 #include "gc-display.h"
 #include "gc-error.h"
+#include "gc-frame-damage.h"
 #include "gc-igmp.h"
 #include "gc-ntp.h"
 #include "gc-receiver-checks.h"
@@ -21,6 +22,7 @@
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <gst/rtp/gstrtpbuffer.h>
 #include <gst/sdp/sdp.h>
 #include <string.h>
 
@@ -51,6 +53,7 @@ struct _GcReceiverPipeline
   gboolean ssm;             /* (S,G) joins outside 232/8 too */
   gint source_specific;     /* atomic: the sockets joined (S,G) */
   gint ttl;                 /* atomic: the TTL the SDP gives the picture's group, or 0 */
+  GcFrameDamage *damage;    /* which frames miss data (fed by on_rtp) */
   GMutex sockets_lock;
   GArray *inodes;           /* guint64: the UDP sockets', for the kernel's drops; under lock */
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
@@ -154,6 +157,24 @@ gc_receiver_pipeline_warm_up (void)
 
 /* ---- probes (streaming threads) ----------------------------------------- */
 
+static gboolean
+judge_packet (GstBuffer **buf, guint idx, gpointer data)
+{
+  GcFrameDamage *damage = data;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  if (!gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp))
+    return TRUE;
+  gc_frame_damage_packet (damage, gst_rtp_buffer_get_seq (&rtp),
+                          gst_rtp_buffer_get_timestamp (&rtp), gst_rtp_buffer_get_marker (&rtp),
+                          gst_rtp_buffer_get_payload (&rtp),
+                          gst_rtp_buffer_get_payload_len (&rtp), GST_BUFFER_PTS (*buf));
+  gst_rtp_buffer_unmap (&rtp);
+  return TRUE;
+}
+
+/* the picture's RTP packets, in order, on their way to the depayloader:
+ * each frame's verdict (whole, or missing data) */
 static GstPadProbeReturn
 on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -161,6 +182,14 @@ on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
   STORE (self->last_packet, g_get_monotonic_time ());
   mark_once (&self->timing.first_rtp);
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), judge_packet, self->damage);
+  else
+    {
+      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      judge_packet (&buf, 0, self->damage);
+    }
   return GST_PAD_PROBE_OK;
 }
 
@@ -217,8 +246,10 @@ emit_first_frame (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* a decoded, intact frame (avdec_h264 outputs no corrupt ones): to the
- * display, which shows it if this stream is the one on screen; the
+/* a decoded frame: when intact, to the display, which shows it if this
+ * stream is the one on screen; one that misses data (a lost packet, or a
+ * reference lost before it: the decoder would conceal the hole, a smeared
+ * picture) is counted and not shown, the last intact frame stays. the
  * capture-to-decode latency from the source's NTP-64 capture stamp */
 static GstFlowReturn
 on_frame (GstAppSink *sink, gpointer data)
@@ -228,13 +259,12 @@ on_frame (GstAppSink *sink, gpointer data)
   GstBuffer *buf = sample != NULL ? gst_sample_get_buffer (sample) : NULL;
   GstReferenceTimestampMeta *meta;
   gint64 now = g_get_monotonic_time ();
-  gboolean have = FALSE, first;
+  gboolean have = FALSE, first, damaged;
   gdouble ms = 0;
 
   if (buf == NULL)
     return GST_FLOW_OK;
-  first = LOAD (self->timing.first_frame) == 0;
-  mark_once (&self->timing.first_frame);
+  damaged = gc_frame_damage_is_damaged (self->damage, GST_BUFFER_PTS (buf));
   STORE (self->last_packet, now);
   meta = gst_buffer_get_reference_timestamp_meta (buf, gc_ntp_reference_caps ());
   if (meta != NULL && meta->timestamp > 0)
@@ -247,6 +277,15 @@ on_frame (GstAppSink *sink, gpointer data)
         g_debug ("frame latency %.3f ms", ms);
     }
   gc_receiver_stats_add_frame (self->stats, have, ms, now);
+  if (damaged)
+    {
+      g_debug ("frame at %" GST_TIME_FORMAT " misses data: not shown",
+               GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
+      return GST_FLOW_OK;
+    }
+  /* the first frame is the first intact one */
+  first = LOAD (self->timing.first_frame) == 0;
+  mark_once (&self->timing.first_frame);
   gc_display_offer (self->display, self->stream, sample);
   if (first)
     /* hop to the main loop at once, so a switch is answered now */
@@ -934,6 +973,7 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
                                   sound.latency_ms >= 0 ? gc_display_get_hold_ms (self->display) : 0);
   gc_rtp_source_stats_clear (&audio_sender);
   gc_receiver_stats_set_rejected (self->stats, gc_receiver_srtp_rejected (self->srtp));
+  gc_receiver_stats_set_frames_damaged (self->stats, gc_frame_damage_count (self->damage));
   g_mutex_lock (&self->sockets_lock);
   gc_receiver_stats_set_kernel_drops (self->stats,
                                       gc_udp_read_drops ((const guint64 *) self->inodes->data,
@@ -967,6 +1007,7 @@ gc_receiver_pipeline_finalize (GObject *object)
   g_clear_object (&self->srtp);
   g_array_unref (self->inodes);
   g_mutex_clear (&self->sockets_lock);
+  gc_frame_damage_free (self->damage);
   g_free (self->group);
   G_OBJECT_CLASS (gc_receiver_pipeline_parent_class)->finalize (object);
 }
@@ -1000,6 +1041,7 @@ gc_receiver_pipeline_init (GcReceiverPipeline *self)
 {
   g_mutex_init (&self->sockets_lock);
   self->inodes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->damage = gc_frame_damage_new ();
   self->audio_session = -1;
   self->audio_ssrc = -1;
 }

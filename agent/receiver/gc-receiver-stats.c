@@ -69,6 +69,7 @@ gc_receiver_stats_end_pipeline (GcReceiverStats *self)
   self->base.duplicates += self->pipe.duplicates;
   self->base.packets_rejected += self->pipe.packets_rejected;
   self->base.kernel_drops += self->pipe.kernel_drops;
+  self->base.frames_damaged += self->pipe.frames_damaged;
   self->base.audio_packets_received += self->pipe.audio_packets_received;
   self->base.audio_packets_lost += self->pipe.audio_packets_lost;
   memset (&self->pipe, 0, sizeof self->pipe);
@@ -115,6 +116,15 @@ gc_receiver_stats_set_kernel_drops (GcReceiverStats *self, guint64 pipeline_tota
   g_return_if_fail (GC_IS_RECEIVER_STATS (self));
   self->pipe.kernel_drops = pipeline_total;
   self->counters.kernel_drops = self->base.kernel_drops + pipeline_total;
+}
+
+/* the current pipeline's frames the decoder dropped for missing data */
+void
+gc_receiver_stats_set_frames_damaged (GcReceiverStats *self, guint64 pipeline_total)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+  self->pipe.frames_damaged = pipeline_total;
+  self->counters.frames_damaged = self->base.frames_damaged + pipeline_total;
 }
 
 /* the display cut to this URL's stream @ms after the last frame of what

@@ -31,6 +31,7 @@ struct _GcSourceMedia
   gchar *group;
   guint16 rtp_port;
   guint16 audio_port;         /* the audio stream's RTP port; 0: no audio */
+  guint8 ttl;                 /* the groups' multicast TTL */
   gchar *interface;
   GstRTSPMedia *media;
   gboolean encrypted;
@@ -259,6 +260,10 @@ on_deep_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcSourceMe
   g_object_set (element, "loop", TRUE, NULL);
   if (self->interface != NULL)
     g_object_set (element, "multicast-iface", self->interface, NULL);
+  /* gst-rtsp-server 1.22 sets the sink's TTL after it adds the first
+   * member's group, so the first member got TTL 1, which no router
+   * forwards: a receiver beyond one only played from its retry, 4 s late */
+  g_object_set (element, "ttl-mc", (gint) self->ttl, NULL);
   /* the RTP sinks (gst-rtsp-server makes them sync, the RTCP ones not) */
   if (!sync)
     return;
@@ -570,7 +575,8 @@ gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "cannot build the media pipeline");
       return NULL;
     }
-  if (!give_audio_ports (self, gst_rtsp_media_factory_get_max_mcast_ttl (factory), error))
+  self->ttl = gst_rtsp_media_factory_get_max_mcast_ttl (factory);
+  if (!give_audio_ports (self, self->ttl, error))
     return NULL;
   /* with a site key, each stream start has its own media key */
   if (site_key != NULL && source_id != NULL)
