@@ -469,6 +469,19 @@ link_audio (GcReceiverPipeline *self, GstBin *pipeline, GstPad *pad)
   return TRUE;
 }
 
+static gboolean
+is_h264 (GstPad *pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const gchar *name = caps != NULL && gst_caps_get_size (caps) > 0
+                      ? gst_structure_get_string (gst_caps_get_structure (caps, 0),
+                                                  "encoding-name")
+                      : NULL;
+
+  /* no caps to tell by: as before, the first one */
+  return name == NULL || g_ascii_strcasecmp (name, "H264") == 0;
+}
+
 /* in rtspsrc's streaming thread, also while a stop is under way: by then
  * self->pipeline is the stopping thread's, so the pipeline is rtspsrc's
  * parent (the churn soak once saw a pad come after the stop began) */
@@ -488,14 +501,16 @@ on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
     return;
   if (link_audio (self, GST_BIN (pipeline), pad))
     return;
-  if (!gst_pad_is_linked (sinkpad))
+  /* the picture: H.264 (another payload type of the stream, such as FEC
+   * packets a source may add, can come first and goes nowhere) */
+  if (!gst_pad_is_linked (sinkpad) && is_h264 (pad))
     {
       gst_pad_link (pad, sinkpad);
       return;
     }
-  /* a second stream in the session (another SSRC on the group): shown is
-   * the first; the other's packets go nowhere instead of stopping the
-   * socket they came on */
+  /* a second stream in the session (another SSRC on the group), or another
+   * payload type: shown is the first H.264 one; the others' packets go
+   * nowhere instead of stopping the socket they came on */
   g_message ("a second stream on %s (%s) is not shown", GST_OBJECT_NAME (src),
              GST_PAD_NAME (pad));
   bin = gst_object_get_parent (GST_OBJECT (src));
