@@ -30,6 +30,7 @@ gc_config_new_default (void)
   c->preview_width = 320;
   c->sink = g_strdup ("auto");
   c->encoder = g_strdup ("auto");
+  c->fec = g_strdup ("high");
   c->width = 1280;
   c->height = 720;
   c->framerate = 30;
@@ -68,6 +69,7 @@ gc_config_free (GcConfig *c)
   g_free (c->display_output);
   g_free (c->site_text);
   g_free (c->encoder);
+  g_free (c->fec);
   g_free (c->state_dir);
   g_free (c->key_file);
   if (c->key_string != NULL)
@@ -132,6 +134,7 @@ static const OptDesc options[] = {
   { "framerate", OPT_UINT, O (framerate), 1, 240 },
   { "bitrate", OPT_UINT, O (bitrate_kbps), 100, 100000 },
   { "gop", OPT_UINT, O (gop_seconds), 1, 60 },
+  { "fec", OPT_STRING, O (fec) },
   { "latency", OPT_UINT, O (latency_ms), 0, 2000 },
   { "control-port", OPT_U16, O (control_port), 1, 65535 },
   { "beacon-port", OPT_U16, O (beacon_port), 1, 65535 },
@@ -350,6 +353,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
     CB ("framerate", TRUE, "Frames per second (default 30)", "FPS"),
     CB ("bitrate", TRUE, "Bitrate in kbit/s (default 4000)", "KBPS"),
     CB ("gop", TRUE, "Seconds between periodic key frames (default 2)", "SECONDS"),
+    CB ("fec", TRUE, "Forward error correction on the picture: none, low (10 %), high (25 %) "
+                     "or a percentage of its packets (default high)", "LEVEL"),
     CB ("latency", TRUE, "Receiver jitter buffer in ms (default 20)", "MS"),
     CB ("control-port", TRUE, "Control (switch) TCP port (default 7237)", "PORT"),
     CB ("beacon-port", TRUE, "Beacon UDP port (default 7237)", "PORT"),
@@ -672,6 +677,30 @@ gc_config_audio_port (const GcConfig *c)
   return c->rtp_port <= 65530 ? c->rtp_port + 2 : c->rtp_port - 2;
 }
 
+/* none, low, high, or a number of FEC packets per 100 of the picture's */
+static gboolean
+parse_fec (const gchar *fec, guint *percentage)
+{
+  g_autofree gchar *number = NULL;
+  guint64 n;
+
+  if (fec == NULL || g_ascii_strcasecmp (fec, "none") == 0)
+    *percentage = 0;
+  else if (g_ascii_strcasecmp (fec, "low") == 0)
+    *percentage = 10;
+  else if (g_ascii_strcasecmp (fec, "high") == 0)
+    *percentage = 25;
+  else
+    {
+      /* "20" or "20%" */
+      number = g_str_has_suffix (fec, "%") ? g_strndup (fec, strlen (fec) - 1) : g_strdup (fec);
+      if (!g_ascii_string_to_unsigned (number, 10, 1, 100, &n, NULL))
+        return FALSE;
+      *percentage = (guint) n;
+    }
+  return TRUE;
+}
+
 gboolean
 gc_config_validate (GcConfig *c, GError **error)
 {
@@ -727,6 +756,12 @@ gc_config_validate (GcConfig *c, GError **error)
       g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
                    "audio-port '%u' must be even and apart from the video's %u-%u",
                    c->audio_port, c->rtp_port, c->rtp_port + 1);
+      return FALSE;
+    }
+  if (!parse_fec (c->fec, &c->fec_percentage))
+    {
+      g_set_error (error, GC_ERROR, GC_ERROR_INVALID_ARGS,
+                   "fec '%s' is not none, low, high or a percentage from 1 to 100", c->fec);
       return FALSE;
     }
   if (c->audio_frame_ms != 10 && c->audio_frame_ms != 20)

@@ -47,6 +47,8 @@ typedef struct
   guint framerate;
   guint bitrate_kbps;
   guint gop_seconds;
+  gchar *fec;               /* none, low, high or a percentage */
+  guint fec_percentage;     /* from fec at validation: FEC packets per 100 of the picture's */
   guint latency_ms;
   guint16 control_port;
   guint16 beacon_port;

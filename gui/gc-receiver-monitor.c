@@ -32,7 +32,7 @@ static GParamSpec *properties[N_PROPS];
 
 /* the counters the export sets on its tick, in D-Bus names */
 static const gchar * const counters[] = {
-  "Bitrate", "PacketsReceived", "PacketsLost", "FramesDecoded", "FramesDamaged", "JitterMs", NULL
+  "Bitrate", "PacketsReceived", "PacketsLost", "FramesDecoded", "FramesDamaged", "PacketsRecovered", "JitterMs", NULL
 };
 
 static void

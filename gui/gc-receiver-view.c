@@ -39,6 +39,7 @@ struct _GcReceiverView
   GtkLabel *bitrate_label;
   GtkLabel *frames_label;
   GtkLabel *damaged_label;
+  GtkLabel *recovered_label;
   GtkLabel *first_frame_label;
   GtkLabel *latency_label;
   GtkScale *volume_scale;
@@ -159,6 +160,7 @@ update (GcReceiverView *self)
   set_number (self->lost_label, gc_dbus_receiver1_get_packets_lost (r));
   set_number (self->frames_label, gc_dbus_receiver1_get_frames_decoded (r));
   set_number (self->damaged_label, gc_dbus_receiver1_get_frames_damaged (r));
+  set_number (self->recovered_label, gc_dbus_receiver1_get_packets_recovered (r));
   jitter = g_strdup_printf (_("%.1f ms"), gc_dbus_receiver1_get_jitter_ms (r));
   gtk_label_set_label (self->jitter_label, jitter);
   bitrate = gc_util_format_bitrate (gc_dbus_receiver1_get_bitrate (r));
@@ -513,6 +515,7 @@ gc_receiver_view_class_init (GcReceiverViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, bitrate_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, frames_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, damaged_label);
+  gtk_widget_class_bind_template_child (widget_class, GcReceiverView, recovered_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, first_frame_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, latency_label);
   gtk_widget_class_bind_template_child (widget_class, GcReceiverView, sources_row);

@@ -83,6 +83,9 @@ test_bad_values (void)
     { { "--source", "--audio=loud" }, "loud" },
     { { "--source", "--audio-frame=15" }, "15" },
     { { "--source", "--audio-frame=40" }, "40" },
+    { { "--source", "--fec=lots" }, "lots" },
+    { { "--source", "--fec=0" }, "fec '0'" },
+    { { "--source", "--fec=101%" }, "101%" },
     { { "--source", "--audio=alsa:" }, "alsa:" },
     { { "--source", "--audio=pulse:a\"b" }, "pulse:a\"b" },
     { { "--receiver", "--audio-sink=speaker" }, "speaker" },
@@ -101,6 +104,26 @@ test_bad_values (void)
       g_assert_nonnull (error);
       g_test_message ("%s %s -> %s", a[0] ? a[0] : "", a[1] ? a[1] : "", error->message);
       g_assert_nonnull (strstr (error->message, cases[i].needle));
+    }
+}
+
+/* FEC levels: on by default at 25 % */
+static void
+test_fec (void)
+{
+  static const struct { const gchar *arg; guint pct; } cases[] = {
+    { NULL, 25 }, { "--fec=none", 0 }, { "--fec=low", 10 }, { "--fec=HIGH", 25 },
+    { "--fec=40", 40 }, { "--fec=15%", 15 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GcConfig) c = gc_config_new_default ();
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (parse (c, &error, "--source", cases[i].arg, NULL));
+      g_assert_no_error (error);
+      g_assert_cmpuint (c->fec_percentage, ==, cases[i].pct);
     }
 }
 
@@ -421,6 +444,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/config/defaults", test_defaults);
   g_test_add_func ("/groupcast/config/bad-values", test_bad_values);
   g_test_add_func ("/groupcast/config/audio", test_audio);
+  g_test_add_func ("/groupcast/config/fec", test_fec);
   g_test_add_func ("/groupcast/config/file", test_config_file);
   g_test_add_func ("/groupcast/config/file-errors", test_config_file_errors);
   g_test_add_func ("/groupcast/config/pick-address", test_pick_address);

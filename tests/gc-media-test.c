@@ -113,6 +113,66 @@ received_enough (gpointer data)
   return gc_test_agent_get_u64 (data, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsReceived") > 4000;
 }
 
+static guint64
+rx_u64 (GcTestAgent *r, const gchar *prop)
+{
+  return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
+}
+
+/* the same loss (5 %) on two receivers' links, one of a source with FEC
+ * (the default), one of a source without: lost picture packets are
+ * rebuilt, and fewer frames miss data */
+static void
+test_fec (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (4);
+  g_autoptr (GcTestAgent) with = NULL;
+  g_autoptr (GcTestAgent) without = NULL;
+  g_autoptr (GcTestAgent) r3 = NULL;
+  g_autoptr (GcTestAgent) r4 = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 dam3, dam4, dec3, dec4, rec3, lost3;
+
+  if (lab == NULL)
+    return;
+  with = start_source (lab, 1, GROUP, "--bitrate=1000");
+  without = gc_test_agent_start (lab, 2, &error, "--source", "--group=239.0.0.12", "--no-mdns",
+                                 "--no-beacons", "--bitrate=1000", "--fec=none", NULL);
+  g_assert_no_error (error);
+  g_assert_true (gc_test_agent_wait_string (without, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "ready", 10000));
+  r3 = start_receiver (lab, 3, URL1);
+  r4 = start_receiver (lab, 4, "rtsp://10.99.0.2:7236/screen");
+  g_assert_true (gc_test_agent_wait_playing (r3, 15000));
+  g_assert_true (gc_test_agent_wait_playing (r4, 15000));
+  g_assert_true (gc_lab_set_loss (lab, 3, 5, &error));
+  g_assert_true (gc_lab_set_loss (lab, 4, 5, &error));
+  g_assert_no_error (error);
+  dam3 = rx_u64 (r3, "FramesDamaged");
+  dam4 = rx_u64 (r4, "FramesDamaged");
+  dec3 = rx_u64 (r3, "FramesDecoded");
+  dec4 = rx_u64 (r4, "FramesDecoded");
+  gc_test_sleep (12000);
+  dam3 = rx_u64 (r3, "FramesDamaged") - dam3;
+  dam4 = rx_u64 (r4, "FramesDamaged") - dam4;
+  dec3 = rx_u64 (r3, "FramesDecoded") - dec3;
+  dec4 = rx_u64 (r4, "FramesDecoded") - dec4;
+  rec3 = rx_u64 (r3, "PacketsRecovered");
+  lost3 = rx_u64 (r3, "PacketsLost");
+  g_test_message ("FEC: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " lost packets rebuilt, "
+                  "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " frames damaged; without: "
+                  "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, rec3, lost3, dam3, dec3, dam4,
+                  dec4);
+  g_assert_cmpuint (rec3, >, 0);
+  g_assert_cmpuint (rec3, <=, lost3);
+  g_assert_cmpuint (rx_u64 (r4, "PacketsRecovered"), ==, 0);
+  /* both play on, and the one with FEC loses fewer frames */
+  g_assert_cmpuint (dec3, >, 0);
+  g_assert_cmpuint (dec4, >, 0);
+  g_assert_cmpuint (dam4, >, 0);
+  g_assert_cmpuint (dam3, <, dam4);
+}
+
 static void
 test_counters_agree (void)
 {
@@ -454,6 +514,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/media/three-receivers", test_three_receivers);
   g_test_add_func ("/groupcast/media/counters-agree", test_counters_agree);
+  g_test_add_func ("/groupcast/media/fec", test_fec);
   g_test_add_func ("/groupcast/media/move-between-sources", test_move_between_sources);
   g_test_add_func ("/groupcast/media/source-restart", test_source_restart);
   g_test_add_func ("/groupcast/media/bad-input", test_bad_input);

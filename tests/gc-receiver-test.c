@@ -84,12 +84,13 @@ feed_frame (Feed *f, guint ms, gboolean idr, guint n, guint lose, gboolean stap)
 {
   for (guint i = 1; i <= n; i++)
     {
-      /* FU-A: indicator type 28, header start bit on the first */
+      /* FU-A: indicator type 28, header start bit on the first, then the
+       * slice header: first_mb_in_slice 0 (a single 1 bit) */
       guint8 fu[3] = { 0x7c, (guint8) ((i == 1 ? 0x80 : 0) | (i == n ? 0x40 : 0) | (idr ? 5 : 1)),
-                       0 };
+                       i == 1 ? 0x80 : 0x12 };
       /* STAP-A: an SPS (7) of 2 bytes, then the IDR (5) of 2 bytes */
       guint8 st[9] = { 0x78, 0, 2, 0x67, 0, 0, 2, 0x65, 0 };
-      guint8 single[2] = { (guint8) (idr ? 0x65 : 0x41), 0 };
+      guint8 single[2] = { (guint8) (idr ? 0x65 : 0x41), 0x80 };
       const guint8 *payload = n == 1 ? (stap ? st : single) : fu;
       gsize len = n == 1 ? (stap ? sizeof st : sizeof single) : sizeof fu;
 
@@ -161,6 +162,45 @@ test_frame_damage (void)
   g_assert_true (damaged_at (&f, 566));
   g_assert_false (damaged_at (&f, 900));
   g_assert_false (gc_frame_damage_is_damaged (d, GST_CLOCK_TIME_NONE));
+}
+
+/* FEC packets share the picture's sequence numbers, between frames: their
+ * gaps are no loss; a frame's first slice lost whole still is */
+static void
+test_frame_damage_fec (void)
+{
+  g_autoptr (GcFrameDamage) d = gc_frame_damage_new ();
+  Feed f = { d, 100 };
+  const guint8 second_slice[2] = { 0x41, 0x12 }; /* first_mb_in_slice 1 */
+  const guint8 first_slice[2] = { 0x41, 0x80 };
+
+  feed_frame (&f, 0, TRUE, 4, 0, FALSE);
+  f.seq += 1;
+  feed_frame (&f, 33, FALSE, 3, 0, FALSE);
+  f.seq += 2;
+  feed_frame (&f, 66, FALSE, 1, 0, FALSE);
+  f.seq += 1;
+  feed_frame (&f, 100, FALSE, 3, 0, FALSE);
+  g_assert_false (damaged_at (&f, 0));
+  g_assert_false (damaged_at (&f, 33));
+  g_assert_false (damaged_at (&f, 66));
+  g_assert_false (damaged_at (&f, 100));
+  g_assert_cmpuint (gc_frame_damage_count (d), ==, 0);
+
+  /* after an FEC packet, the frame's first slice lost: what came starts no
+   * picture */
+  f.seq += 2;
+  gc_frame_damage_packet (d, f.seq++, 133 * 90, FALSE, second_slice, 2, 133 * GST_MSECOND);
+  gc_frame_damage_packet (d, f.seq++, 133 * 90, TRUE, second_slice, 2, 133 * GST_MSECOND);
+  g_assert_true (damaged_at (&f, 133));
+  /* a whole frame and the FEC packet after it lost: the time between the
+   * frames shows it */
+  feed_frame (&f, 166, TRUE, 3, 0, FALSE);
+  f.seq += 3;
+  gc_frame_damage_packet (d, f.seq++, 233 * 90, TRUE, first_slice, 2, 233 * GST_MSECOND);
+  g_assert_false (damaged_at (&f, 166));
+  g_assert_true (damaged_at (&f, 233));
+  g_assert_cmpuint (gc_frame_damage_count (d), ==, 2);
 }
 
 /* a stream that shows nothing: why, by what came */
@@ -455,6 +495,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/receiver/udp-drops", test_udp_drops);
   g_test_add_func ("/groupcast/receiver/describe-silence", test_describe_silence);
   g_test_add_func ("/groupcast/receiver/frame-damage", test_frame_damage);
+  g_test_add_func ("/groupcast/receiver/frame-damage-fec", test_frame_damage_fec);
   g_test_add_func ("/groupcast/receiver/check-url", test_check_url);
   g_test_add_func ("/groupcast/receiver/check-transport", test_check_transport);
   g_test_add_func ("/groupcast/receiver/check-stream", test_check_stream);

@@ -553,6 +553,7 @@ receiver_counters_to_iface (GcDBusExport *self)
   gc_dbus_receiver1_set_packets_rejected (self->receiver_iface, c.packets_rejected);
   gc_dbus_receiver1_set_packets_dropped_by_kernel (self->receiver_iface, c.kernel_drops);
   gc_dbus_receiver1_set_frames_damaged (self->receiver_iface, c.frames_damaged);
+  gc_dbus_receiver1_set_packets_recovered (self->receiver_iface, c.packets_recovered);
   gc_dbus_receiver1_set_source_specific (self->receiver_iface, gc_receiver_get_source_specific (r));
   gc_dbus_receiver1_set_encrypted (self->receiver_iface, gc_receiver_get_encrypted (r));
   gc_dbus_receiver1_set_first_frame_ms (self->receiver_iface, c.first_frame_ms);

@@ -24,6 +24,10 @@ struct _GcFrameDamage
   gboolean frame_key;      /* it carries an IDR slice */
   gboolean broken;         /* a loss since the last whole key frame */
   gboolean keyed;          /* a whole key frame came: frames before it are no loss */
+  gboolean lost;           /* a packet was lost before the next one (an event said) */
+  gboolean after_marker;   /* the last frame ended with its marker packet */
+  guint32 last_time;       /* and its RTP time */
+  guint32 step;            /* the least RTP time between frames seen; 0: none yet */
   guint64 damaged;
   Verdict ring[GC_FRAME_DAMAGE_KEEP];
   guint head, len;         /* oldest verdict, and how many */
@@ -80,6 +84,49 @@ carries_idr (const guint8 *p, gsize len)
   return FALSE;
 }
 
+/* a NAL unit that starts a picture (RFC 6184 header @p, @len bytes): the
+ * first slice (first_mb_in_slice 0, whose Exp-Golomb code is a single 1
+ * bit), or one of those that come before the slices (SEI, SPS, PPS, an
+ * access unit delimiter) */
+static gboolean
+nal_starts_picture (guint type, const guint8 *rest, gsize len)
+{
+  if (type >= 6 && type <= 9)
+    return TRUE;
+  return (type == 1 || type == 5) && len >= 1 && (rest[0] & 0x80) != 0;
+}
+
+/* the packet's first NAL unit starts a picture: a single NAL unit, the
+ * first of a STAP-A, the start of an FU-A */
+static gboolean
+starts_picture (const guint8 *p, gsize len)
+{
+  guint type;
+
+  if (len < 1)
+    return FALSE;
+  type = p[0] & 0x1f;
+  if (type == 24)
+    return len >= 4 && nal_starts_picture (p[3] & 0x1f, p + 4, len - 4);
+  if (type == 28)
+    return len >= 2 && (p[1] & 0x80) != 0 && nal_starts_picture (p[1] & 0x1f, p + 2, len - 2);
+  return nal_starts_picture (type, p + 1, len - 1);
+}
+
+/* a gap between two frames: the previous one ended with its marker, this
+ * one starts at its beginning, and no frame's time is missing between
+ * them. what was missing there was no picture: the source's FEC packets
+ * (RFC 5109: they share the stream's sequence numbers, and their own
+ * payload type goes elsewhere), or one of them lost */
+static gboolean
+gap_between_frames (GcFrameDamage *self, guint32 rtp_time, const guint8 *payload, gsize len)
+{
+  guint32 delta = rtp_time - self->last_time;
+
+  return self->after_marker && self->step != 0 && delta <= self->step + self->step / 2
+         && starts_picture (payload, len);
+}
+
 static void
 keep (GcFrameDamage *self, GstClockTime pts, gboolean damaged)
 {
@@ -125,7 +172,7 @@ gc_frame_damage_packet (GcFrameDamage *self, guint16 seq, guint32 rtp_time, gboo
   gboolean gap;
 
   g_mutex_lock (&self->lock);
-  gap = self->started && seq != (guint16) (self->last_seq + 1);
+  gap = (self->started && seq != (guint16) (self->last_seq + 1)) || self->lost;
   /* an old or repeated packet (the jitter buffer lets none through, but a
    * wrap or a restart of the sender's numbering must not count twice) */
   if (self->started && (guint16) (seq - self->last_seq) >= 0x8000)
@@ -135,29 +182,50 @@ gc_frame_damage_packet (GcFrameDamage *self, guint16 seq, guint32 rtp_time, gboo
     }
   self->started = TRUE;
   self->last_seq = seq;
+  self->lost = FALSE;
   if (self->in_frame && rtp_time != self->frame_time)
     {
       /* the last frame's end was lost with the gap: it is damaged */
       if (gap)
         self->frame_lost = TRUE;
       end_frame (self);
+      self->after_marker = FALSE;
     }
   if (!self->in_frame)
     {
+      guint32 delta = rtp_time - self->last_time;
+
+      /* the frame rate's step: the least seen (a frame lost whole makes a
+       * longer one, never a shorter) */
+      if (self->after_marker && delta > 0 && delta < 0x80000000u
+          && (self->step == 0 || delta < self->step))
+        self->step = delta;
       self->in_frame = TRUE;
       self->frame_time = rtp_time;
       self->frame_pts = pts;
       self->frame_lost = FALSE;
       self->frame_key = FALSE;
       /* whole frames lost in the gap: what refers to them is damaged */
-      if (gap)
+      if (gap && !gap_between_frames (self, rtp_time, payload, len))
         self->broken = TRUE;
     }
   else if (gap)
     self->frame_lost = TRUE;
   self->frame_key |= carries_idr (payload, len);
   if (marker)
-    end_frame (self);
+    {
+      end_frame (self);
+      self->after_marker = TRUE;
+      self->last_time = rtp_time;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gc_frame_damage_lost (GcFrameDamage *self)
+{
+  g_mutex_lock (&self->lock);
+  self->lost = TRUE;
   g_mutex_unlock (&self->lock);
 }
 

@@ -30,6 +30,11 @@ void           gc_frame_damage_packet   (GcFrameDamage *self,
                                          const guint8  *payload,
                                          gsize          len,
                                          GstClockTime   pts);
+/* a packet was lost before the next one: the jitter buffer's lost-packet
+ * event, which says so where the sequence numbers cannot (the FEC decoder
+ * numbers what it passes on afresh, and a lost FEC packet leaves a gap
+ * in them that is no loss of the picture's) */
+void           gc_frame_damage_lost     (GcFrameDamage *self);
 /* a decoded frame with @pts: TRUE when it misses data (never shown).
  * frames the decoder dropped are passed over; a frame with no verdict
  * is taken as intact */

@@ -11,6 +11,7 @@
 #include "gc-receiver-pipeline.h"
 #include "gc-receiver-audio.h"
 #include "gc-receiver-srtp.h"
+#include "gc-receiver-fec.h"
 #include "gc-display.h"
 #include "gc-error.h"
 #include "gc-frame-damage.h"
@@ -57,6 +58,7 @@ struct _GcReceiverPipeline
   GMutex sockets_lock;
   GArray *inodes;           /* guint64: the UDP sockets', for the kernel's drops; under lock */
   GcReceiverSrtp *srtp;     /* the media key, from the SDP */
+  GcReceiverFec *fec;       /* lost picture packets rebuilt, when the SDP names FEC */
   GcReceiverAudio *audio;   /* the sound's chain (linked once its pad comes), or NULL */
   gint audio_session;       /* atomic: the sound's stream (rtpbin session), or -1 */
   gint audio_port;          /* atomic: the sound's RTP port SETUP gave, or 0 */
@@ -193,6 +195,20 @@ on_rtp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* a packet the jitter buffer gave up on (and the FEC decoder could not
+ * rebuild): the frame it was in misses data */
+static GstPadProbeReturn
+on_rtp_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GcReceiverPipeline *self = data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_DOWNSTREAM
+      && gst_event_has_name (event, "GstRTPPacketLost"))
+    gc_frame_damage_lost (self->damage);
+  return GST_PAD_PROBE_OK;
+}
+
 /* the decoder starts at a key frame: what comes before it (the tail of a
  * GOP joined midway, or P-frames whose key frame was lost) would decode to
  * a broken picture. the wait for a decodable frame is a step of its own in
@@ -315,6 +331,7 @@ on_new_manager (GstElement *rtspsrc, GstElement *manager, GcReceiverPipeline *se
   if (g_signal_lookup ("new-jitterbuffer", G_OBJECT_TYPE (manager)) != 0)
     g_signal_connect (manager, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), self);
   gc_receiver_srtp_hook_manager (self->srtp, manager);
+  gc_receiver_fec_hook_manager (self->fec, manager);
 }
 
 /* rtspsrc's UDP socket for this pipeline: see gc-receiver-socket.c */
@@ -384,6 +401,7 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
   if (g_str_equal (name, "rtpjitterbuffer"))
     gc_receiver_tune_jitterbuffer (element);
+
   /* the receiver reports it sends to the group are for the source and the
    * other receivers: looped back here they would reach this host's other
    * stream (a switch keeps two) as a stranger's */
@@ -436,6 +454,7 @@ on_sdp (GstElement *src, GstSDPMessage *sdp, GcReceiverPipeline *self)
   /* refused: nothing of it is read; the main loop says why */
   if (!gc_receiver_srtp_read_sdp (self->srtp, sdp, where))
     STORE (self->refused, 1);
+  gc_receiver_fec_read_sdp (self->fec, sdp);
   /* the group's TTL ("c=IN IP4 239.0.0.11/1"): the first medium's, or the
    * session's, to tell a source whose packets cannot cross a router */
   for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
@@ -469,17 +488,31 @@ link_audio (GcReceiverPipeline *self, GstBin *pipeline, GstPad *pad)
   return TRUE;
 }
 
+static gchar *
+dup_encoding (GstPad *pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+
+  return caps != NULL && gst_caps_get_size (caps) > 0
+         ? g_strdup (gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name"))
+         : NULL;
+}
+
 static gboolean
 is_h264 (GstPad *pad)
 {
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
-  const gchar *name = caps != NULL && gst_caps_get_size (caps) > 0
-                      ? gst_structure_get_string (gst_caps_get_structure (caps, 0),
-                                                  "encoding-name")
-                      : NULL;
+  g_autofree gchar *name = dup_encoding (pad);
 
   /* no caps to tell by: as before, the first one */
   return name == NULL || g_ascii_strcasecmp (name, "H264") == 0;
+}
+
+static gboolean
+is_fec (GstPad *pad)
+{
+  g_autofree gchar *name = dup_encoding (pad);
+
+  return name != NULL && g_ascii_strcasecmp (name, "ULPFEC") == 0;
 }
 
 /* in rtspsrc's streaming thread, also while a stop is under way: by then
@@ -511,8 +544,14 @@ on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
   /* a second stream in the session (another SSRC on the group), or another
    * payload type: shown is the first H.264 one; the others' packets go
    * nowhere instead of stopping the socket they came on */
-  g_message ("a second stream on %s (%s) is not shown", GST_OBJECT_NAME (src),
-             GST_PAD_NAME (pad));
+  /* the picture's FEC packets: what the jitter buffer lost right after
+   * one of them is said here (the lost-packet event goes to the payload
+   * type that came last) */
+  if (is_fec (pad))
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_rtp_event, self, NULL);
+  else
+    g_message ("a second stream on %s (%s) is not shown", GST_OBJECT_NAME (src),
+               GST_PAD_NAME (pad));
   bin = gst_object_get_parent (GST_OBJECT (src));
   if (bin == NULL)
     return;
@@ -657,6 +696,7 @@ add_probes (GcReceiverPipeline *self)
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), self);
   gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_rtp, self, NULL);
+  gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_rtp_event, self, NULL);
   gst_pad_add_probe (dec_sink, GST_PAD_PROBE_TYPE_BUFFER, on_decoder_input, self, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (out), &callbacks, self, NULL);
 }
@@ -684,6 +724,7 @@ gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats 
   self->url = g_strdup (url);
   self->expected = g_strdup (setup->expected_group);
   self->srtp = gc_receiver_srtp_new (setup->site_key, setup->plain_too);
+  self->fec = gc_receiver_fec_new ();
   self->interface = g_strdup (setup->interface);
   self->ssm = setup->ssm;
   self->stats = g_object_ref (stats);
@@ -693,10 +734,12 @@ gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats 
   self->audio = gc_receiver_audio_new (display, self->stream);
   /* udp-mcast only; short TCP timeout so a dead host is noticed quickly;
    * a small jitter buffer: in-order packets pass at once, it only waits
-   * on a gap */
+   * on a gap. not drop-on-latency: a key frame's burst would make it drop
+   * the packets it waits behind and move on, and the lost-packet event
+   * the FEC decoder rebuilds from would come too late, dropped as old */
   desc = g_strdup_printf ("rtspsrc name=src location=\"%s\" protocols=udp-mcast latency=%u "
                           "do-rtsp-keep-alive=true tcp-timeout=2000000 teardown-timeout=100000000 "
-                          "drop-on-latency=true%s "
+                          "drop-on-latency=false%s "
                           "rtph264depay name=depay request-keyframe=true ! h264parse ! %s name=dec ! "
                           "appsink name=out sync=false max-buffers=2 drop=true",
                           url, setup->latency_ms, iface, pick_decoder ());
@@ -989,6 +1032,7 @@ gc_receiver_pipeline_read_stats (GcReceiverPipeline *self, gint64 now_us)
   gc_rtp_source_stats_clear (&audio_sender);
   gc_receiver_stats_set_rejected (self->stats, gc_receiver_srtp_rejected (self->srtp));
   gc_receiver_stats_set_frames_damaged (self->stats, gc_frame_damage_count (self->damage));
+  gc_receiver_stats_set_packets_recovered (self->stats, gc_receiver_fec_recovered (self->fec));
   g_mutex_lock (&self->sockets_lock);
   gc_receiver_stats_set_kernel_drops (self->stats,
                                       gc_udp_read_drops ((const guint64 *) self->inodes->data,
@@ -1020,6 +1064,7 @@ gc_receiver_pipeline_finalize (GObject *object)
   g_free (self->expected);
   g_free (self->interface);
   g_clear_object (&self->srtp);
+  g_clear_pointer (&self->fec, gc_receiver_fec_free);
   g_array_unref (self->inodes);
   g_mutex_clear (&self->sockets_lock);
   gc_frame_damage_free (self->damage);

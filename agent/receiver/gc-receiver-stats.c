@@ -70,6 +70,7 @@ gc_receiver_stats_end_pipeline (GcReceiverStats *self)
   self->base.packets_rejected += self->pipe.packets_rejected;
   self->base.kernel_drops += self->pipe.kernel_drops;
   self->base.frames_damaged += self->pipe.frames_damaged;
+  self->base.packets_recovered += self->pipe.packets_recovered;
   self->base.audio_packets_received += self->pipe.audio_packets_received;
   self->base.audio_packets_lost += self->pipe.audio_packets_lost;
   memset (&self->pipe, 0, sizeof self->pipe);
@@ -100,13 +101,22 @@ gc_receiver_stats_set_first_frame (GcReceiverStats *self, gdouble ms)
     self->counters.first_frame_ms = ms;
 }
 
+/* a count the current pipeline keeps (@pipe), on top of the earlier
+ * pipelines' (@base): what the counters say */
+static void
+set_total (guint64 *pipe, guint64 base, guint64 *counter, guint64 pipeline_total)
+{
+  *pipe = pipeline_total;
+  *counter = base + pipeline_total;
+}
+
 /* the current pipeline's count of rejected SRTP packets so far */
 void
 gc_receiver_stats_set_rejected (GcReceiverStats *self, guint64 pipeline_total)
 {
   g_return_if_fail (GC_IS_RECEIVER_STATS (self));
-  self->pipe.packets_rejected = pipeline_total;
-  self->counters.packets_rejected = self->base.packets_rejected + pipeline_total;
+  set_total (&self->pipe.packets_rejected, self->base.packets_rejected,
+             &self->counters.packets_rejected, pipeline_total);
 }
 
 /* the current pipeline's sockets' drops by the kernel so far */
@@ -114,17 +124,26 @@ void
 gc_receiver_stats_set_kernel_drops (GcReceiverStats *self, guint64 pipeline_total)
 {
   g_return_if_fail (GC_IS_RECEIVER_STATS (self));
-  self->pipe.kernel_drops = pipeline_total;
-  self->counters.kernel_drops = self->base.kernel_drops + pipeline_total;
+  set_total (&self->pipe.kernel_drops, self->base.kernel_drops, &self->counters.kernel_drops,
+             pipeline_total);
 }
 
-/* the current pipeline's frames the decoder dropped for missing data */
+/* the current pipeline's frames not shown for missing data */
 void
 gc_receiver_stats_set_frames_damaged (GcReceiverStats *self, guint64 pipeline_total)
 {
   g_return_if_fail (GC_IS_RECEIVER_STATS (self));
-  self->pipe.frames_damaged = pipeline_total;
-  self->counters.frames_damaged = self->base.frames_damaged + pipeline_total;
+  set_total (&self->pipe.frames_damaged, self->base.frames_damaged,
+             &self->counters.frames_damaged, pipeline_total);
+}
+
+/* the current pipeline's picture packets rebuilt from FEC */
+void
+gc_receiver_stats_set_packets_recovered (GcReceiverStats *self, guint64 pipeline_total)
+{
+  g_return_if_fail (GC_IS_RECEIVER_STATS (self));
+  set_total (&self->pipe.packets_recovered, self->base.packets_recovered,
+             &self->counters.packets_recovered, pipeline_total);
 }
 
 /* the display cut to this URL's stream @ms after the last frame of what

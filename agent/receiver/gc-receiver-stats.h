@@ -28,6 +28,7 @@ typedef struct
   guint64 packets_rejected; /* SRTP: dropped before or by the decoder (no key, forged) */
   guint64 kernel_drops;     /* datagrams the kernel dropped: a socket's queue was full */
   guint64 frames_damaged;   /* frames the decoder dropped: data missing (never shown) */
+  guint64 packets_recovered; /* picture packets lost on the way and rebuilt from FEC */
   guint64 audio_packets_received;
   guint64 audio_packets_lost;
   gdouble audio_latency_ms; /* capture to played, p50 of the last second; -1 when unknown */
@@ -53,6 +54,8 @@ void             gc_receiver_stats_set_kernel_drops (GcReceiverStats *self,
                                                      guint64          pipeline_total);
 void             gc_receiver_stats_set_frames_damaged (GcReceiverStats *self,
                                                        guint64          pipeline_total);
+void             gc_receiver_stats_set_packets_recovered (GcReceiverStats *self,
+                                                          guint64          pipeline_total);
 void             gc_receiver_stats_set_switch_gap (GcReceiverStats *self,
                                                    gdouble          ms);
 void             gc_receiver_stats_update         (GcReceiverStats        *self,

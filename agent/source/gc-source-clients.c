@@ -5,6 +5,8 @@
 
 #include "gc-source-clients.h"
 
+#include <string.h>
+
 /* RTSP clients at once, and how long one may stay without a session */
 #define MAX_CLIENTS 256
 #define IDLE_CLIENT_S 5
@@ -98,3 +100,43 @@ gc_source_clients_guard (GstRTSPServer *server, GstRTSPClient *client)
     close_later (client, IDLE_CLIENT_S, FALSE);
 }
 
+
+/* RTP-Info's "seq=": the payloader's count. with FEC the stream's numbers
+ * are the FEC encoder's (its packets take their place among the
+ * picture's), so the count is wrong, and a receiver's jitter buffer would
+ * wait for packets that never come; without it, it starts at the first
+ * packet that arrives. "rtptime=" stays */
+static void
+on_send_message (GstRTSPClient *client, GstRTSPContext *ctx, GstRTSPMessage *message,
+                 gpointer data)
+{
+  gchar *info = NULL;
+  g_auto (GStrv) parts = NULL;
+  g_autoptr (GString) out = NULL;
+
+  if (gst_rtsp_message_get_type (message) != GST_RTSP_MESSAGE_RESPONSE
+      || gst_rtsp_message_get_header (message, GST_RTSP_HDR_RTP_INFO, &info, 0) != GST_RTSP_OK
+      || info == NULL || strstr (info, "seq=") == NULL)
+    return;
+  out = g_string_new (NULL);
+  parts = g_strsplit (info, ";", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      /* "...;seq=N,url=..." (one entry a stream): keep what follows a comma */
+      const gchar *comma = g_str_has_prefix (parts[i], "seq=") ? strchr (parts[i], ',') : NULL;
+
+      if (g_str_has_prefix (parts[i], "seq=") && comma == NULL)
+        continue;
+      if (out->len > 0 && comma == NULL)
+        g_string_append_c (out, ';');
+      g_string_append (out, comma != NULL ? comma : parts[i]);
+    }
+  gst_rtsp_message_remove_header (message, GST_RTSP_HDR_RTP_INFO, -1);
+  gst_rtsp_message_add_header (message, GST_RTSP_HDR_RTP_INFO, out->str);
+}
+
+void
+gc_source_clients_drop_rtp_seq (GstRTSPClient *client)
+{
+  g_signal_connect (client, "send-message", G_CALLBACK (on_send_message), NULL);
+}

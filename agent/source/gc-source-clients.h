@@ -14,5 +14,8 @@ void   gc_source_clients_guard       (GstRTSPServer *server,
                                       GstRTSPClient *client);
 void   gc_source_clients_has_session (GstRTSPClient *client);
 gchar *gc_source_client_address      (GstRTSPClient *client);
+/* PLAY answers without the RTP-Info sequence numbers (the FEC encoder
+ * numbers the stream afresh) */
+void   gc_source_clients_drop_rtp_seq (GstRTSPClient *client);
 
 G_END_DECLS

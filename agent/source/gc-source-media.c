@@ -594,6 +594,17 @@ gc_source_media_new (GstRTSPMediaFactory *factory, const gchar *url, const gchar
   return g_steal_pointer (&self);
 }
 
+/* FEC for the picture: @percentage more packets (0: none), of payload type
+ * GC_FEC_PT, announced in the SDP. before prepare. */
+void
+gc_source_media_set_fec (GcSourceMedia *self, guint percentage)
+{
+  g_return_if_fail (GC_IS_SOURCE_MEDIA (self));
+  g_return_if_fail (!self->prepared);
+
+  gc_srtp_media_set_fec (GC_SRTP_MEDIA (self->media), GC_FEC_PT, percentage);
+}
+
 static void
 prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {

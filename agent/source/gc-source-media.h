@@ -33,6 +33,8 @@ gboolean       gc_source_media_prepare_finish (GcSourceMedia *self,
                                                GAsyncResult  *result,
                                                GError       **error);
 void           gc_source_media_unprepare      (GcSourceMedia *self);
+void           gc_source_media_set_fec        (GcSourceMedia *self,
+                                               guint          percentage);
 void           gc_source_media_force_key_frame (GcSourceMedia *self);
 gboolean       gc_source_media_read_sent      (GcSourceMedia *self,
                                                guint64       *packets,

@@ -166,6 +166,8 @@ static void
 on_client_connected (GstRTSPServer *server, GstRTSPClient *client, GcSource *self)
 {
   gc_source_clients_guard (self->server, client);
+  if (self->config->fec_percentage > 0)
+    gc_source_clients_drop_rtp_seq (client);
   g_signal_connect_object (client, "pre-set-parameter-request",
                            G_CALLBACK (on_client_set_parameter), self, 0);
   g_signal_connect_object (client, "play-request", G_CALLBACK (on_client_play), self, 0);
@@ -269,6 +271,7 @@ gc_source_new (const GcConfig *config)
   c->framerate = config->framerate;
   c->bitrate_kbps = config->bitrate_kbps;
   c->gop_seconds = config->gop_seconds;
+  c->fec_percentage = config->fec_percentage;
   self->config = c;
   self->capture = g_strdup (c->capture);
   self->group = g_strdup (config->group != NULL ? config->group : GC_DEFAULT_GROUP);
@@ -533,6 +536,7 @@ chosen (GObject *object, GAsyncResult *res, gpointer data)
       start_fail (self, task, error);
       return;
     }
+  gc_source_media_set_fec (d->media, self->config->fec_percentage);
   /* the media's bus runs in a thread of the server's pool, which prepare
    * waits on */
   pool = gst_rtsp_server_get_thread_pool (self->server);

@@ -21,6 +21,8 @@ struct _GcSrtpMedia
   GstElement *encoder;    /* one srtpenc for the session's RTP and RTCP */
   GstElement *decoder[MAX_SESSIONS]; /* a srtpdec for each stream's members' RTCP */
   GcSrtpGuard *guard[MAX_SESSIONS];
+  guint fec_pt;           /* the picture's FEC packets (ULPFEC); 0: none */
+  guint fec_percentage;
 };
 
 G_DEFINE_FINAL_TYPE (GcSrtpMedia, gc_srtp_media, GST_TYPE_RTSP_MEDIA)
@@ -70,7 +72,43 @@ gc_srtp_media_rejected (GcSrtpMedia *self)
   return n;
 }
 
+/* the picture (session 0) gets ULPFEC packets (RFC 5109) of payload type
+ * @pt, @percentage of its packets' count; 0 for none. call before the
+ * media is prepared. */
+void
+gc_srtp_media_set_fec (GcSrtpMedia *self, guint pt, guint percentage)
+{
+  g_return_if_fail (GC_IS_SRTP_MEDIA (self));
+  g_return_if_fail (percentage <= 100 && pt < 128);
+  self->fec_pt = percentage > 0 ? pt : 0;
+  self->fec_percentage = percentage;
+}
+
 /* ---- rtpbin (its threads) ------------------------------------------------- */
+
+/* rtpbin puts it before the session: the FEC packets take their place in
+ * the stream's sequence numbers and are encrypted like the rest.
+ * gst-rtsp-server 1.22 connects no handler of its own (and asking it for
+ * its stream here would wait on the media's lock, held while streams join) */
+static GstElement *
+on_request_fec_encoder (GstElement *rtpbin, guint session, GcSrtpMedia *self)
+{
+  GstElement *enc;
+
+  if (session != 0 || self->fec_percentage == 0)
+    return NULL;
+  enc = gst_element_factory_make ("rtpulpfecenc", NULL);
+  if (enc == NULL)
+    {
+      g_warning ("no rtpulpfecenc (gst-plugins-good): the picture goes without FEC");
+      return NULL;
+    }
+  /* a frame's packets (up to its marker) are protected together; a key
+   * frame gets as much as the rest */
+  g_object_set (enc, "pt", self->fec_pt, "percentage", self->fec_percentage,
+                "percentage-important", self->fec_percentage, "multipacket", TRUE, NULL);
+  return enc;
+}
 
 static GstElement *
 request_encoder (GcSrtpMedia *self, guint session, gboolean rtcp)
@@ -131,6 +169,8 @@ gc_srtp_media_setup_rtpbin (GstRTSPMedia *media, GstElement *rtpbin)
    * hides the encoder's delay from every receiver's latency and lip sync */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (rtpbin), "update-ntp64-header-ext"))
     g_object_set (rtpbin, "update-ntp64-header-ext", FALSE, NULL);
+  g_signal_connect_object (rtpbin, "request-fec-encoder", G_CALLBACK (on_request_fec_encoder),
+                           self, 0);
   if (self->master == NULL)
     return TRUE;
   /* RTP profile AVP: gst-rtsp-server connects none of these itself */
@@ -143,6 +183,28 @@ gc_srtp_media_setup_rtpbin (GstRTSPMedia *media, GstElement *rtpbin)
   return TRUE;
 }
 
+/* the picture's m= line gets the FEC payload type: "m=video 0 RTP/AVP 96
+ * 122" and "a=rtpmap:122 ulpfec/90000" (gst-rtsp-server 1.22 writes them
+ * for none of its streams). a receiver that knows no FEC plays the
+ * picture's own payload type and leaves the other alone */
+static void
+announce_fec (GcSrtpMedia *self, GstSDPMessage *sdp)
+{
+  g_autofree gchar *pt = g_strdup_printf ("%u", self->fec_pt);
+  g_autofree gchar *rtpmap = g_strdup_printf ("%u ulpfec/90000", self->fec_pt);
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      GstSDPMedia *m = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (m), "video") != 0)
+        continue;
+      gst_sdp_media_add_format (m, pt);
+      gst_sdp_media_add_attribute (m, "rtpmap", rtpmap);
+      return;
+    }
+}
+
 static gboolean
 gc_srtp_media_setup_sdp (GstRTSPMedia *media, GstSDPMessage *sdp, GstSDPInfo *info)
 {
@@ -150,6 +212,8 @@ gc_srtp_media_setup_sdp (GstRTSPMedia *media, GstSDPMessage *sdp, GstSDPInfo *in
 
   if (!GST_RTSP_MEDIA_CLASS (gc_srtp_media_parent_class)->setup_sdp (media, sdp, info))
     return FALSE;
+  if (self->fec_percentage > 0)
+    announce_fec (self, sdp);
   if (self->sdp_value == NULL)
     return TRUE;
   /* the key stays off the wire: no key-mgmt of gst-rtsp-server's own */

@@ -23,5 +23,8 @@ gboolean  gc_srtp_media_set_key   (GcSrtpMedia *self,
                                    GError     **error);
 gboolean  gc_srtp_media_encrypted (GcSrtpMedia *self);
 guint64   gc_srtp_media_rejected  (GcSrtpMedia *self);
+void      gc_srtp_media_set_fec   (GcSrtpMedia *self,
+                                   guint        pt,
+                                   guint        percentage);
 
 G_END_DECLS
