@@ -22,11 +22,12 @@
  *                                            subnets behind a router (--peers,
  *                                            TTL 2): time until each lists
  *                                            the other, then a Switch across
- *   gc-bench-recovery loss [SECONDS]         three receivers of one source,
- *                                            0, 2 and 5 % random loss on their
- *                                            links, same run: frames intact
- *                                            (shown) and damaged (missing
- *                                            data, held), per 10 s
+ *   gc-bench-recovery loss [SECONDS]         a source with FEC and one
+ *                                            without, receivers with 0, 2 and
+ *                                            5 % random loss on their links,
+ *                                            same run: frames intact (shown)
+ *                                            and damaged (missing data, held),
+ *                                            lost packets rebuilt, per 10 s
  *   gc-bench-recovery attack [REPS]          switch times with and without
  *                                            a host holding the receiver's
  *                                            control port and flooding
@@ -642,83 +643,111 @@ rx_u64 (GcTestAgent *r, const gchar *prop)
   return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
 }
 
-/* one source at 30 fps (1 Mbit/s, 640x360); receivers on hosts 2, 3, 4
- * with 0, 2 and 5 % of UDP dropped on their links; for @secs seconds (in
- * steps of 10 s, each a sample) the frames each decoded (shown) and the
- * decoder dropped (damaged), against the 30 a second the source sent */
+/* two sources at 30 fps (1 Mbit/s, 640x360), host 1 with FEC (the
+ * default, 25 %), host 2 without; receivers of the first on hosts 3, 4, 5
+ * with 0, 2 and 5 % of UDP dropped on their links, of the second on hosts
+ * 6, 7 with 2 and 5 %. for @secs seconds (in steps of 10 s, each a sample)
+ * the frames each decoded and those that missed data, against the 30 a
+ * second sent, and the lost packets FEC rebuilt */
+#define LOSS_RX 5
 static gboolean
 run_loss (guint secs, GError **error)
 {
-  static const guint pct[] = { 0, 2, 5 };
-  g_autoptr (GcLab) lab = gc_lab_new (4, error);
-  g_autoptr (GcTestAgent) src = NULL;
-  GcTestAgent *rx[3] = { NULL };
-  GArray *intact[3], *damaged[3];
+  static const guint pct[LOSS_RX] = { 0, 2, 5, 2, 5 };
+  static const gboolean fec[LOSS_RX] = { TRUE, TRUE, TRUE, FALSE, FALSE };
+  g_autoptr (GcLab) lab = gc_lab_new (2 + LOSS_RX, error);
+  GcTestAgent *src[2] = { NULL };
+  GcTestAgent *rx[LOSS_RX] = { NULL };
+  GArray *intact[LOSS_RX], *damaged[LOSS_RX], *rebuilt[LOSS_RX];
   gboolean ok = FALSE;
 
   if (lab == NULL)
     return FALSE;
-  src = gc_test_agent_start (lab, 1, error, "--source", "--group=" GROUP, "--no-mdns",
-                             "--width=640", "--height=360", "--framerate=30", "--bitrate=1000",
-                             NULL);
-  if (src == NULL || !gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
-                                                 "ready", 10000))
-    return FALSE;
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < LOSS_RX; i++)
     {
       intact[i] = g_array_new (FALSE, FALSE, sizeof (gdouble));
       damaged[i] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+      rebuilt[i] = g_array_new (FALSE, FALSE, sizeof (gdouble));
     }
-  for (guint i = 0; i < 3; i++)
-    if ((rx[i] = start_receiver (lab, 2 + i, URL1, NULL, error)) == NULL
-        || !gc_lab_set_loss (lab, 2 + i, pct[i], error))
-      goto out;
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autofree gchar *group = g_strdup_printf ("--group=239.0.0.%u", 11 + s);
+
+      src[s] = gc_test_agent_start (lab, 1 + s, error, "--source", group, "--no-mdns",
+                                    "--width=640", "--height=360", "--framerate=30",
+                                    "--bitrate=1000", s == 0 ? "--fec=high" : "--fec=none", NULL);
+      if (src[s] == NULL || !gc_test_agent_wait_string (src[s], GC_SOURCE_PATH, GC_SOURCE_IFACE,
+                                                        "State", "ready", 10000))
+        goto out;
+    }
+  for (guint i = 0; i < LOSS_RX; i++)
+    {
+      g_autofree gchar *url = g_strdup_printf ("rtsp://10.99.0.%u:7236/screen", fec[i] ? 1 : 2);
+
+      if ((rx[i] = start_receiver (lab, 3 + i, url, NULL, error)) == NULL
+          || !gc_lab_set_loss (lab, 3 + i, pct[i], error))
+        goto out;
+    }
   gc_test_sleep (2000);
   /* bounded: secs / 10 samples of 10 s */
   for (guint step = 0; step < MAX (secs / 10, 1); step++)
     {
-      guint64 dec0[3], dam0[3];
+      guint64 dec0[LOSS_RX], dam0[LOSS_RX], rec0[LOSS_RX], lost0[LOSS_RX];
 
-      for (guint i = 0; i < 3; i++)
+      for (guint i = 0; i < LOSS_RX; i++)
         {
           dec0[i] = rx_u64 (rx[i], "FramesDecoded");
           dam0[i] = rx_u64 (rx[i], "FramesDamaged");
+          rec0[i] = rx_u64 (rx[i], "PacketsRecovered");
+          lost0[i] = rx_u64 (rx[i], "PacketsLost");
         }
       gc_test_sleep (10000);
-      for (guint i = 0; i < 3; i++)
+      for (guint i = 0; i < LOSS_RX; i++)
         {
           /* the source sent 300 frames in the 10 s; intact ones are the
            * decoded ones that miss nothing (FramesDamaged also counts
            * damaged frames the decoder dropped: a lower bound) */
           gdouble dm = 100.0 * (rx_u64 (rx[i], "FramesDamaged") - dam0[i]) / 300.0;
           gdouble in = MAX (100.0 * (rx_u64 (rx[i], "FramesDecoded") - dec0[i]) / 300.0 - dm, 0);
+          guint64 lost = rx_u64 (rx[i], "PacketsLost") - lost0[i];
+          gdouble rb = lost > 0 ? 100.0 * (rx_u64 (rx[i], "PacketsRecovered") - rec0[i]) / lost
+                                : 0;
 
           g_array_append_val (intact[i], in);
           g_array_append_val (damaged[i], dm);
+          g_array_append_val (rebuilt[i], rb);
         }
-      g_printerr ("step %u: intact %.1f / %.1f / %.1f %%\n", step,
-                  g_array_index (intact[0], gdouble, step), g_array_index (intact[1], gdouble, step),
-                  g_array_index (intact[2], gdouble, step));
+      g_printerr ("step %u: intact", step);
+      for (guint i = 0; i < LOSS_RX; i++)
+        g_printerr (" %.1f", g_array_index (intact[i], gdouble, step));
+      g_printerr (" %%\n");
     }
   print_head ();
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < LOSS_RX; i++)
     {
-      g_autofree gchar *a = g_strdup_printf ("%u %% loss, no FEC: frames intact (shown), of 30/s "
-                                             "sent", pct[i]);
-      g_autofree gchar *b = g_strdup_printf ("%u %% loss, no FEC: frames damaged (missing data: "
-                                             "not shown)", pct[i]);
+      const gchar *how = fec[i] ? "FEC 25 %" : "no FEC";
+      g_autofree gchar *a = g_strdup_printf ("%u %% loss, %s: frames intact (shown), of 30/s "
+                                             "sent", pct[i], how);
+      g_autofree gchar *b = g_strdup_printf ("%u %% loss, %s: frames damaged (missing data: "
+                                             "not shown)", pct[i], how);
+      g_autofree gchar *c = g_strdup_printf ("%u %% loss, %s: lost packets rebuilt", pct[i], how);
 
       print_row (a, intact[i], "%");
       print_row (b, damaged[i], "%");
+      if (fec[i] && pct[i] > 0)
+        print_row (c, rebuilt[i], "%");
     }
   ok = TRUE;
 out:
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < LOSS_RX; i++)
     {
       g_clear_pointer (&rx[i], gc_test_agent_free);
       g_array_unref (intact[i]);
       g_array_unref (damaged[i]);
+      g_array_unref (rebuilt[i]);
     }
+  for (guint s = 0; s < 2; s++)
+    g_clear_pointer (&src[s], gc_test_agent_free);
   return ok;
 }
 
