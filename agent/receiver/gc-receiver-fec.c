@@ -176,6 +176,29 @@ gc_receiver_fec_hook_manager (GcReceiverFec *self, GstElement *rtpbin)
                     self);
 }
 
+/* rtpbin's payload demuxer: the FEC packets stop there (they were kept in
+ * the storage before the jitter buffer). it sends a lost-packet event to
+ * the payload type that came last, and a loss right after an FEC packet
+ * would otherwise reach its pad, not the picture's decoder */
+void
+gc_receiver_fec_hook_ptdemux (GcReceiverFec *self, GstElement *ptdemux)
+{
+  GValue list = G_VALUE_INIT;
+  GValue pt = G_VALUE_INIT;
+  guint fec_pt = gc_receiver_fec_pt (self);
+
+  if (fec_pt == 0 || !g_object_class_find_property (G_OBJECT_GET_CLASS (ptdemux),
+                                                    "ignored-payload-types"))
+    return;
+  g_value_init (&list, GST_TYPE_ARRAY);
+  g_value_init (&pt, G_TYPE_INT);
+  g_value_set_int (&pt, (gint) fec_pt);
+  gst_value_array_append_value (&list, &pt);
+  g_object_set_property (G_OBJECT (ptdemux), "ignored-payload-types", &list);
+  g_value_unset (&pt);
+  g_value_unset (&list);
+}
+
 static guint64
 sum (GcReceiverFec *self, const gchar *property)
 {

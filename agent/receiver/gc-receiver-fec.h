@@ -24,6 +24,8 @@ void           gc_receiver_fec_read_sdp     (GcReceiverFec       *self,
                                              const GstSDPMessage *sdp);
 void           gc_receiver_fec_hook_manager (GcReceiverFec       *self,
                                              GstElement          *rtpbin);
+void           gc_receiver_fec_hook_ptdemux (GcReceiverFec       *self,
+                                             GstElement          *ptdemux);
 /* the FEC payload type the source announced; 0: none */
 guint          gc_receiver_fec_pt           (GcReceiverFec       *self);
 /* picture packets rebuilt so far, and those the FEC could not */

@@ -10,6 +10,7 @@
 
 #include "gc-receiver-pipeline.h"
 #include "gc-receiver-audio.h"
+#include "gc-receiver-build.h"
 #include "gc-receiver-srtp.h"
 #include "gc-receiver-fec.h"
 #include "gc-display.h"
@@ -92,69 +93,6 @@ mark_once (gint64 *field)
 
   __atomic_compare_exchange_n (field, &zero, g_get_monotonic_time (), FALSE, __ATOMIC_RELAXED,
                                __ATOMIC_RELAXED);
-}
-
-/* the port of a udpsrc (a message's source), -1 for anything else */
-static gint
-udpsrc_port (GstObject *object)
-{
-  GstElementFactory *f = GST_IS_ELEMENT (object) ? gst_element_get_factory (GST_ELEMENT (object))
-                                                 : NULL;
-  gint port = -1;
-
-  if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), "udpsrc"))
-    g_object_get (object, "port", &port, NULL);
-  return port;
-}
-
-/* ---- what to build ------------------------------------------------------ */
-
-static const gchar *
-pick_decoder (void)
-{
-  /* hardware first, then libav (single-frame threading: no frame delay) */
-  static const gchar *const order[] = { "v4l2h264dec", "vah264dec", "vaapih264dec" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      g_autoptr (GstElementFactory) f = gst_element_factory_find (order[i]);
-
-      if (f != NULL && g_file_test ("/dev/dri", G_FILE_TEST_IS_DIR))
-        return order[i];
-    }
-  {
-    g_autoptr (GstElementFactory) av = gst_element_factory_find ("avdec_h264");
-
-    /* a frame decoded without its references is never output */
-    if (av != NULL)
-      return "avdec_h264 thread-type=slice output-corrupt=false";
-  }
-  return "openh264dec";
-}
-
-/* make each element of the receive chain once, at start: the first Connect
- * would otherwise pay for loading the plugins (libav is large), ~100 ms */
-void
-gc_receiver_pipeline_warm_up (void)
-{
-  /* srtpdec and srtpenc too: libsrtp and its crypto library take tens of
-   * ms to load, at the first encrypted connect otherwise */
-  static const gchar *const inner[] = { "rtpbin", "rtpsession", "rtpjitterbuffer",
-                                        "rtpssrcdemux", "rtpptdemux", "udpsrc", "udpsink",
-                                        "srtpdec", "srtpenc" };
-  g_autofree gchar *desc = g_strdup_printf ("rtspsrc ! rtph264depay ! h264parse ! %s ! fakesink",
-                                            pick_decoder ());
-  g_autoptr (GstElement) chain = gst_parse_launch (desc, NULL);
-
-  if (chain != NULL)
-    gst_object_ref_sink (chain);
-  for (gsize i = 0; i < G_N_ELEMENTS (inner); i++)
-    {
-      g_autoptr (GstElement) e = gst_element_factory_make (inner[i], NULL);
-
-      if (e != NULL)
-        gst_object_ref_sink (e);
-    }
 }
 
 /* ---- probes (streaming threads) ----------------------------------------- */
@@ -244,7 +182,7 @@ on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   GcReceiverPipeline *self = data;
   g_autoptr (GstObject) udpsrc = gst_pad_get_parent (pad);
-  gint port = udpsrc_port (udpsrc);
+  gint port = gc_receiver_udpsrc_port (udpsrc);
 
   /* the picture's RTP socket, not the RTCP one or the sound's */
   if (port >= 0 && port % 2 == 0 && port != LOAD (self->audio_port))
@@ -379,7 +317,7 @@ static void
 on_udpsrc_caps (GObject *udpsrc, GParamSpec *pspec, GcReceiverPipeline *self)
 {
   g_autoptr (GstCaps) caps = NULL;
-  gint port = udpsrc_port (GST_OBJECT (udpsrc));
+  gint port = gc_receiver_udpsrc_port (GST_OBJECT (udpsrc));
 
   g_object_get (udpsrc, "caps", &caps, NULL);
   if (caps != NULL && gst_caps_get_size (caps) > 0
@@ -401,6 +339,8 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
     g_object_set (element, "rtcp-min-interval", (guint64) GST_SECOND, NULL);
   if (g_str_equal (name, "rtpjitterbuffer"))
     gc_receiver_tune_jitterbuffer (element);
+  if (g_str_equal (name, "rtpptdemux"))
+    gc_receiver_fec_hook_ptdemux (self->fec, element);
 
   /* the receiver reports it sends to the group are for the source and the
    * other receivers: looped back here they would reach this host's other
@@ -417,7 +357,7 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
                          on_refused_udp, self, NULL);
       /* an RTP socket is known to be the sound's by the caps rtspsrc gives
        * it just after; its RTCP socket comes after that */
-      if (self->expected != NULL && udpsrc_port (GST_OBJECT (element)) % 2 == 0)
+      if (self->expected != NULL && gc_receiver_udpsrc_port (GST_OBJECT (element)) % 2 == 0)
         g_signal_connect (element, "notify::caps", G_CALLBACK (on_udpsrc_caps), self);
       else if (self->expected != NULL)
         check_udpsrc (self, element);
@@ -488,33 +428,6 @@ link_audio (GcReceiverPipeline *self, GstBin *pipeline, GstPad *pad)
   return TRUE;
 }
 
-static gchar *
-dup_encoding (GstPad *pad)
-{
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
-
-  return caps != NULL && gst_caps_get_size (caps) > 0
-         ? g_strdup (gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name"))
-         : NULL;
-}
-
-static gboolean
-is_h264 (GstPad *pad)
-{
-  g_autofree gchar *name = dup_encoding (pad);
-
-  /* no caps to tell by: as before, the first one */
-  return name == NULL || g_ascii_strcasecmp (name, "H264") == 0;
-}
-
-static gboolean
-is_fec (GstPad *pad)
-{
-  g_autofree gchar *name = dup_encoding (pad);
-
-  return name != NULL && g_ascii_strcasecmp (name, "ULPFEC") == 0;
-}
-
 /* in rtspsrc's streaming thread, also while a stop is under way: by then
  * self->pipeline is the stopping thread's, so the pipeline is rtspsrc's
  * parent (the churn soak once saw a pad come after the stop began) */
@@ -536,7 +449,7 @@ on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
     return;
   /* the picture: H.264 (another payload type of the stream, such as FEC
    * packets a source may add, can come first and goes nowhere) */
-  if (!gst_pad_is_linked (sinkpad) && is_h264 (pad))
+  if (!gst_pad_is_linked (sinkpad) && gc_receiver_pad_is_h264 (pad))
     {
       gst_pad_link (pad, sinkpad);
       return;
@@ -547,7 +460,7 @@ on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
   /* the picture's FEC packets: what the jitter buffer lost right after
    * one of them is said here (the lost-packet event goes to the payload
    * type that came last) */
-  if (is_fec (pad))
+  if (gc_receiver_pad_is_fec (pad))
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_rtp_event, self, NULL);
   else
     g_message ("a second stream on %s (%s) is not shown", GST_OBJECT_NAME (src),
@@ -575,7 +488,7 @@ static void
 ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
 {
   GstState new_state;
-  gint port = udpsrc_port (GST_MESSAGE_SRC (msg));
+  gint port = gc_receiver_udpsrc_port (GST_MESSAGE_SRC (msg));
 
   if (self->asked_key_frame || port < 0)
     return;
@@ -602,7 +515,7 @@ ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
 static gboolean
 is_stray_rtcp (GstMessage *msg, const gchar *debug)
 {
-  gint port = udpsrc_port (GST_MESSAGE_SRC (msg));
+  gint port = gc_receiver_udpsrc_port (GST_MESSAGE_SRC (msg));
 
   if (debug == NULL || strstr (debug, "not-linked") == NULL || port < 0 || port % 2 == 0)
     return FALSE;
@@ -615,7 +528,7 @@ is_stray_rtcp (GstMessage *msg, const gchar *debug)
 static gboolean
 is_sound (GcReceiverPipeline *self, GstMessage *msg)
 {
-  gint port = udpsrc_port (GST_MESSAGE_SRC (msg));
+  gint port = gc_receiver_udpsrc_port (GST_MESSAGE_SRC (msg));
 
   if (self->audio != NULL && gc_receiver_audio_owns (self->audio, GST_MESSAGE_SRC (msg)))
     return TRUE;
@@ -742,7 +655,7 @@ gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats 
                           "drop-on-latency=false%s "
                           "rtph264depay name=depay request-keyframe=true ! h264parse ! %s name=dec ! "
                           "appsink name=out sync=false max-buffers=2 drop=true",
-                          url, setup->latency_ms, iface, pick_decoder ());
+                          url, setup->latency_ms, iface, gc_receiver_pick_decoder ());
   self->pipeline = gst_parse_launch (desc, &local_error);
   if (self->pipeline == NULL || local_error != NULL)
     {
