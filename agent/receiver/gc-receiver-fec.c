@@ -69,7 +69,10 @@ gc_receiver_fec_read_sdp (GcReceiverFec *self, const GstSDPMessage *sdp)
         {
           const GstSDPAttribute *attr = gst_sdp_media_get_attribute (m, a);
 
-          if (g_strcmp0 (attr->key, "rtpmap") == 0 && attr->value != NULL)
+          /* Groupcast's own attribute (see the source's gc-srtp-media.c),
+           * or a standard rtpmap of a source that lists it */
+          if ((g_strcmp0 (attr->key, GC_FEC_SDP_ATTRIBUTE) == 0
+               || g_strcmp0 (attr->key, "rtpmap") == 0) && attr->value != NULL)
             fec_pt = ulpfec_pt_of (attr->value);
         }
       /* the protected format: the first that is not the FEC one */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * a receive pipeline's forward error correction: when the source's SDP
- * names ULPFEC packets (RFC 5109, "a=rtpmap:122 ulpfec/90000") in the
+ * names ULPFEC packets (RFC 5109, "a=x-groupcast-fec:122 ulpfec/90000") in the
  * picture's stream, the rtpbin rtspsrc makes keeps the stream's recent
  * packets (rtpstorage), and a lost picture packet the jitter buffer
  * gives up on is rebuilt from them (rtpulpfecdec). A stream without FEC

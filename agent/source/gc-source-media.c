@@ -362,6 +362,59 @@ announce_pli (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* an RTP packet of a key frame (RFC 6184: an IDR slice, or the SPS and
+ * PPS before it, single, in a STAP-A or starting an FU-A) is flagged
+ * non-droppable: the FEC encoder protects those with its larger share
+ * (percentage-important). a key frame is the largest frame, and the
+ * one every frame until the next refers to */
+static gboolean
+flag_key_packet (GstBuffer **buf, guint idx, gpointer data)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gboolean key = FALSE;
+
+  if (!gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp))
+    return TRUE;
+  if (gst_rtp_buffer_get_payload_len (&rtp) >= 2)
+    {
+      const guint8 *p = gst_rtp_buffer_get_payload (&rtp);
+      guint type = p[0] & 0x1f;
+
+      if (type == 24)
+        type = gst_rtp_buffer_get_payload_len (&rtp) >= 4 ? p[3] & 0x1f : 0;
+      else if (type == 28)
+        type = p[1] & 0x1f;
+      key = type == 5 || type == 7 || type == 8;
+    }
+  gst_rtp_buffer_unmap (&rtp);
+  if (key)
+    {
+      *buf = gst_buffer_make_writable (*buf);
+      GST_BUFFER_FLAG_SET (*buf, GST_BUFFER_FLAG_NON_DROPPABLE);
+    }
+  return TRUE;
+}
+
+static GstPadProbeReturn
+flag_key_packets (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    {
+      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+      gst_buffer_list_foreach (list, flag_key_packet, NULL);
+      GST_PAD_PROBE_INFO_DATA (info) = list;
+    }
+  else
+    {
+      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      flag_key_packet (&buf, 0, NULL);
+      GST_PAD_PROBE_INFO_DATA (info) = buf;
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 /* the factory made the media: hooks on the capture and the payloader */
 static void
 on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceMedia *self)
@@ -435,6 +488,8 @@ on_media_configure (GstRTSPMediaFactory *factory, GstRTSPMedia *media, GcSourceM
 
       gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, limit_key_requests, self, NULL);
       gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, announce_pli, NULL, NULL);
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         flag_key_packets, NULL, NULL);
       route_key_requests_round_parser (pay);
     }
   /* the launch has a queue before the encoder (its own thread) */

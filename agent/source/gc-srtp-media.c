@@ -104,9 +104,11 @@ on_request_fec_encoder (GstElement *rtpbin, guint session, GcSrtpMedia *self)
       return NULL;
     }
   /* a frame's packets (up to its marker) are protected together; a key
-   * frame gets as much as the rest */
+   * frame's (flagged non-droppable by the source) twice as much: it is
+   * the largest, and what every frame after it refers to */
   g_object_set (enc, "pt", self->fec_pt, "percentage", self->fec_percentage,
-                "percentage-important", self->fec_percentage, "multipacket", TRUE, NULL);
+                "percentage-important", MIN (self->fec_percentage * 2, 100u), "multipacket", TRUE,
+                NULL);
   return enc;
 }
 
@@ -183,15 +185,17 @@ gc_srtp_media_setup_rtpbin (GstRTSPMedia *media, GstElement *rtpbin)
   return TRUE;
 }
 
-/* the picture's m= line gets the FEC payload type: "m=video 0 RTP/AVP 96
- * 122" and "a=rtpmap:122 ulpfec/90000" (gst-rtsp-server 1.22 writes them
- * for none of its streams). a receiver that knows no FEC plays the
- * picture's own payload type and leaves the other alone */
+/* the picture's m= section names its FEC packets in an attribute of
+ * Groupcast's own, "a=x-groupcast-fec:122 ulpfec/90000", not in its
+ * format list: a receiver that knows the payload type from the SDP but no
+ * FEC (a plain GStreamer rtspsrc) would get a pad for it that nothing
+ * takes, and its jitter buffer stops at the first FEC packet; one that
+ * does not know it drops those packets and plays the picture. (gst-rtsp-
+ * server 1.22 writes none for its streams either.) */
 static void
 announce_fec (GcSrtpMedia *self, GstSDPMessage *sdp)
 {
-  g_autofree gchar *pt = g_strdup_printf ("%u", self->fec_pt);
-  g_autofree gchar *rtpmap = g_strdup_printf ("%u ulpfec/90000", self->fec_pt);
+  g_autofree gchar *value = g_strdup_printf ("%u ulpfec/90000", self->fec_pt);
 
   for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
     {
@@ -199,8 +203,7 @@ announce_fec (GcSrtpMedia *self, GstSDPMessage *sdp)
 
       if (g_strcmp0 (gst_sdp_media_get_media (m), "video") != 0)
         continue;
-      gst_sdp_media_add_format (m, pt);
-      gst_sdp_media_add_attribute (m, "rtpmap", rtpmap);
+      gst_sdp_media_add_attribute (m, GC_FEC_SDP_ATTRIBUTE, value);
       return;
     }
 }
