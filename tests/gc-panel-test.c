@@ -879,6 +879,22 @@ item_offline (gpointer data)
   return gc_peer_item_get_offline_since (data) != 0;
 }
 
+typedef struct
+{
+  GcWindow *window;
+  const gchar *address;
+} ListedWait;
+
+/* the receiver at the address is listed, and not as gone */
+static gboolean
+listed_online (gpointer data)
+{
+  ListedWait *w = data;
+  GcPeerItem *it = gc_peer_list_find (gc_window_get_peers (w->window), w->address);
+
+  return it != NULL && gc_peer_item_get_offline_since (it) == 0;
+}
+
 /* the rows of the receiver list, in the order shown */
 static void
 collect_rows (GtkWidget *widget, GPtrArray *rows)
@@ -1432,6 +1448,13 @@ test_lab_switch (void)
   g_assert_cmpstr (gc_peer_item_get_result (g_ptr_array_index (peers, 1)), !=, "");
   g_assert_true (gc_lab_set_link (lab, 3, TRUE, &error));
   g_assert_no_error (error);
+  /* its beacons come again: listed as before (when the failed switch took
+   * long, its row had gone offline meanwhile) */
+  {
+    ListedWait lw = { window, "10.99.0.3" };
+
+    g_assert_true (gc_test_wait_until (listed_online, &lw, 10000));
+  }
 
   /* release hands one receiver back */
   g_assert_true (gtk_selection_model_unselect_all (selection));
