@@ -61,6 +61,7 @@ typedef struct
   gchar *key_string;        /* from the config file; never logged */
   gboolean allow_unauthenticated;
   gboolean ssm;             /* receiver: (S,G) joins for 239/8 too */
+  gboolean unicast;         /* source: a stream of its own to a receiver multicast misses */
   gboolean plain_media;     /* a source sends plain RTP, a receiver takes it, key or not */
   guint switch_timeout_ms;
   GcBusType bus;

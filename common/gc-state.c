@@ -19,6 +19,11 @@ G_DEFINE_ENUM_TYPE (GcMemberState, gc_member_state,
   G_DEFINE_ENUM_VALUE (GC_MEMBER_STATE_SETUP, "setup"),
   G_DEFINE_ENUM_VALUE (GC_MEMBER_STATE_PLAYING, "playing"))
 
+G_DEFINE_ENUM_TYPE (GcTransport, gc_transport,
+  G_DEFINE_ENUM_VALUE (GC_TRANSPORT_MULTICAST, "multicast"),
+  G_DEFINE_ENUM_VALUE (GC_TRANSPORT_UNICAST, "unicast"),
+  G_DEFINE_ENUM_VALUE (GC_TRANSPORT_TCP, "tcp"))
+
 /* the nick of @value in @type; "" for a value the type does not have */
 static const gchar *
 to_nick (GType type, gint value)
@@ -66,3 +71,4 @@ from_nick (GType type, const gchar *s, gint *out)
 DEFINE_STATE_STRINGS (GcReceiverState, gc_receiver_state, GC_TYPE_RECEIVER_STATE)
 DEFINE_STATE_STRINGS (GcSourceState, gc_source_state, GC_TYPE_SOURCE_STATE)
 DEFINE_STATE_STRINGS (GcMemberState, gc_member_state, GC_TYPE_MEMBER_STATE)
+DEFINE_STATE_STRINGS (GcTransport, gc_transport, GC_TYPE_TRANSPORT)

@@ -32,13 +32,23 @@ typedef enum
   GC_MEMBER_STATE_PLAYING,       /* "playing" */
 } GcMemberState;
 
+/* how a receiver's stream reaches it */
+typedef enum
+{
+  GC_TRANSPORT_MULTICAST,        /* "multicast": the source's group */
+  GC_TRANSPORT_UNICAST,          /* "unicast": UDP to this receiver alone */
+  GC_TRANSPORT_TCP,              /* "tcp": interleaved in its RTSP connection */
+} GcTransport;
+
 #define GC_TYPE_RECEIVER_STATE (gc_receiver_state_get_type ())
 #define GC_TYPE_SOURCE_STATE (gc_source_state_get_type ())
 #define GC_TYPE_MEMBER_STATE (gc_member_state_get_type ())
+#define GC_TYPE_TRANSPORT (gc_transport_get_type ())
 
 GType            gc_receiver_state_get_type    (void) G_GNUC_CONST;
 GType            gc_source_state_get_type      (void) G_GNUC_CONST;
 GType            gc_member_state_get_type      (void) G_GNUC_CONST;
+GType            gc_transport_get_type         (void) G_GNUC_CONST;
 
 const gchar     *gc_receiver_state_to_string   (GcReceiverState state);
 gboolean         gc_receiver_state_from_string (const gchar     *s,
@@ -49,5 +59,8 @@ gboolean         gc_source_state_from_string   (const gchar   *s,
 const gchar     *gc_member_state_to_string     (GcMemberState state);
 gboolean         gc_member_state_from_string   (const gchar   *s,
                                                 GcMemberState *out);
+const gchar     *gc_transport_to_string        (GcTransport    transport);
+gboolean         gc_transport_from_string      (const gchar   *s,
+                                                GcTransport   *out);
 
 G_END_DECLS

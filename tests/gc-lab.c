@@ -424,6 +424,16 @@ gc_lab_block_broadcast (GcLab *lab, guint host, GError **error)
   return run_script (error, NULL, "block-broadcast", lab->name, h, NULL);
 }
 
+/* drops multicast UDP arriving at @host (as an access point or a switch
+ * that drops multicast), or stops doing so */
+gboolean
+gc_lab_block_multicast (GcLab *lab, guint host, gboolean block, GError **error)
+{
+  g_autofree gchar *h = g_strdup_printf ("%u", host);
+
+  return run_script (error, NULL, "block-multicast", lab->name, h, block ? "on" : "off", NULL);
+}
+
 gboolean
 gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error)
 {

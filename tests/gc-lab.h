@@ -48,6 +48,9 @@ gboolean     gc_lab_set_loss         (GcLab *lab, guint host, guint percent,
 gboolean     gc_lab_set_link         (GcLab *lab, guint host, gboolean up,
                                       GError **error);
 gboolean     gc_lab_block_broadcast  (GcLab *lab, guint host, GError **error);
+/* multicast UDP arriving at host dropped (or not), IGMP let through */
+gboolean     gc_lab_block_multicast  (GcLab *lab, guint host, gboolean block,
+                                      GError **error);
 /* host's address added again without a broadcast address (no "brd") */
 gboolean     gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error);
 /* an interface IFNAME (a bridge with no ports) with ADDRESS ("172.17.0.1/16") in host */

@@ -641,9 +641,11 @@ test_routed (void)
                                 "--beacon-interval=1000", "--width=320", "--height=240",
                                 "--ttl=2", "--peers=10.99.1.0/24", key_arg, NULL);
   g_assert_no_error (error);
+  /* refusing unicast: its receiver beyond the router gets no stream of
+   * its own (transport/fallback), so the switch fails and says why */
   all[1] = gc_test_agent_start (lab, 2, &error, "--source", "--group=239.0.0.12", "--no-mdns",
                                 "--beacon-interval=1000", "--width=320", "--height=240",
-                                "--peers=10.99.1.3", key_arg, NULL);
+                                "--peers=10.99.1.3", "--no-unicast", key_arg, NULL);
   g_assert_no_error (error);
   all[2] = start_receiver (lab, 3, key_arg);
   g_assert_true (gc_test_agent_wait_ready (all[0], 15000));
@@ -671,6 +673,7 @@ test_routed (void)
   g_clear_pointer (&msg, g_free);
   g_assert_false (switch_row (all[1], "10.99.1.3", &msg));
   g_assert_nonnull (strstr (msg, "the source's TTL does not reach this subnet"));
+  g_assert_nonnull (strstr (msg, "unicast=false"));
   g_assert_true (gc_test_agent_wait_playing (all[2], 5000));
   {
     g_autofree gchar *url = gc_test_agent_get_string (all[2], GC_RECEIVER_PATH,

@@ -418,6 +418,9 @@ test_describe_error (void)
     { "No supported stream was found", NULL,
       "10.0.0.1:7236 offers no H.264 video on a multicast group: not a Groupcast source" },
     { "x", "Unsupported transport", "10.0.0.1:7236 does not offer a multicast stream" },
+    { "Could not read from resource.", "Could not connect to server, no protocols left",
+      "10.0.0.1:7236 does not send the stream that way (a source set to unicast=false sends "
+      "to its group only)" },
     { "Internal data stream error", NULL, "10.0.0.1:7236: Internal data stream error" },
   };
 

@@ -256,14 +256,16 @@ test_member_table (void)
   g_autoptr (GcMemberInfo) other = NULL;
   g_autoptr (GPtrArray) all = NULL;
   GstStructure *rr = source_entry (0x77, FALSE, FALSE, "10.0.0.2:15551", 0, 0, 0, 0);
-  gint client_a, client_b;
+  g_autoptr (GcMemberInfo) moved = NULL;
+  gint client_a, client_b, client_c;
 
   gc_member_table_set_name_func (table, name_of, NULL);
   g_signal_connect (table, "member-joined", G_CALLBACK (on_joined), log);
   g_signal_connect (table, "member-left", G_CALLBACK (on_left), log);
-  gc_member_table_play (table, "10.0.0.2", &client_a, "s1");
-  gc_member_table_play (table, "10.0.0.2", &client_a, "s1"); /* a PLAY again: no second join */
-  gc_member_table_play (table, "10.0.0.3", &client_b, NULL);
+  gc_member_table_play (table, "10.0.0.2", &client_a, "s1", GC_TRANSPORT_MULTICAST);
+  /* a PLAY again: no second join */
+  gc_member_table_play (table, "10.0.0.2", &client_a, "s1", GC_TRANSPORT_MULTICAST);
+  gc_member_table_play (table, "10.0.0.3", &client_b, NULL, GC_TRANSPORT_MULTICAST);
   g_assert_cmpuint (gc_member_table_get_size (table), ==, 2);
   g_assert_cmpuint (gc_member_table_get_n_playing (table), ==, 2);
   g_assert_true (gc_member_table_is_playing (table, "10.0.0.3"));
@@ -290,12 +292,23 @@ test_member_table (void)
   g_assert_null (gc_member_table_dup_info (table, "10.0.0.9"));
   all = gc_member_table_dup_infos (table);
   g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpint (lobby->transport, ==, GC_TRANSPORT_MULTICAST);
+
+  /* a receiver the group missed gets a stream of its own (a second
+   * session for a moment, the first one torn down after): it stays, with
+   * the newer session, and no one joined or left */
+  gc_member_table_play (table, "10.0.0.3", &client_c, "s3", GC_TRANSPORT_UNICAST);
+  gc_member_table_remove_client (table, &client_b, "teardown");
+  moved = gc_member_table_dup_info (table, "10.0.0.3");
+  g_assert_nonnull (moved);
+  g_assert_cmpint (moved->transport, ==, GC_TRANSPORT_UNICAST);
+  g_assert_cmpstr (moved->session, ==, "s3");
 
   /* a teardown, a closed connection, a stop */
   gc_member_table_remove (table, "10.0.0.2", "teardown");
   gc_member_table_remove (table, "10.0.0.2", "teardown");
-  gc_member_table_play (table, "10.0.0.4", &client_a, NULL);
-  gc_member_table_remove_client (table, &client_b, "closed");
+  gc_member_table_play (table, "10.0.0.4", &client_a, NULL, GC_TRANSPORT_TCP);
+  gc_member_table_remove_client (table, &client_c, "closed");
   gc_member_table_clear (table, "stopped");
   g_assert_cmpuint (gc_member_table_get_size (table), ==, 0);
   g_assert_cmpuint (log->len, ==, 6);

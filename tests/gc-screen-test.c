@@ -107,40 +107,11 @@ switch_to (GcTestAgent *src, const gchar *receiver)
   g_assert_true (row_ok (r, NULL));
 }
 
-typedef struct
-{
-  GcTestAgent *a;
-  guint n;
-} PeerWait;
-
-static gboolean
-has_peers (gpointer data)
-{
-  PeerWait *w = data;
-  g_autoptr (GVariant) r = gc_test_agent_call (w->a, "/io/github/Groupcast",
-                                               "org.freedesktop.DBus.ObjectManager",
-                                               "GetManagedObjects", NULL, 2000, NULL);
-  g_autoptr (GVariant) objects = NULL;
-  GVariantIter it;
-  const gchar *path;
-  guint n = 0;
-
-  if (r == NULL)
-    return FALSE;
-  objects = g_variant_get_child_value (r, 0);
-  g_variant_iter_init (&it, objects);
-  while (g_variant_iter_next (&it, "{&o@a{sa{sv}}}", &path, NULL))
-    n += strstr (path, "/peer/") != NULL;
-  return n >= w->n;
-}
-
 /* a receiver takes requests only from hosts it has heard announce */
 static void
 wait_discovered (GcTestAgent *rx, guint n)
 {
-  PeerWait w = { rx, n };
-
-  g_assert_true (gc_test_wait_until (has_peers, &w, 10000));
+  g_assert_true (gc_test_agent_wait_peers (rx, n, 10000));
 }
 
 /* ---- the window, read from the X server in a thread of its own ------------ */

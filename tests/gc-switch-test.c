@@ -100,51 +100,13 @@ start_source (GcLab *lab, guint host, const gchar *key_file, const gchar *group)
   return a;
 }
 
-typedef struct
-{
-  GcTestAgent *a;
-  guint n;
-} PeerWait;
-
-static guint
-count_peers (GcTestAgent *a)
-{
-  g_autoptr (GVariant) r = NULL;
-  g_autoptr (GVariant) objects = NULL;
-  GVariantIter it;
-  const gchar *path;
-  guint n = 0;
-
-  r = gc_test_agent_call (a, "/io/github/Groupcast", "org.freedesktop.DBus.ObjectManager",
-                          "GetManagedObjects", NULL, 2000, NULL);
-  if (r == NULL)
-    return 0;
-  objects = g_variant_get_child_value (r, 0);
-  g_variant_iter_init (&it, objects);
-  while (g_variant_iter_next (&it, "{&o@a{sa{sv}}}", &path, NULL))
-    n += strstr (path, "/peer/") != NULL;
-  return n;
-}
-
-static gboolean
-has_peers (gpointer data)
-{
-  PeerWait *w = data;
-
-  return count_peers (w->a) >= w->n;
-}
-
 /* the peer filter wants beacons seen: wait until every agent lists all
  * the others */
 static void
 wait_discovered (GcTestAgent **agents, guint n, guint n_peers)
 {
   for (guint i = 0; i < n; i++)
-    {
-      PeerWait w = { agents[i], n_peers };
-
-      g_assert_true (gc_test_wait_until (has_peers, &w, 10000));
-    }
+    g_assert_true (gc_test_agent_wait_peers (agents[i], n_peers, 10000));
 }
 
 static GVariant *
@@ -603,11 +565,7 @@ test_security (void)
   all[4] = start_agent (lab, 5, key, "--source", "--group=" GROUP_B, "--no-beacons",
                         "--switch-timeout=2000");
   wait_discovered (all, 3, 2);
-  {
-    PeerWait pw = { all[3], 3 };
-
-    g_assert_true (gc_test_wait_until (has_peers, &pw, 10000));
-  }
+  g_assert_true (gc_test_agent_wait_peers (all[3], 3, 10000));
   url = url_of (all[0]);
   a2 = gc_lab_host_address (lab, 2);
   a3 = gc_lab_host_address (lab, 3);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -492,6 +493,51 @@ gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n)
 
         g_test_message ("--- host %u log ---\n%s", agents[i]->host, log);
       }
+}
+
+/* the peers @a lists (its /peer/ objects) */
+guint
+gc_test_agent_count_peers (GcTestAgent *a)
+{
+  g_autoptr (GVariant) r = NULL;
+  g_autoptr (GVariant) objects = NULL;
+  GVariantIter it;
+  const gchar *path;
+  guint n = 0;
+
+  r = gc_test_agent_call (a, "/io/github/Groupcast", "org.freedesktop.DBus.ObjectManager",
+                          "GetManagedObjects", NULL, 2000, NULL);
+  if (r == NULL)
+    return 0;
+  objects = g_variant_get_child_value (r, 0);
+  g_variant_iter_init (&it, objects);
+  while (g_variant_iter_next (&it, "{&o@a{sa{sv}}}", &path, NULL))
+    n += strstr (path, "/peer/") != NULL;
+  return n;
+}
+
+typedef struct
+{
+  GcTestAgent *a;
+  guint n;
+} PeerWait;
+
+static gboolean
+has_peers (gpointer data)
+{
+  PeerWait *w = data;
+
+  return gc_test_agent_count_peers (w->a) >= w->n;
+}
+
+/* a receiver takes requests only from hosts it has heard announce: waits
+ * until @a lists at least @n peers */
+gboolean
+gc_test_agent_wait_peers (GcTestAgent *a, guint n, guint timeout_ms)
+{
+  PeerWait w = { a, n };
+
+  return gc_test_wait_until (has_peers, &w, timeout_ms);
 }
 
 gboolean

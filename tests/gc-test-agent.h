@@ -41,6 +41,8 @@ gboolean     gc_test_agent_wait_string (GcTestAgent *a, const gchar *path,
 gchar       *gc_test_agent_get_log     (GcTestAgent *a);
 const gchar *gc_test_agent_binary      (void);
 gboolean     gc_test_agent_wait_playing (GcTestAgent *a, guint timeout_ms);
+guint        gc_test_agent_count_peers (GcTestAgent *a);
+gboolean     gc_test_agent_wait_peers  (GcTestAgent *a, guint n, guint timeout_ms);
 /* after g_test_fail(), put the agents' logs in the test output; when a
  * g_assert*() aborts the test (or a timeout ends it), every live agent's
  * log is written to stderr on the way down without being asked */

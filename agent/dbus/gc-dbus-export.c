@@ -149,6 +149,8 @@ member_to_variant (const GcMemberInfo *m)
   g_variant_builder_add (&b, "{sv}", "state",
                          g_variant_new_string (gc_member_state_to_string (m->state)));
   g_variant_builder_add (&b, "{sv}", "session", g_variant_new_string (m->session));
+  g_variant_builder_add (&b, "{sv}", "transport",
+                         g_variant_new_string (gc_transport_to_string (m->transport)));
   g_variant_builder_add (&b, "{sv}", "fraction-lost", g_variant_new_double (m->fraction_lost));
   g_variant_builder_add (&b, "{sv}", "packets-lost", g_variant_new_int64 (m->packets_lost));
   g_variant_builder_add (&b, "{sv}", "jitter-ms", g_variant_new_double (m->jitter_ms));
@@ -519,6 +521,8 @@ receiver_state_to_iface (GcDBusExport *self)
                                gc_receiver_state_to_string (gc_receiver_get_state (r)));
   gc_dbus_receiver1_set_error (self->receiver_iface, gc_receiver_get_error (r));
   gc_dbus_receiver1_set_source_url (self->receiver_iface, gc_receiver_get_source_url (r));
+  gc_dbus_receiver1_set_transport (self->receiver_iface,
+                                   gc_transport_to_string (gc_receiver_get_transport (r)));
   gc_dbus_receiver1_set_source_name (self->receiver_iface, gc_receiver_get_source_name (r));
   /* the group is known by the time the state says "playing": it goes out
    * with the state, not with the next counters */
@@ -555,6 +559,8 @@ receiver_counters_to_iface (GcDBusExport *self)
   gc_dbus_receiver1_set_frames_damaged (self->receiver_iface, c.frames_damaged);
   gc_dbus_receiver1_set_packets_recovered (self->receiver_iface, c.packets_recovered);
   gc_dbus_receiver1_set_source_specific (self->receiver_iface, gc_receiver_get_source_specific (r));
+  gc_dbus_receiver1_set_transport (self->receiver_iface,
+                                   gc_transport_to_string (gc_receiver_get_transport (r)));
   gc_dbus_receiver1_set_encrypted (self->receiver_iface, gc_receiver_get_encrypted (r));
   gc_dbus_receiver1_set_first_frame_ms (self->receiver_iface, c.first_frame_ms);
   gc_dbus_receiver1_set_latency_ms (self->receiver_iface, c.latency_ms);

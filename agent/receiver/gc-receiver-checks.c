@@ -211,6 +211,10 @@ gc_receiver_describe_error (const gchar *url, const gchar *message, const gchar 
   if (message != NULL && strstr (message, "No supported stream") != NULL)
     return g_strdup_printf ("%s offers no H.264 video on a multicast group: "
                             "not a Groupcast source", where);
+  /* every transport rtspsrc was allowed to ask for was refused */
+  if (debug != NULL && strstr (debug, "no protocols left") != NULL)
+    return g_strdup_printf ("%s does not send the stream that way (a source set to "
+                            "unicast=false sends to its group only)", where);
   if (debug != NULL && strstr (debug, "Unsupported transport") != NULL)
     return g_strdup_printf ("%s does not offer a multicast stream", where);
   return g_strdup_printf ("%s: %s", where, message != NULL ? message : "stream error");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * one receive pipeline: rtspsrc (udp-mcast) -> rtph264depay -> h264parse
+ * one receive pipeline: rtspsrc (udp-mcast, udp or tcp) -> rtph264depay -> h264parse
  * -> decoder -> sink, with the pad probes that time a switch and count
  * frames, and a bus watch that turns errors into signals.
  */
@@ -45,6 +45,8 @@ struct _GcReceiverPipeline
   gboolean keyed;           /* streaming thread: a key frame reached the decoder */
   gboolean asked_key_frame; /* the source was asked for one once joined */
   guint bus_watch;
+  GcTransport transport;
+  guint silent_id;          /* PLAY answered: nothing on UDP this long is ::silent */
   gboolean stopped;         /* atomic: no signal is emitted once stopping began */
 
   gchar *group;             /* known once the transport was checked */
@@ -68,6 +70,7 @@ struct _GcReceiverPipeline
 
   /* written by streaming threads, read with atomics */
   gint64 last_packet;
+  gint64 any_udp;           /* first packet on any of its sockets: RTP, RTCP, sound */
   GcReceiverTiming timing;
 };
 
@@ -78,6 +81,7 @@ enum
   SIGNAL_FAILED,
   SIGNAL_ENDED,
   SIGNAL_FIRST_FRAME,
+  SIGNAL_SILENT,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -184,6 +188,7 @@ on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   g_autoptr (GstObject) udpsrc = gst_pad_get_parent (pad);
   gint port = gc_receiver_udpsrc_port (udpsrc);
 
+  mark_once (&self->any_udp);
   /* the picture's RTP socket, not the RTCP one or the sound's */
   if (port >= 0 && port % 2 == 0 && port != LOAD (self->audio_port))
     mark_once (&self->timing.first_udp);
@@ -305,6 +310,9 @@ check_udpsrc (GcReceiverPipeline *self, GstElement *udpsrc)
   g_autofree gchar *group = NULL;
   guint16 port = 0;
 
+  /* a stream of its own has no group: the source sends to this host */
+  if (self->expected == NULL || self->transport != GC_TRANSPORT_MULTICAST)
+    return;
   g_object_get (udpsrc, "address", &addr, "port", &ep.port, NULL);
   ep.address = addr;
   if (!gc_receiver_check_transport (&ep, 1, self->url, self->expected,
@@ -357,9 +365,9 @@ on_element_added (GstBin *bin, GstBin *sub, GstElement *element, GcReceiverPipel
                          on_refused_udp, self, NULL);
       /* an RTP socket is known to be the sound's by the caps rtspsrc gives
        * it just after; its RTCP socket comes after that */
-      if (self->expected != NULL && gc_receiver_udpsrc_port (GST_OBJECT (element)) % 2 == 0)
+      if (gc_receiver_udpsrc_port (GST_OBJECT (element)) % 2 == 0)
         g_signal_connect (element, "notify::caps", G_CALLBACK (on_udpsrc_caps), self);
-      else if (self->expected != NULL)
+      else
         check_udpsrc (self, element);
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                          on_udp, self, NULL);
@@ -479,6 +487,22 @@ on_pad_added (GstElement *src, GstPad *pad, GcReceiverPipeline *self)
 
 /* ---- bus (main loop) ---------------------------------------------------- */
 
+/* PLAY was answered GC_RECEIVER_SILENT_AFTER_MS ago */
+static gboolean
+check_silent (gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  self->silent_id = 0;
+  if (!LOAD (self->stopped) && LOAD (self->any_udp) == 0)
+    {
+      g_message ("nothing arrived on the %s stream's sockets %u ms after PLAY",
+                 gc_transport_to_string (self->transport), GC_RECEIVER_SILENT_AFTER_MS);
+      g_signal_emit (self, signals[SIGNAL_SILENT], 0);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 /* rtspsrc joins the group only once PLAY is answered, and the key frame
  * the source forced on PLAY has gone out by then: when the RTP socket is
  * up (joined), the receiver asks for one more over its RTSP session, and
@@ -496,6 +520,11 @@ ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
   if (new_state != GST_STATE_PLAYING || port % 2 != 0 || port == LOAD (self->audio_port))
     return;
   self->asked_key_frame = TRUE;
+  /* the source sends at once on PLAY (a key frame, the sound, its
+   * reports): a UDP stream with nothing at all on its sockets a moment
+   * later is blocked on the way */
+  if (self->silent_id == 0)
+    self->silent_id = g_timeout_add (GC_RECEIVER_SILENT_AFTER_MS, check_silent, self);
   if (LOAD (self->timing.decoder_in) == 0)
     {
       g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
@@ -505,7 +534,8 @@ ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
 
       g_signal_emit_by_name (src, "set-parameter", "groupcast-key-frame", "1",
                              "text/parameters", promise, &queued);
-      g_debug ("joined the group: a key frame asked for (%s)", queued ? "sent" : "not sent");
+      g_debug ("the stream's socket is up: a key frame asked for (%s)",
+               queued ? "sent" : "not sent");
     }
 }
 
@@ -628,8 +658,14 @@ gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats 
   g_autofree gchar *desc = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GstBus) bus = NULL;
+  static const gchar *const protocols[] = {
+    [GC_TRANSPORT_MULTICAST] = "udp-mcast",
+    [GC_TRANSPORT_UNICAST] = "udp",
+    [GC_TRANSPORT_TCP] = "tcp",
+  };
 
   g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (setup->transport <= GC_TRANSPORT_TCP, NULL);
   g_return_val_if_fail (GC_IS_RECEIVER_STATS (stats), NULL);
   g_return_val_if_fail (GC_IS_DISPLAY (display), NULL);
 
@@ -640,22 +676,24 @@ gc_receiver_pipeline_new (const GcReceiverPipelineSetup *setup, GcReceiverStats 
   self->fec = gc_receiver_fec_new ();
   self->interface = g_strdup (setup->interface);
   self->ssm = setup->ssm;
+  self->transport = setup->transport;
   self->stats = g_object_ref (stats);
   self->display = g_object_ref (display);
   self->stream = gc_display_new_stream (display);
   /* sound when the display has somewhere to play it */
   self->audio = gc_receiver_audio_new (display, self->stream);
-  /* udp-mcast only; short TCP timeout so a dead host is noticed quickly;
+  /* the asked transport only; short TCP timeout so a dead host is noticed quickly;
    * a small jitter buffer: in-order packets pass at once, it only waits
    * on a gap. not drop-on-latency: a key frame's burst would make it drop
    * the packets it waits behind and move on, and the lost-packet event
    * the FEC decoder rebuilds from would come too late, dropped as old */
-  desc = g_strdup_printf ("rtspsrc name=src location=\"%s\" protocols=udp-mcast latency=%u "
+  desc = g_strdup_printf ("rtspsrc name=src location=\"%s\" protocols=%s latency=%u "
                           "do-rtsp-keep-alive=true tcp-timeout=2000000 teardown-timeout=100000000 "
                           "drop-on-latency=false%s "
                           "rtph264depay name=depay request-keyframe=true ! h264parse ! %s name=dec ! "
                           "appsink name=out sync=false max-buffers=2 drop=true",
-                          url, setup->latency_ms, iface, gc_receiver_pick_decoder ());
+                          url, protocols[setup->transport], setup->latency_ms, iface,
+                          gc_receiver_pick_decoder ());
   self->pipeline = gst_parse_launch (desc, &local_error);
   if (self->pipeline == NULL || local_error != NULL)
     {
@@ -691,6 +729,7 @@ begin_stop (GcReceiverPipeline *self)
   STORE (self->stopped, TRUE);
   gc_display_forget (self->display, self->stream);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  g_clear_handle_id (&self->silent_id, g_source_remove);
 }
 
 /* stops the pipeline in a worker thread (TEARDOWN and the group leave can
@@ -789,7 +828,8 @@ gc_receiver_pipeline_check_transport (GcReceiverPipeline *self, GError **error)
         return FALSE;
       }
   }
-  if (self->group != NULL || self->pipeline == NULL)
+  /* unicast or TCP: no group to check; SETUP answered what was asked */
+  if (self->group != NULL || self->pipeline == NULL || self->transport != GC_TRANSPORT_MULTICAST)
     return TRUE;
   it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
   while (gst_iterator_next (it, &v) == GST_ITERATOR_OK)
@@ -858,6 +898,13 @@ gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self)
 {
   g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), FALSE);
   return gc_receiver_srtp_encrypted (self->srtp);
+}
+
+GcTransport
+gc_receiver_pipeline_get_transport (GcReceiverPipeline *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER_PIPELINE (self), GC_TRANSPORT_MULTICAST);
+  return self->transport;
 }
 
 /* the number its frames go to the display under */
@@ -962,6 +1009,7 @@ gc_receiver_pipeline_dispose (GObject *object)
   if (self->pipeline != NULL)
     gc_receiver_pipeline_stop_sync (self);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  g_clear_handle_id (&self->silent_id, g_source_remove);
   g_clear_object (&self->stats);
   g_clear_object (&self->display);
   g_clear_object (&self->audio);
@@ -1000,6 +1048,11 @@ gc_receiver_pipeline_class_init (GcReceiverPipelineClass *klass)
   /* the stream ended */
   signals[SIGNAL_ENDED] =
     g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  /* a UDP stream got nothing at all GC_RECEIVER_SILENT_AFTER_MS after PLAY
+   * (multicast, or UDP, blocked on the way) */
+  signals[SIGNAL_SILENT] =
+    g_signal_new ("silent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
   /* the first intact frame is decoded (and offered to the display) */
   signals[SIGNAL_FIRST_FRAME] =

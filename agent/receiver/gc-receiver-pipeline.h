@@ -3,7 +3,9 @@
  * one receive pipeline for one URL: rtspsrc over udp-mcast into a
  * low-latency decode and display chain. it reports what happens on its
  * bus and its pads as signals on the main loop; GcReceiver decides what
- * they mean. a reconnect or switch makes a new one.
+ * they mean. a reconnect or switch makes a new one. the stream comes on
+ * the source's group, or (the fallback where multicast does not arrive)
+ * as unicast UDP or interleaved in the RTSP connection.
  */
 #pragma once
 
@@ -11,6 +13,7 @@
 
 #include "gc-display.h"
 #include "gc-receiver-stats.h"
+#include "gc-state.h"
 
 G_BEGIN_DECLS
 
@@ -38,7 +41,12 @@ typedef struct
   const gchar *interface;      /* for multicast, or NULL */
   guint latency_ms;
   gboolean ssm;                /* join (source, group) also outside 232/8 */
+  GcTransport transport;       /* the group, or a stream of its own */
 } GcReceiverPipelineSetup;
+
+/* how long after PLAY a UDP stream with no packet at all is taken for a
+ * blocked one (::silent) */
+#define GC_RECEIVER_SILENT_AFTER_MS 500
 
 GcReceiverPipeline *gc_receiver_pipeline_new        (const GcReceiverPipelineSetup *setup,
                                                      GcReceiverStats *stats,
@@ -59,6 +67,7 @@ void                gc_receiver_pipeline_forget_signal (GcReceiverPipeline *self
 gboolean            gc_receiver_pipeline_check_transport (GcReceiverPipeline *self,
                                                           GError            **error);
 guint               gc_receiver_pipeline_get_stream  (GcReceiverPipeline *self);
+GcTransport         gc_receiver_pipeline_get_transport (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_encrypted (GcReceiverPipeline *self);
 guint               gc_receiver_pipeline_get_ttl             (GcReceiverPipeline *self);
 gboolean            gc_receiver_pipeline_get_source_specific (GcReceiverPipeline *self);

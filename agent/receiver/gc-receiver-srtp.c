@@ -122,6 +122,50 @@ on_request_encoder (GstElement *rtpbin, guint session, GcReceiverSrtp *self)
 
 /* rtspsrc's rtpbin: the decoder before its session, the encoder after its
  * reports; with plain RTP both answers are none */
+/* over TCP the packets come from rtspsrc's own pads, with the plain
+ * caps of the SDP's RTP/AVP: an encrypted stream's are said to be SRTP and
+ * SRTCP on their way into rtpbin (over UDP the sockets' caps say it) */
+static GstPadProbeReturn
+rename_caps_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps = NULL;
+  g_autoptr (GstCaps) renamed = NULL;
+  const gchar *name;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (caps == NULL || gst_caps_get_size (caps) == 0)
+    return GST_PAD_PROBE_OK;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (!g_str_equal (name, "application/x-rtp") && !g_str_equal (name, "application/x-rtcp"))
+    return GST_PAD_PROBE_OK;
+  renamed = gst_caps_copy (caps);
+  gst_structure_set_name (gst_caps_get_structure (renamed, 0),
+                          g_str_equal (name, "application/x-rtp") ? "application/x-srtp"
+                                                                  : "application/x-srtcp");
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (renamed);
+  gst_event_unref (event);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_manager_pad (GstElement *rtpbin, GstPad *pad, GcReceiverSrtp *self)
+{
+  const gchar *name = GST_PAD_NAME (pad);
+  gboolean encrypted;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SINK
+      || (!g_str_has_prefix (name, "recv_rtp_sink_") && !g_str_has_prefix (name, "recv_rtcp_sink_")))
+    return;
+  g_mutex_lock (&self->lock);
+  encrypted = self->master != NULL;
+  g_mutex_unlock (&self->lock);
+  if (encrypted)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, rename_caps_event, NULL, NULL);
+}
+
 void
 gc_receiver_srtp_hook_manager (GcReceiverSrtp *self, GstElement *rtpbin)
 {
@@ -129,6 +173,7 @@ gc_receiver_srtp_hook_manager (GcReceiverSrtp *self, GstElement *rtpbin)
 
   if (g_signal_lookup ("request-rtp-decoder", G_OBJECT_TYPE (rtpbin)) == 0)
     return;
+  g_signal_connect_object (rtpbin, "pad-added", G_CALLBACK (on_manager_pad), self, 0);
   g_signal_connect_object (rtpbin, "request-rtp-decoder", G_CALLBACK (on_request_decoder), self,
                            0);
   g_signal_connect_object (rtpbin, "request-rtcp-decoder", G_CALLBACK (on_request_decoder), self,

@@ -7,7 +7,10 @@
  * pipeline. a switch is make-before-break: the old pipeline stays on screen
  * until the new one's first intact frame is shown, then goes. one clock: a
  * 250 ms tick decides the state and, every other tick, reads the counters
- * and emits ::counters-changed.
+ * and emits ::counters-changed. where nothing of the group arrives after
+ * PLAY (an access point or a switch that drops multicast), the stream is
+ * set up again as unicast UDP, then over TCP; the next switch tries the
+ * group again.
  */
 #define G_LOG_DOMAIN "GcReceiver"
 
@@ -65,6 +68,8 @@ struct _GcReceiver
   gint64 connect_time;      /* monotonic µs of the connect request */
   gint64 pipeline_time;     /* monotonic µs the current pipeline started */
   gboolean ever_played;     /* this URL played at least once */
+  GcTransport transport;    /* what this URL is set up with: the group, or a fallback */
+  gchar *fallback_why;      /* why the group was given up, or NULL */
 
   guint tick_id;
   guint ticks;
@@ -283,6 +288,8 @@ back_to_showing (GcReceiver *self, const GError *error)
              self->showing_url);
   stop (self, g_steal_pointer (&self->pipeline), NULL, FALSE, FALSE);
   self->pipeline = g_steal_pointer (&self->showing);
+  self->transport = gc_receiver_pipeline_get_transport (self->pipeline);
+  g_clear_pointer (&self->fallback_why, g_free);
   g_set_object (&self->stats, self->showing_stats);
   g_clear_object (&self->showing_stats);
   g_free (self->url);
@@ -296,9 +303,31 @@ back_to_showing (GcReceiver *self, const GError *error)
   set_state (self, GC_RECEIVER_STATE_PLAYING, NULL);
 }
 
-static void
-on_pipeline_failed (GcReceiverPipeline *pipeline, const GError *error, GcReceiver *self)
+/* a fallback the source refused (--no-unicast), or that failed: said
+ * with why the group was given up; the next try is the group again */
+static GError *
+fallback_failed (GcReceiver *self, GcReceiverPipeline *pipeline, const GError *error)
 {
+  g_autofree gchar *where = gc_receiver_url_where (self->url);
+  GError *e;
+
+  if (pipeline != self->pipeline || gc_receiver_pipeline_get_transport (pipeline)
+                                         == GC_TRANSPORT_MULTICAST || self->fallback_why == NULL)
+    return g_error_copy (error);
+  e = g_error_new (GC_ERROR, GC_ERROR_STREAM, "%s; and a stream of its own (%s) failed: %s",
+                   self->fallback_why, gc_transport_to_string (self->transport),
+                   error->message);
+  self->transport = GC_TRANSPORT_MULTICAST;
+  g_clear_pointer (&self->fallback_why, g_free);
+  g_message ("%s: the next try is the group again", where);
+  return e;
+}
+
+static void
+on_pipeline_failed (GcReceiverPipeline *pipeline, const GError *src_error, GcReceiver *self)
+{
+  g_autoptr (GError) error = fallback_failed (self, pipeline, src_error);
+
   if (pipeline == self->showing)
     {
       /* the old source died during the switch: the new one carries on */
@@ -375,6 +404,37 @@ on_cut (GcDisplay *display, guint stream, gdouble gap_ms, GcReceiver *self)
   evaluate (self, g_get_monotonic_time ());
 }
 
+static gchar *nothing_decodes (GcReceiver *self, const GcReceiverTiming *t);
+
+/* nothing at all came on the stream's UDP sockets after PLAY: the group
+ * (or UDP) is blocked on the way. the same source again, as a stream of
+ * its own: unicast UDP, then RTP in the RTSP connection (TCP). during a
+ * switch the old picture stays meanwhile */
+static void
+on_pipeline_silent (GcReceiverPipeline *pipeline, GcReceiver *self)
+{
+  GcReceiverTiming t = { 0 };
+
+  if (pipeline != self->pipeline || self->transport == GC_TRANSPORT_TCP)
+    return;
+  gc_receiver_pipeline_get_timing (pipeline, &t);
+  if (self->transport == GC_TRANSPORT_MULTICAST)
+    {
+      g_free (self->fallback_why);
+      self->fallback_why = nothing_decodes (self, &t);
+    }
+  self->transport = self->transport == GC_TRANSPORT_MULTICAST ? GC_TRANSPORT_UNICAST
+                                                              : GC_TRANSPORT_TCP;
+  if (self->transport == GC_TRANSPORT_UNICAST)
+    g_message ("%s; trying unicast UDP", self->fallback_why);
+  else
+    g_message ("nothing of a unicast stream arrives either (UDP is blocked on the way); trying "
+               "RTP over the RTSP connection (TCP)");
+  /* the next session from this address once the old one is torn down */
+  stop_pipeline (self, FALSE);
+  start_pipeline (self);
+}
+
 static void
 start_pipeline (GcReceiver *self)
 {
@@ -396,6 +456,7 @@ start_pipeline (GcReceiver *self)
       .interface = self->interface,
       .latency_ms = self->latency_ms,
       .ssm = self->ssm,
+      .transport = self->transport,
     };
 
     self->pipeline = gc_receiver_pipeline_new (&setup, self->stats, self->display, &error);
@@ -417,6 +478,7 @@ start_pipeline (GcReceiver *self)
   g_signal_connect (self->pipeline, "failed", G_CALLBACK (on_pipeline_failed), self);
   g_signal_connect (self->pipeline, "ended", G_CALLBACK (on_pipeline_ended), self);
   g_signal_connect (self->pipeline, "first-frame", G_CALLBACK (on_first_frame), self);
+  g_signal_connect (self->pipeline, "silent", G_CALLBACK (on_pipeline_silent), self);
 }
 
 static gboolean
@@ -642,7 +704,8 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
       g_set_error (error, GC_ERROR, GC_ERROR_FAILED, "the agent is shutting down");
       return FALSE;
     }
-  if (g_strcmp0 (self->url, url) == 0
+  /* on a fallback, a switch to the same source tries its group again */
+  if (g_strcmp0 (self->url, url) == 0 && self->transport == GC_TRANSPORT_MULTICAST
       && (self->state == GC_RECEIVER_STATE_PLAYING || self->state == GC_RECEIVER_STATE_CONNECTING)
       && (expected_group == NULL || g_strcmp0 (self->expected, expected_group) == 0))
     {
@@ -671,6 +734,8 @@ gc_receiver_connect (GcReceiver *self, const gchar *url, const gchar *source_nam
   g_free (self->expected);
   self->expected = g_strdup (expected_group);
   self->ever_played = FALSE;
+  self->transport = GC_TRANSPORT_MULTICAST;
+  g_clear_pointer (&self->fallback_why, g_free);
   self->retry_ms = RETRY_MIN_MS;
   self->connect_time = g_get_monotonic_time ();
   /* counters are per source: a new set, the old one stays with what shows */
@@ -696,6 +761,8 @@ gc_receiver_disconnect (GcReceiver *self)
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->expected, g_free);
   g_clear_pointer (&self->source_name, g_free);
+  g_clear_pointer (&self->fallback_why, g_free);
+  self->transport = GC_TRANSPORT_MULTICAST;
   gc_receiver_stats_reset (self->stats);
   set_state (self, GC_RECEIVER_STATE_IDLE, NULL);
 }
@@ -756,6 +823,17 @@ gc_receiver_get_source_specific (GcReceiver *self)
 {
   g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
   return self->pipeline != NULL && gc_receiver_pipeline_get_source_specific (self->pipeline);
+}
+
+/* how what it shows reaches it: the stream on screen, or (while nothing
+ * is) the one on its way */
+GcTransport
+gc_receiver_get_transport (GcReceiver *self)
+{
+  g_return_val_if_fail (GC_IS_RECEIVER (self), GC_TRANSPORT_MULTICAST);
+  if (self->showing != NULL)
+    return gc_receiver_pipeline_get_transport (self->showing);
+  return self->transport;
 }
 
 /* what it shows is SRTP */
@@ -952,6 +1030,7 @@ gc_receiver_finalize (GObject *object)
   g_free (self->error);
   g_free (self->url);
   g_free (self->source_name);
+  g_free (self->fallback_why);
   g_free (self->expected);
   g_clear_pointer (&self->site_key, g_bytes_unref);
   g_strfreev (self->kernel_groups);

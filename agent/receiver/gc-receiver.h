@@ -29,6 +29,7 @@ void             gc_receiver_set_site_key     (GcReceiver *self,
                                                gboolean    plain_too);
 gboolean         gc_receiver_get_encrypted    (GcReceiver *self);
 gboolean         gc_receiver_get_source_specific (GcReceiver *self);
+GcTransport      gc_receiver_get_transport    (GcReceiver *self);
 void             gc_receiver_identify         (GcReceiver *self,
                                                guint       seconds);
 void             gc_receiver_set_name         (GcReceiver  *self,

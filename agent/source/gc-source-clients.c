@@ -140,3 +140,17 @@ gc_source_clients_drop_rtp_seq (GstRTSPClient *client)
 {
   g_signal_connect (client, "send-message", G_CALLBACK (on_send_message), NULL);
 }
+
+/* how the stream of a session goes: the group, or a copy to the receiver
+ * alone (UDP, or in its RTSP connection) */
+GcTransport
+gc_source_clients_transport (GstRTSPSessionMedia *sessmedia)
+{
+  GstRTSPStreamTransport *st = sessmedia != NULL
+                               ? gst_rtsp_session_media_get_transport (sessmedia, 0) : NULL;
+  const GstRTSPTransport *t = st != NULL ? gst_rtsp_stream_transport_get_transport (st) : NULL;
+
+  if (t == NULL || t->lower_transport == GST_RTSP_LOWER_TRANS_UDP_MCAST)
+    return GC_TRANSPORT_MULTICAST;
+  return t->lower_transport == GST_RTSP_LOWER_TRANS_TCP ? GC_TRANSPORT_TCP : GC_TRANSPORT_UNICAST;
+}

@@ -8,6 +8,8 @@
 
 #include <gst/rtsp-server/rtsp-server.h>
 
+#include "gc-state.h"
+
 G_BEGIN_DECLS
 
 void   gc_source_clients_guard       (GstRTSPServer *server,
@@ -17,5 +19,6 @@ gchar *gc_source_client_address      (GstRTSPClient *client);
 /* PLAY answers without the RTP-Info sequence numbers (the FEC encoder
  * numbers the stream afresh) */
 void   gc_source_clients_drop_rtp_seq (GstRTSPClient *client);
+GcTransport gc_source_clients_transport (GstRTSPSessionMedia *sessmedia);
 
 G_END_DECLS

@@ -129,7 +129,10 @@ drop_sender_reports (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 }
 
 /* gst-rtsp-server's multicast udpsrc gets the group's socket, not an
- * address: it is recognised by the socket's port */
+ * address: it is recognised by the socket's port. the unicast pair it
+ * binds for a receiver the group does not reach (the fallback) is on
+ * other ports, RTP even and RTCP odd; a member's reports come there too,
+ * SRTCP with a site key (unmarked, one stops the media: not-linked) */
 static void
 hook_udpsrc (GcSourceMedia *self, GstElement *element)
 {
@@ -148,6 +151,11 @@ hook_udpsrc (GcSourceMedia *self, GstElement *element)
   ia = addr != NULL ? g_inet_address_new_from_string (addr) : NULL;
   is_rtp = port == self->rtp_port || (self->audio_port != 0 && port == self->audio_port);
   is_rtcp = port == self->rtp_port + 1 || (self->audio_port != 0 && port == self->audio_port + 1);
+  if (!is_rtp && !is_rtcp && sock != NULL && port > 0)
+    {
+      is_rtcp = port % 2 == 1;
+      is_rtp = !is_rtcp;
+    }
   if (pad == NULL || (!is_rtp && !is_rtcp)
       || (sock == NULL && (ia == NULL || !g_inet_address_get_is_multicast (ia))))
     return;

@@ -10,6 +10,7 @@ typedef struct
 {
   gchar *address;
   GcMemberState state;
+  GcTransport transport;
   gchar *session;
   gpointer client;         /* the RTSP client it came by; compared, never used */
   guint32 ssrc;
@@ -76,10 +77,13 @@ gc_member_table_set_name_func (GcMemberTable *self, GcMemberNameFunc func, gpoin
   self->name_data = data;
 }
 
-/* the receiver at @address sent PLAY over @client: it is (still) a member */
+/* the receiver at @address sent PLAY over @client, for the stream by
+ * @transport: it is (still) a member. a receiver trying the group again
+ * (the next switch after a fallback) has a second session for a moment:
+ * the later one is it */
 void
 gc_member_table_play (GcMemberTable *self, const gchar *address, gpointer client,
-                      const gchar *session)
+                      const gchar *session, GcTransport transport)
 {
   Member *m;
 
@@ -93,8 +97,11 @@ gc_member_table_play (GcMemberTable *self, const gchar *address, gpointer client
       m->address = g_strdup (address);
       g_hash_table_insert (self->members, m->address, m);
     }
+  if (m->announced && m->transport != transport)
+    g_message ("member %s now gets the stream by %s", address, gc_transport_to_string (transport));
   m->client = client;
   m->state = GC_MEMBER_STATE_PLAYING;
+  m->transport = transport;
   if (session != NULL)
     {
       g_free (m->session);
@@ -254,6 +261,7 @@ info_of (GcMemberTable *self, const Member *m, gint64 now)
   info->name = g_strdup (name != NULL ? name : m->address);
   info->state = m->state;
   info->session = g_strdup (m->session != NULL ? m->session : "");
+  info->transport = m->transport;
   info->fraction_lost = m->fraction_lost;
   info->packets_lost = m->packets_lost;
   info->jitter_ms = m->jitter_ms;

@@ -20,6 +20,7 @@ typedef struct
   gchar *name;            /* the peer's name, or the address */
   GcMemberState state;
   gchar *session;         /* the RTSP session id, or "" */
+  GcTransport transport;  /* the group, or a stream of its own */
   gdouble fraction_lost;  /* 0..1, from its last receiver report */
   gint64 packets_lost;
   gdouble jitter_ms;
@@ -42,7 +43,8 @@ void           gc_member_table_set_name_func  (GcMemberTable    *self,
 void           gc_member_table_play           (GcMemberTable *self,
                                                const gchar   *address,
                                                gpointer       client,
-                                               const gchar   *session);
+                                               const gchar   *session,
+                                               GcTransport    transport);
 void           gc_member_table_remove         (GcMemberTable *self,
                                                const gchar   *address,
                                                const gchar   *reason);

@@ -116,17 +116,17 @@ on_client_play (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
   gc_source_force_key_frame (self, NULL);
   gc_member_table_play (self->members, addr, client,
                         ctx->session != NULL ? gst_rtsp_session_get_sessionid (ctx->session)
-                                             : NULL);
+                                             : NULL,
+                        gc_source_clients_transport (ctx->sessmedia));
   update_state (self);
 }
 
 static void
 on_client_teardown (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
 {
-  g_autofree gchar *addr = gc_source_client_address (client);
-
-  if (addr != NULL)
-    gc_member_table_remove (self->members, addr, "teardown");
+  /* by its connection: a receiver trying the group again has a newer
+   * session, which stays */
+  gc_member_table_remove_client (self->members, client, "teardown");
   update_state (self);
 }
 
@@ -272,6 +272,7 @@ gc_source_new (const GcConfig *config)
   c->bitrate_kbps = config->bitrate_kbps;
   c->gop_seconds = config->gop_seconds;
   c->fec_percentage = config->fec_percentage;
+  c->unicast = config->unicast;
   self->config = c;
   self->capture = g_strdup (c->capture);
   self->group = g_strdup (config->group != NULL ? config->group : GC_DEFAULT_GROUP);
@@ -344,7 +345,14 @@ make_server (GcSource *self, const gchar *launch, GError **error)
   self->factory = gst_rtsp_media_factory_new ();
   gst_rtsp_media_factory_set_launch (self->factory, launch);
   gst_rtsp_media_factory_set_shared (self->factory, TRUE);
-  gst_rtsp_media_factory_set_protocols (self->factory, GST_RTSP_LOWER_TRANS_UDP_MCAST);
+  /* the group for all; a receiver the group does not reach (an access
+   * point or a switch that drops multicast) can have a stream of its own,
+   * unicast UDP or interleaved in its RTSP connection, unless refused */
+  gst_rtsp_media_factory_set_protocols (self->factory,
+                                        c->unicast ? GST_RTSP_LOWER_TRANS_UDP_MCAST
+                                                       | GST_RTSP_LOWER_TRANS_UDP
+                                                       | GST_RTSP_LOWER_TRANS_TCP
+                                                   : GST_RTSP_LOWER_TRANS_UDP_MCAST);
   gst_rtsp_media_factory_set_max_mcast_ttl (self->factory, c->ttl);
   if (c->interface != NULL)
     gst_rtsp_media_factory_set_multicast_iface (self->factory, c->interface);
