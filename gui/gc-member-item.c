@@ -14,6 +14,7 @@ struct _GcMemberItem
   gchar *address;
   gchar *name;
   GcMemberState state;
+  GcTransport transport;
   gdouble fraction_lost;
   gint64 packets_lost;
   gdouble jitter_ms;
@@ -31,6 +32,7 @@ enum
   PROP_ADDRESS,
   PROP_NAME,
   PROP_STATE,
+  PROP_TRANSPORT,
   PROP_FRACTION_LOST,
   PROP_PACKETS_LOST,
   PROP_JITTER_MS,
@@ -68,6 +70,13 @@ gc_member_item_get_state (GcMemberItem *self)
 {
   g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), GC_MEMBER_STATE_SETUP);
   return self->state;
+}
+
+GcTransport
+gc_member_item_get_transport (GcMemberItem *self)
+{
+  g_return_val_if_fail (GC_IS_MEMBER_ITEM (self), GC_TRANSPORT_MULTICAST);
+  return self->transport;
 }
 
 gdouble
@@ -187,6 +196,22 @@ take_state (GcMemberItem *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* how the member gets the stream; an unknown word (a newer agent's)
+ * leaves it as it was */
+static void
+take_transport (GcMemberItem *self,
+                GVariantDict *dict)
+{
+  const gchar *word;
+  GcTransport transport;
+
+  if (!g_variant_dict_lookup (dict, "transport", "&s", &word)
+      || !gc_transport_from_string (word, &transport) || self->transport == transport)
+    return;
+  self->transport = transport;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSPORT]);
+}
+
 /* info is the a{sv} of one member; keys that are missing or of another
  * type leave the old value alone */
 void
@@ -200,6 +225,7 @@ gc_member_item_update (GcMemberItem *self,
   g_object_freeze_notify (G_OBJECT (self));
   take_string (self, &dict, "name", &self->name, PROP_NAME);
   take_state (self, &dict);
+  take_transport (self, &dict);
   take_double (self, &dict, "fraction-lost", &self->fraction_lost, PROP_FRACTION_LOST);
   take_int64 (self, &dict, "packets-lost", &self->packets_lost, PROP_PACKETS_LOST);
   take_double (self, &dict, "jitter-ms", &self->jitter_ms, PROP_JITTER_MS);
@@ -238,6 +264,9 @@ gc_member_item_get_property (GObject    *object,
       break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, self->transport);
       break;
     case PROP_FRACTION_LOST:
       g_value_set_double (value, self->fraction_lost);
@@ -312,6 +341,8 @@ gc_member_item_class_init (GcMemberItemClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, GC_TYPE_MEMBER_STATE, GC_MEMBER_STATE_SETUP, ro);
+  properties[PROP_TRANSPORT] =
+    g_param_spec_enum ("transport", NULL, NULL, GC_TYPE_TRANSPORT, GC_TRANSPORT_MULTICAST, ro);
   properties[PROP_FRACTION_LOST] =
     g_param_spec_double ("fraction-lost", NULL, NULL, 0, 1, 0, ro);
   properties[PROP_PACKETS_LOST] =

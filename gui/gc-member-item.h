@@ -15,6 +15,7 @@ GcMemberItem *gc_member_item_new                (const gchar  *address);
 const gchar  *gc_member_item_get_address        (GcMemberItem *self);
 const gchar  *gc_member_item_get_name           (GcMemberItem *self);
 GcMemberState gc_member_item_get_state          (GcMemberItem *self);
+GcTransport   gc_member_item_get_transport      (GcMemberItem *self);
 gdouble       gc_member_item_get_fraction_lost  (GcMemberItem *self);
 gint64        gc_member_item_get_packets_lost   (GcMemberItem *self);
 gdouble       gc_member_item_get_jitter_ms      (GcMemberItem *self);

@@ -53,11 +53,31 @@ state_in_words (GcMemberState state)
     }
 }
 
+/* a receiver the group does not reach gets a copy of its own: the source
+ * sends the stream once more for it */
+static const gchar *
+transport_in_words (GcTransport transport)
+{
+  switch (transport)
+    {
+    case GC_TRANSPORT_UNICAST:
+      /* TRANSLATORS: the group does not reach this receiver: the stream is sent to it alone */
+      return _("Unicast: a copy of its own");
+    case GC_TRANSPORT_TCP:
+      /* TRANSLATORS: the stream is sent to this receiver alone, in its RTSP connection */
+      return _("TCP: a copy of its own");
+    case GC_TRANSPORT_MULTICAST:
+    default:
+      return NULL;
+    }
+}
+
 static void
 update (GcMemberRow *self)
 {
   g_autofree gchar *detail = NULL;
   g_autofree gchar *loss = NULL;
+  const gchar *how;
   g_autofree gchar *count = NULL;
   g_autofree gchar *jitter = NULL;
   g_autofree gchar *rtt = NULL;
@@ -67,8 +87,10 @@ update (GcMemberRow *self)
     return;
 
   gtk_label_set_label (self->name_label, gc_member_item_get_name (m));
-  detail = g_strdup_printf ("%s · %s", gc_member_item_get_address (m),
-                            state_in_words (gc_member_item_get_state (m)));
+  how = transport_in_words (gc_member_item_get_transport (m));
+  detail = g_strdup_printf ("%s · %s%s%s", gc_member_item_get_address (m),
+                            state_in_words (gc_member_item_get_state (m)), how != NULL ? " · " : "",
+                            how != NULL ? how : "");
   gtk_label_set_label (self->detail_label, detail);
 
   /* a negative count means the reports have not said yet */

@@ -140,7 +140,13 @@ update (GcReceiverView *self)
     source = g_strdup (url);
   gtk_label_set_label (self->source_label, source);
 
-  if (gc_dbus_receiver1_get_group (r) == NULL || *gc_dbus_receiver1_get_group (r) == '\0')
+  if (g_strcmp0 (gc_dbus_receiver1_get_transport (r), "unicast") == 0 && url != NULL && *url != '\0')
+    /* TRANSLATORS: the receiver's group row when the group does not reach it */
+    group = g_strdup (_("None: unicast, a copy of its own (the group does not arrive here)"));
+  else if (g_strcmp0 (gc_dbus_receiver1_get_transport (r), "tcp") == 0 && url != NULL && *url != '\0')
+    /* TRANSLATORS: the receiver's group row when neither the group nor UDP reach it */
+    group = g_strdup (_("None: TCP, a copy of its own in the RTSP connection (no UDP arrives here)"));
+  else if (gc_dbus_receiver1_get_group (r) == NULL || *gc_dbus_receiver1_get_group (r) == '\0')
     group = g_strdup (_("None"));
   else
     group = g_strdup_printf ("%s:%u", gc_dbus_receiver1_get_group (r),

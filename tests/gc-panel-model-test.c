@@ -519,11 +519,20 @@ test_member_list (void)
       "{'10.0.0.2': {'state': <'setup'>}, '10.0.0.3': {'state': <'dancing'>}}"));
     g_autoptr (GcMemberItem) second = g_list_model_get_item (model, 1);
 
+    g_autoptr (GVariant) moved = g_variant_ref_sink (g_variant_new_parsed (
+      "{'10.0.0.2': {'transport': <'unicast'>}, '10.0.0.3': {'transport': <'pigeon'>}}"));
+
     gc_member_list_set_members (list, setup);
     g_assert_cmpint (gc_member_item_get_state (first), ==, GC_MEMBER_STATE_SETUP);
     g_assert_cmpint (gc_member_item_get_state (second), ==, GC_MEMBER_STATE_PLAYING);
     /* figures the entry leaves out keep their values */
     g_assert_cmpfloat (gc_member_item_get_jitter_ms (first), ==, 3.0);
+    /* a member the group does not reach gets a copy of its own; the
+     * transport is the shared enum too */
+    g_assert_cmpint (gc_member_item_get_transport (first), ==, GC_TRANSPORT_MULTICAST);
+    gc_member_list_set_members (list, moved);
+    g_assert_cmpint (gc_member_item_get_transport (first), ==, GC_TRANSPORT_UNICAST);
+    g_assert_cmpint (gc_member_item_get_transport (second), ==, GC_TRANSPORT_MULTICAST);
   }
 
   /* sampling feeds the plots: loss in percent */
