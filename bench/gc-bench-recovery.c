@@ -28,6 +28,13 @@
  *                                            same run: frames intact (shown)
  *                                            and damaged (missing data, held),
  *                                            lost packets rebuilt, per 10 s
+ *   gc-bench-recovery fallback [REPS]        one Switch, alternating between
+ *                                            two sources, of three receivers:
+ *                                            one the group reaches, one that
+ *                                            drops multicast (plays unicast),
+ *                                            one that drops all media UDP
+ *                                            (plays over TCP): each one's
+ *                                            first intact frame, same run
  *   gc-bench-recovery attack [REPS]          switch times with and without
  *                                            a host holding the receiver's
  *                                            control port and flooding
@@ -766,6 +773,123 @@ out:
   return ok;
 }
 
+/* ---- where the group does not arrive ---------------------------------- */
+
+typedef struct
+{
+  GcTestAgent *r;
+  const gchar *transport;
+  gdouble ms;               /* out */
+} FirstFrame;
+
+/* @r plays by the transport, and says its first frame's time */
+static gboolean
+first_frame_by (gpointer data)
+{
+  FirstFrame *f = data;
+  g_autoptr (GVariant) v = gc_test_agent_get (f->r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                              "FirstFrameMs");
+  g_autofree gchar *t = gc_test_agent_get_string (f->r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
+                                                  "Transport");
+
+  f->ms = v != NULL ? g_variant_get_double (v) : -1;
+  return f->ms >= 0 && g_strcmp0 (t, f->transport) == 0;
+}
+
+/* hosts 1 and 2: sources on two groups; 3: a receiver the group reaches;
+ * 4: one that drops multicast; 5: one that drops all UDP but the
+ * discovery's. each rep switches the three onto the other source in one
+ * call, and reads each one's FirstFrameMs (its connect request to its
+ * first intact frame, the fallback included) */
+static gboolean
+run_fallback (guint reps, GError **error)
+{
+  g_autoptr (GcLab) lab = gc_lab_new (5, error);
+  GcTestAgent *a[5] = { NULL };
+  GArray *first[3];
+  const gchar *targets[] = { "10.99.0.3", "10.99.0.4", "10.99.0.5", NULL };
+  static const gchar *const what[] = { "multicast (the group arrives)",
+                                       "unicast fallback (multicast dropped)",
+                                       "TCP fallback (all media UDP dropped)" };
+  g_autofree gchar *key = NULL;
+  gboolean ok = FALSE;
+
+  if (lab == NULL)
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    first[i] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  key = write_key (lab);
+  a[0] = gc_test_agent_start (lab, 1, error, "--source", "--group=239.0.0.11", "--no-mdns",
+                              "--beacon-interval=500", key, NULL);
+  a[1] = a[0] ? gc_test_agent_start (lab, 2, error, "--source", "--group=239.0.0.12",
+                                     "--no-mdns", "--beacon-interval=500", key, NULL) : NULL;
+  for (guint h = 2; h < 5 && a[h - 1] != NULL; h++)
+    a[h] = gc_test_agent_start (lab, h + 1, error, "--receiver", "--sink=fake", "--no-mdns",
+                                "--beacon-interval=500", key, NULL);
+  if (a[4] == NULL || !gc_lab_block_multicast (lab, 4, TRUE, error)
+      || !gc_lab_block_udp (lab, 5, TRUE, error))
+    goto out;
+  for (guint h = 0; h < 5; h++)
+    if (!gc_test_agent_wait_peers (a[h], 4, 15000)
+        || (h < 2 && !gc_test_agent_wait_string (a[h], GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                                 "ready", 15000)))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "host %u not ready", h + 1);
+        goto out;
+      }
+  for (guint i = 0; i < reps; i++)
+    {
+      g_autoptr (GVariant) rows = NULL;
+      g_autoptr (GVariantIter) it = NULL;
+      gboolean row_ok;
+      const gchar *msg;
+
+      rows = gc_test_agent_call (a[i % 2], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                                 g_variant_new ("(^as)", targets), 15000, error);
+      if (rows == NULL)
+        goto out;
+      g_variant_get (rows, "(a(sbsd))", &it);
+      while (g_variant_iter_next (it, "(&sb&sd)", NULL, &row_ok, &msg, NULL))
+        if (!row_ok)
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: %s", i, msg);
+            goto out;
+          }
+      g_printerr ("rep %u:", i);
+      for (guint r = 0; r < 3; r++)
+        {
+          /* the counters are published every 0.5 s */
+          FirstFrame f = { a[r + 2], (const gchar *[]) { "multicast", "unicast", "tcp" }[r], -1 };
+
+          if (!gc_test_wait_until (first_frame_by, &f, 3000))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "rep %u: host %u does not play "
+                           "by %s", i, r + 3, f.transport);
+              goto out;
+            }
+          g_printerr (" %s %.0f ms", f.transport, f.ms);
+          g_array_append_val (first[r], f.ms);
+        }
+      g_printerr ("\n");
+      gc_test_sleep (1000);
+    }
+  print_head ();
+  for (guint r = 0; r < 3; r++)
+    print_row (what[r], first[r], "ms");
+  g_print ("# ratio of the p50s, unicast to multicast: %.2f; TCP to multicast: %.2f\n",
+           percentile (first[1], 50) / percentile (first[0], 50),
+           percentile (first[2], 50) / percentile (first[0], 50));
+  ok = TRUE;
+out:
+  if (!ok)
+    gc_test_agent_dump_logs_on_failure (a, 5);
+  for (guint h = 0; h < 5; h++)
+    g_clear_pointer (&a[h], gc_test_agent_free);
+  for (guint i = 0; i < 3; i++)
+    g_array_unref (first[i]);
+  return ok;
+}
+
 /* ---- across a router --------------------------------------------------- */
 
 /* host 1 (10.99.0.1), a source naming the far subnet, TTL 2; host 2
@@ -860,10 +984,13 @@ main (int argc, char **argv)
     ok = run_routed (arg ? arg : 10, &error);
   else if (g_str_equal (cmd, "attack"))
     ok = run_attack (arg ? arg : 20, &error);
+  else if (g_str_equal (cmd, "fallback"))
+    ok = run_fallback (arg ? arg : 20, &error);
   else
     {
       g_printerr ("usage: gc-bench-recovery source-restart [REPS] | link-flap [REPS] "
-                  "| control-flood [REPS] | discovery [REPS] | loss [SECONDS] | routed [REPS] | attack [REPS]\n");
+                  "| control-flood [REPS] | discovery [REPS] | loss [SECONDS] | routed [REPS] | attack [REPS] "
+                  "| fallback [REPS]\n");
       return 2;
     }
   if (!ok)

@@ -434,6 +434,16 @@ gc_lab_block_multicast (GcLab *lab, guint host, gboolean block, GError **error)
   return run_script (error, NULL, "block-multicast", lab->name, h, block ? "on" : "off", NULL);
 }
 
+/* drops all UDP arriving at @host but the discovery's (beacons and
+ * mDNS), or stops doing so */
+gboolean
+gc_lab_block_udp (GcLab *lab, guint host, gboolean block, GError **error)
+{
+  g_autofree gchar *h = g_strdup_printf ("%u", host);
+
+  return run_script (error, NULL, "block-udp", lab->name, h, block ? "on" : "off", NULL);
+}
+
 gboolean
 gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error)
 {

@@ -51,6 +51,9 @@ gboolean     gc_lab_block_broadcast  (GcLab *lab, guint host, GError **error);
 /* multicast UDP arriving at host dropped (or not), IGMP let through */
 gboolean     gc_lab_block_multicast  (GcLab *lab, guint host, gboolean block,
                                       GError **error);
+/* all UDP arriving at host dropped (or not), beacons and mDNS let through */
+gboolean     gc_lab_block_udp        (GcLab *lab, guint host, gboolean block,
+                                      GError **error);
 /* host's address added again without a broadcast address (no "brd") */
 gboolean     gc_lab_remove_broadcast_address (GcLab *lab, guint host, GError **error);
 /* an interface IFNAME (a bridge with no ports) with ADDRESS ("172.17.0.1/16") in host */
