@@ -644,12 +644,6 @@ run_attack (guint reps, GError **error)
 
 /* ---- loss ------------------------------------------------------------------ */
 
-static guint64
-rx_u64 (GcTestAgent *r, const gchar *prop)
-{
-  return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
-}
-
 /* two sources at 30 fps (1 Mbit/s, 640x360), host 1 with FEC (the
  * default, 25 %), host 2 without; receivers of the first on hosts 3, 4, 5
  * with 0, 2 and 5 % of UDP dropped on their links, of the second on hosts
@@ -704,21 +698,21 @@ run_loss (guint secs, GError **error)
 
       for (guint i = 0; i < LOSS_RX; i++)
         {
-          dec0[i] = rx_u64 (rx[i], "FramesDecoded");
-          dam0[i] = rx_u64 (rx[i], "FramesDamaged");
-          rec0[i] = rx_u64 (rx[i], "PacketsRecovered");
-          lost0[i] = rx_u64 (rx[i], "PacketsLost");
-          got0[i] = rx_u64 (rx[i], "PacketsReceived");
+          dec0[i] = gc_test_agent_receiver_u64 (rx[i], "FramesDecoded");
+          dam0[i] = gc_test_agent_receiver_u64 (rx[i], "FramesDamaged");
+          rec0[i] = gc_test_agent_receiver_u64 (rx[i], "PacketsRecovered");
+          lost0[i] = gc_test_agent_receiver_u64 (rx[i], "PacketsLost");
+          got0[i] = gc_test_agent_receiver_u64 (rx[i], "PacketsReceived");
         }
       gc_test_sleep (10000);
       /* the picture's packets sent, with FEC (the lossless receiver's)
        * against without (received and lost, at 2 %): the same pattern,
        * encoder and bitrate */
       {
-        gdouble with = rx_u64 (rx[0], "PacketsReceived") - got0[0] + rx_u64 (rx[0], "PacketsLost")
+        gdouble with = gc_test_agent_receiver_u64 (rx[0], "PacketsReceived") - got0[0] + gc_test_agent_receiver_u64 (rx[0], "PacketsLost")
                        - lost0[0];
-        gdouble without = rx_u64 (rx[3], "PacketsReceived") - got0[3]
-                          + rx_u64 (rx[3], "PacketsLost") - lost0[3];
+        gdouble without = gc_test_agent_receiver_u64 (rx[3], "PacketsReceived") - got0[3]
+                          + gc_test_agent_receiver_u64 (rx[3], "PacketsLost") - lost0[3];
         gdouble pct_more = without > 0 ? 100.0 * (with - without) / without : 0;
 
         g_array_append_val (overhead, pct_more);
@@ -728,10 +722,10 @@ run_loss (guint secs, GError **error)
           /* the source sent 300 frames in the 10 s; intact ones are the
            * decoded ones that miss nothing (FramesDamaged also counts
            * damaged frames the decoder dropped: a lower bound) */
-          gdouble dm = 100.0 * (rx_u64 (rx[i], "FramesDamaged") - dam0[i]) / 300.0;
-          gdouble in = MAX (100.0 * (rx_u64 (rx[i], "FramesDecoded") - dec0[i]) / 300.0 - dm, 0);
-          guint64 lost = rx_u64 (rx[i], "PacketsLost") - lost0[i];
-          gdouble rb = lost > 0 ? 100.0 * (rx_u64 (rx[i], "PacketsRecovered") - rec0[i]) / lost
+          gdouble dm = 100.0 * (gc_test_agent_receiver_u64 (rx[i], "FramesDamaged") - dam0[i]) / 300.0;
+          gdouble in = MAX (100.0 * (gc_test_agent_receiver_u64 (rx[i], "FramesDecoded") - dec0[i]) / 300.0 - dm, 0);
+          guint64 lost = gc_test_agent_receiver_u64 (rx[i], "PacketsLost") - lost0[i];
+          gdouble rb = lost > 0 ? 100.0 * (gc_test_agent_receiver_u64 (rx[i], "PacketsRecovered") - rec0[i]) / lost
                                 : 0;
 
           g_array_append_val (intact[i], in);

@@ -113,12 +113,6 @@ received_enough (gpointer data)
   return gc_test_agent_get_u64 (data, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "PacketsReceived") > 4000;
 }
 
-static guint64
-rx_u64 (GcTestAgent *r, const gchar *prop)
-{
-  return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
-}
-
 /* the same loss (2 %) on two receivers' links, one of a source with FEC
  * (the default), one of a source without: lost picture packets are
  * rebuilt, and fewer frames miss data */
@@ -148,17 +142,17 @@ test_fec (void)
   g_assert_true (gc_lab_set_loss (lab, 3, 2, &error));
   g_assert_true (gc_lab_set_loss (lab, 4, 2, &error));
   g_assert_no_error (error);
-  dam3 = rx_u64 (r3, "FramesDamaged");
-  dam4 = rx_u64 (r4, "FramesDamaged");
-  dec3 = rx_u64 (r3, "FramesDecoded");
-  dec4 = rx_u64 (r4, "FramesDecoded");
+  dam3 = gc_test_agent_receiver_u64 (r3, "FramesDamaged");
+  dam4 = gc_test_agent_receiver_u64 (r4, "FramesDamaged");
+  dec3 = gc_test_agent_receiver_u64 (r3, "FramesDecoded");
+  dec4 = gc_test_agent_receiver_u64 (r4, "FramesDecoded");
   gc_test_sleep (15000);
-  dam3 = rx_u64 (r3, "FramesDamaged") - dam3;
-  dam4 = rx_u64 (r4, "FramesDamaged") - dam4;
-  dec3 = rx_u64 (r3, "FramesDecoded") - dec3;
-  dec4 = rx_u64 (r4, "FramesDecoded") - dec4;
-  rec3 = rx_u64 (r3, "PacketsRecovered");
-  lost3 = rx_u64 (r3, "PacketsLost");
+  dam3 = gc_test_agent_receiver_u64 (r3, "FramesDamaged") - dam3;
+  dam4 = gc_test_agent_receiver_u64 (r4, "FramesDamaged") - dam4;
+  dec3 = gc_test_agent_receiver_u64 (r3, "FramesDecoded") - dec3;
+  dec4 = gc_test_agent_receiver_u64 (r4, "FramesDecoded") - dec4;
+  rec3 = gc_test_agent_receiver_u64 (r3, "PacketsRecovered");
+  lost3 = gc_test_agent_receiver_u64 (r3, "PacketsLost");
   g_test_message ("FEC: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " lost packets rebuilt, "
                   "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " frames damaged; without: "
                   "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, rec3, lost3, dam3, dec3, dam4,
@@ -167,7 +161,7 @@ test_fec (void)
   g_assert_cmpuint (rec3, >, 0);
   g_assert_cmpuint (rec3 * 4, >=, lost3);
   g_assert_cmpuint (rec3, <=, lost3);
-  g_assert_cmpuint (rx_u64 (r4, "PacketsRecovered"), ==, 0);
+  g_assert_cmpuint (gc_test_agent_receiver_u64 (r4, "PacketsRecovered"), ==, 0);
   /* both play on, and the one with FEC loses fewer frames */
   g_assert_cmpuint (dec3, >, 0);
   g_assert_cmpuint (dec4, >, 0);

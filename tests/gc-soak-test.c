@@ -42,12 +42,6 @@ start_agent (GcLab *lab, guint host, const gchar *a1, const gchar *a2, const gch
   return a;
 }
 
-static guint64
-rx_u64 (GcTestAgent *r, const gchar *prop)
-{
-  return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
-}
-
 static void
 dump_logs_on_failure (GcTestAgent **agents, guint n)
 {
@@ -137,8 +131,8 @@ test_eight_receivers (void)
   gc_test_sleep (1500);
   for (guint i = 1; i <= N_RECEIVERS; i++)
     {
-      guint64 got = rx_u64 (r[i], "PacketsReceived");
-      guint64 lost = rx_u64 (r[i], "PacketsLost");
+      guint64 got = gc_test_agent_receiver_u64 (r[i], "PacketsReceived");
+      guint64 lost = gc_test_agent_receiver_u64 (r[i], "PacketsLost");
       /* RTP only: the port also carries every member's multicast RTCP and
        * IGMP queries, counted apart */
       guint64 rtp = gc_lab_udp_count (lab, i + 1, 15550) - rtp0[i];
@@ -200,10 +194,10 @@ test_hundred_clients (void)
   g_assert_true (gc_test_agent_wait_playing (r3, 20000));
   gc_test_sleep (2000);
   fds0 = gc_test_fd_count (pid);
-  lost2 = rx_u64 (r2, "PacketsLost");
-  lost3 = rx_u64 (r3, "PacketsLost");
-  got2 = rx_u64 (r2, "PacketsReceived");
-  got3 = rx_u64 (r3, "PacketsReceived");
+  lost2 = gc_test_agent_receiver_u64 (r2, "PacketsLost");
+  lost3 = gc_test_agent_receiver_u64 (r3, "PacketsLost");
+  got2 = gc_test_agent_receiver_u64 (r2, "PacketsReceived");
+  got3 = gc_test_agent_receiver_u64 (r3, "PacketsReceived");
 
   /* three rounds of 100 clients: all connect, then each asks OPTIONS and
    * DESCRIBE; bounded by `timeout` */
@@ -227,12 +221,12 @@ test_hundred_clients (void)
   gc_test_sleep (2000);
   g_test_message ("viewers during the rounds: +%" G_GUINT64_FORMAT "/+%" G_GUINT64_FORMAT
                   " packets, +%" G_GUINT64_FORMAT "/+%" G_GUINT64_FORMAT " lost",
-                  rx_u64 (r2, "PacketsReceived") - got2, rx_u64 (r3, "PacketsReceived") - got3,
-                  rx_u64 (r2, "PacketsLost") - lost2, rx_u64 (r3, "PacketsLost") - lost3);
-  g_assert_cmpuint (rx_u64 (r2, "PacketsLost"), ==, lost2);
-  g_assert_cmpuint (rx_u64 (r3, "PacketsLost"), ==, lost3);
-  g_assert_cmpuint (rx_u64 (r2, "PacketsReceived"), >, got2 + 200);
-  g_assert_cmpuint (rx_u64 (r3, "PacketsReceived"), >, got3 + 200);
+                  gc_test_agent_receiver_u64 (r2, "PacketsReceived") - got2, gc_test_agent_receiver_u64 (r3, "PacketsReceived") - got3,
+                  gc_test_agent_receiver_u64 (r2, "PacketsLost") - lost2, gc_test_agent_receiver_u64 (r3, "PacketsLost") - lost3);
+  g_assert_cmpuint (gc_test_agent_receiver_u64 (r2, "PacketsLost"), ==, lost2);
+  g_assert_cmpuint (gc_test_agent_receiver_u64 (r3, "PacketsLost"), ==, lost3);
+  g_assert_cmpuint (gc_test_agent_receiver_u64 (r2, "PacketsReceived"), >, got2 + 200);
+  g_assert_cmpuint (gc_test_agent_receiver_u64 (r3, "PacketsReceived"), >, got3 + 200);
   {
     g_autofree gchar *s2 = gc_test_agent_get_string (r2, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");
     g_autofree gchar *s3 = gc_test_agent_get_string (r3, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "State");

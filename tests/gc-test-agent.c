@@ -495,6 +495,14 @@ gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n)
       }
 }
 
+/* one of the receiver's counters (Receiver1's uint64 @prop), 0 when it
+ * cannot be read */
+guint64
+gc_test_agent_receiver_u64 (GcTestAgent *r, const gchar *prop)
+{
+  return gc_test_agent_get_u64 (r, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, prop);
+}
+
 /* the peers @a lists (its /peer/ objects) */
 guint
 gc_test_agent_count_peers (GcTestAgent *a)

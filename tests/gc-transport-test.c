@@ -129,7 +129,7 @@ switch_to (GcTestAgent *src, const gchar *const *receivers, gboolean ok)
 static gboolean
 frames_decoded (gpointer data)
 {
-  return gc_test_agent_get_u64 (data, GC_RECEIVER_PATH, GC_RECEIVER_IFACE, "FramesDecoded") > 0;
+  return gc_test_agent_receiver_u64 (data, "FramesDecoded") > 0;
 }
 
 /* host 2 drops multicast, host 3 does not: one switch to both; host 2
@@ -178,12 +178,10 @@ test_fallback (void)
   g_assert_no_error (error);
   g_assert_true (wait_plays_by (all[0], all[1], "10.99.0.2", "tcp", 15000));
   {
-    guint64 before = gc_test_agent_get_u64 (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
-                                            "FramesDecoded");
+    guint64 before = gc_test_agent_receiver_u64 (all[1], "FramesDecoded");
 
     gc_test_sleep (1500);
-    g_assert_cmpuint (gc_test_agent_get_u64 (all[1], GC_RECEIVER_PATH, GC_RECEIVER_IFACE,
-                                             "FramesDecoded"), >, before);
+    g_assert_cmpuint (gc_test_agent_receiver_u64 (all[1], "FramesDecoded"), >, before);
   }
 
   /* the network mended: the next switch tries the group, and gets it */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "gc-frame-damage.h"
+#include "gc-h264.h"
 
 /* a decoded frame's time matches its packets' within this */
 #define PTS_SLACK (5 * GST_MSECOND)
@@ -101,16 +102,10 @@ nal_starts_picture (guint type, const guint8 *rest, gsize len)
 static gboolean
 starts_picture (const guint8 *p, gsize len)
 {
-  guint type;
+  GcH264Nal nal;
 
-  if (len < 1)
-    return FALSE;
-  type = p[0] & 0x1f;
-  if (type == 24)
-    return len >= 4 && nal_starts_picture (p[3] & 0x1f, p + 4, len - 4);
-  if (type == 28)
-    return len >= 2 && (p[1] & 0x80) != 0 && nal_starts_picture (p[1] & 0x1f, p + 2, len - 2);
-  return nal_starts_picture (type, p + 1, len - 1);
+  return gc_h264_first_nal (p, len, &nal) && nal.start
+         && nal_starts_picture (nal.type, nal.rest, nal.rest_len);
 }
 
 /* a gap between two frames: the previous one ended with its marker, this

@@ -16,7 +16,7 @@
 
 #include "config.h"
 
-#include "gc-receiver.h"
+#include "gc-receiver-private.h"
 #include "gc-display.h"
 #include "gc-error.h"
 #include "gc-igmp.h"
@@ -35,54 +35,7 @@
 #define TRIM_AFTER_US (2 * G_USEC_PER_SEC)
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 2000
-/* no signal this long: the idle screen, with the reason */
-#define NO_SIGNAL_IDLE_S 10
 
-struct _GcReceiver
-{
-  GObject parent_instance;
-
-  gchar *interface;
-  guint latency_ms;
-  GBytes *site_key;         /* streams are SRTP keyed from it; NULL: plain only */
-  gboolean plain_too;       /* with a key, plain streams are shown too */
-  gboolean ssm;             /* (S,G) joins for 239/8 too (232/8 always) */
-  GcDisplay *display;
-
-  GcReceiverState state;
-  gchar *error;
-  gchar *url;               /* what we were asked to show; NULL when idle */
-  gchar *source_name;
-  gchar *expected;          /* "group:port" SETUP must give (signed), or NULL */
-
-  GcReceiverPipeline *pipeline;   /* the stream asked for (on screen, or on its way) */
-  GcReceiverStats *stats;
-  /* during a switch: what stays on screen until the new stream's first
-   * frame, and what to go back to if the new one fails */
-  GcReceiverPipeline *showing;
-  GcReceiverStats *showing_stats;
-  gchar *showing_url;
-  gchar *showing_name;
-  gchar *showing_expected;
-  gchar **kernel_groups;
-  gint64 connect_time;      /* monotonic µs of the connect request */
-  gint64 pipeline_time;     /* monotonic µs the current pipeline started */
-  gboolean ever_played;     /* this URL played at least once */
-  GcTransport transport;    /* what this URL is set up with: the group, or a fallback */
-  gchar *fallback_why;      /* why the group was given up, or NULL */
-
-  guint tick_id;
-  guint ticks;
-  guint retry_id;
-  guint retry_ms;
-  guint idle_id;            /* no signal for long: the idle screen */
-  gboolean tearing_down;
-  gint64 trim_due;          /* monotonic µs: give freed memory back then; 0 none */
-  gboolean pending_start;
-  gboolean shutting_down;
-
-  GList *waiters;           /* GTask */
-};
 
 G_DEFINE_FINAL_TYPE (GcReceiver, gc_receiver, G_TYPE_OBJECT)
 
@@ -105,75 +58,6 @@ static void start_pipeline (GcReceiver *self);
 static void schedule_retry (GcReceiver *self);
 static void evaluate (GcReceiver *self, gint64 now);
 
-/* ---- what the screen says -------------------------------------------------- */
-
-/* the source as people know it: its name, or its host */
-static gchar *
-source_label (GcReceiver *self)
-{
-  g_autofree gchar *where = NULL;
-
-  if (self->source_name != NULL && *self->source_name != '\0')
-    return g_strdup (self->source_name);
-  where = gc_receiver_url_where (self->url);
-  return g_steal_pointer (&where);
-}
-
-static gboolean
-no_signal_for_long (gpointer data)
-{
-  GcReceiver *self = data;
-  g_autofree gchar *who = source_label (self);
-  g_autoptr (GDateTime) since = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) then = g_date_time_add_seconds (since, -NO_SIGNAL_IDLE_S);
-  g_autofree gchar *hm = g_date_time_format (then, "%H:%M");
-  /* TRANSLATORS: the idle screen after a source went silent; %s: its name, %s: a time */
-  g_autofree gchar *text = g_strdup_printf (_("No signal from %s since %s"), who, hm);
-
-  self->idle_id = 0;
-  gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, text);
-  return G_SOURCE_REMOVE;
-}
-
-/* the idle and no-signal screens follow the state; a picture is shown as
- * soon as its first frame is */
-static void
-update_screen (GcReceiver *self)
-{
-  g_autofree gchar *who = source_label (self);
-  g_autofree gchar *text = NULL;
-
-  if (self->state != GC_RECEIVER_STATE_NO_SIGNAL)
-    g_clear_handle_id (&self->idle_id, g_source_remove);
-  switch (self->state)
-    {
-    case GC_RECEIVER_STATE_IDLE:
-      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, _("Waiting for a source"));
-      break;
-    case GC_RECEIVER_STATE_CONNECTING:
-      /* a switch keeps the old picture until the new one's first frame */
-      if (self->showing != NULL)
-        break;
-      /* TRANSLATORS: %s is the source's name */
-      text = g_strdup_printf (_("Connecting to %s…"), who);
-      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, text);
-      break;
-    case GC_RECEIVER_STATE_NO_SIGNAL:
-      /* TRANSLATORS: over the last frame, dimmed; %s is the source's name */
-      text = g_strdup_printf (_("No signal from %s — reconnecting"), who);
-      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_NO_SIGNAL, text);
-      if (self->idle_id == 0)
-        self->idle_id = g_timeout_add_seconds (NO_SIGNAL_IDLE_S, no_signal_for_long, self);
-      break;
-    case GC_RECEIVER_STATE_ERROR:
-      gc_display_set_screen (self->display, GC_DISPLAY_SCREEN_IDLE, self->error);
-      break;
-    case GC_RECEIVER_STATE_PLAYING:
-    default:
-      break;
-    }
-}
-
 /* ---- state -------------------------------------------------------------- */
 
 static void
@@ -189,7 +73,7 @@ set_state (GcReceiver *self, GcReceiverState state, const gchar *error)
   else
     g_message ("receiver %s%s%s", gc_receiver_state_to_string (state), self->url ? " " : "",
                self->url ? self->url : "");
-  update_screen (self);
+  gc_receiver_update_screen (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
 
@@ -665,7 +549,7 @@ gc_receiver_new (const GcConfig *config, GError **error)
       return NULL;
     }
   g_signal_connect_object (self->display, "cut", G_CALLBACK (on_cut), self, 0);
-  update_screen (self);
+  gc_receiver_update_screen (self);
   gc_receiver_pipeline_warm_up ();
   return g_steal_pointer (&self);
 }
@@ -817,33 +701,6 @@ gc_receiver_set_site_key (GcReceiver *self, GBytes *site_key, gboolean plain_too
   self->plain_too = plain_too;
 }
 
-/* it joined the group for its source's address only (IGMPv3 SSM) */
-gboolean
-gc_receiver_get_source_specific (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
-  return self->pipeline != NULL && gc_receiver_pipeline_get_source_specific (self->pipeline);
-}
-
-/* how what it shows reaches it: the stream on screen, or (while nothing
- * is) the one on its way */
-GcTransport
-gc_receiver_get_transport (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), GC_TRANSPORT_MULTICAST);
-  if (self->showing != NULL)
-    return gc_receiver_pipeline_get_transport (self->showing);
-  return self->transport;
-}
-
-/* what it shows is SRTP */
-gboolean
-gc_receiver_get_encrypted (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), FALSE);
-  return self->pipeline != NULL && gc_receiver_pipeline_get_encrypted (self->pipeline);
-}
-
 /* the receiver's name, very large, over whatever it shows */
 void
 gc_receiver_identify (GcReceiver *self, guint seconds)
@@ -861,12 +718,6 @@ gc_receiver_set_name (GcReceiver *self, const gchar *name)
   gc_display_set_name (self->display, name);
 }
 
-GcDisplay *
-gc_receiver_get_display (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), NULL);
-  return self->display;
-}
 
 static gboolean
 wait_timeout (gpointer data)
@@ -945,67 +796,6 @@ gc_receiver_wait_finish (GcReceiver *self, GAsyncResult *result, gdouble *first_
   if (first_frame_ms != NULL)
     *first_frame_ms = *v;
   return TRUE;
-}
-
-GcReceiverState
-gc_receiver_get_state (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), GC_RECEIVER_STATE_IDLE);
-  return self->state;
-}
-
-const gchar *
-gc_receiver_get_error (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), "");
-  return self->error;
-}
-
-const gchar *
-gc_receiver_get_source_url (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), "");
-  return self->url != NULL ? self->url : "";
-}
-
-const gchar *
-gc_receiver_get_source_name (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), "");
-  return self->source_name != NULL ? self->source_name : "";
-}
-
-const gchar *
-gc_receiver_get_group (GcReceiver *self)
-{
-  const gchar *group;
-
-  g_return_val_if_fail (GC_IS_RECEIVER (self), "");
-  group = self->pipeline != NULL ? gc_receiver_pipeline_get_group (self->pipeline) : NULL;
-  return group != NULL ? group : "";
-}
-
-guint16
-gc_receiver_get_rtp_port (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), 0);
-  return self->pipeline != NULL ? gc_receiver_pipeline_get_rtp_port (self->pipeline) : 0;
-}
-
-void
-gc_receiver_get_counters (GcReceiver *self, GcReceiverCounters *out)
-{
-  g_return_if_fail (GC_IS_RECEIVER (self));
-  gc_receiver_stats_get (self->stats, out);
-}
-
-/* the groups the kernel has this host's interface in, as of the last
- * counters tick */
-const gchar * const *
-gc_receiver_get_kernel_groups (GcReceiver *self)
-{
-  g_return_val_if_fail (GC_IS_RECEIVER (self), NULL);
-  return (const gchar * const *) self->kernel_groups;
 }
 
 static void

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gc-source-media.h"
+#include "gc-h264.h"
 #include "gc-error.h"
 #include "gc-ntp.h"
 #include "gc-srtp.h"
@@ -376,26 +377,26 @@ announce_pli (GstPad *pad, GstPadProbeInfo *info, gpointer data)
  * (percentage-important). a key frame is the largest frame, and the
  * one every frame until the next refers to */
 static gboolean
-flag_key_packet (GstBuffer **buf, guint idx, gpointer data)
+is_key_packet (GstBuffer *buf)
 {
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  gboolean key = FALSE;
+  GcH264Nal nal;
+  gboolean key;
 
-  if (!gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp))
-    return TRUE;
-  if (gst_rtp_buffer_get_payload_len (&rtp) >= 2)
-    {
-      const guint8 *p = gst_rtp_buffer_get_payload (&rtp);
-      guint type = p[0] & 0x1f;
-
-      if (type == 24)
-        type = gst_rtp_buffer_get_payload_len (&rtp) >= 4 ? p[3] & 0x1f : 0;
-      else if (type == 28)
-        type = p[1] & 0x1f;
-      key = type == 5 || type == 7 || type == 8;
-    }
+  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return FALSE;
+  /* every fragment of an IDR, SPS or PPS */
+  key = gc_h264_first_nal (gst_rtp_buffer_get_payload (&rtp), gst_rtp_buffer_get_payload_len (&rtp),
+                           &nal)
+        && (nal.type == 5 || nal.type == 7 || nal.type == 8);
   gst_rtp_buffer_unmap (&rtp);
-  if (key)
+  return key;
+}
+
+static gboolean
+flag_key_packet (GstBuffer **buf, guint idx, gpointer data)
+{
+  if (is_key_packet (*buf))
     {
       *buf = gst_buffer_make_writable (*buf);
       GST_BUFFER_FLAG_SET (*buf, GST_BUFFER_FLAG_NON_DROPPABLE);
@@ -403,13 +404,28 @@ flag_key_packet (GstBuffer **buf, guint idx, gpointer data)
   return TRUE;
 }
 
+static gboolean
+find_key_packet (GstBuffer **buf, guint idx, gpointer data)
+{
+  gboolean *found = data;
+
+  *found = is_key_packet (*buf);
+  return !*found;
+}
+
+/* a list is copied (to flag its packets) only when it holds a key frame's */
 static GstPadProbeReturn
 flag_key_packets (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
     {
-      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+      GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+      gboolean found = FALSE;
 
+      gst_buffer_list_foreach (list, find_key_packet, &found);
+      if (!found)
+        return GST_PAD_PROBE_OK;
+      list = gst_buffer_list_make_writable (list);
       gst_buffer_list_foreach (list, flag_key_packet, NULL);
       GST_PAD_PROBE_INFO_DATA (info) = list;
     }
