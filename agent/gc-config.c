@@ -43,6 +43,7 @@ gc_config_new_default (void)
   c->beacon_interval_ms = 1000;
   c->mdns = TRUE;
   c->unicast = TRUE;
+  c->max_unicast = 16;
   c->beacons = TRUE;
   c->switch_timeout_ms = 5000;
   c->bus = GC_BUS_SESSION;
@@ -150,6 +151,7 @@ static const OptDesc options[] = {
   { "plain-media", OPT_BOOL, O (plain_media) },
   { "ssm", OPT_BOOL, O (ssm) },
   { "unicast", OPT_BOOL, O (unicast) },
+  { "max-unicast", OPT_UINT, O (max_unicast), 1, 1024 },
   { "switch-timeout", OPT_UINT, O (switch_timeout_ms), 100, 60000 },
   { "bus-address", OPT_STRING, O (bus_address) },
   { "verbose", OPT_BOOL, O (verbose) },
@@ -372,6 +374,8 @@ gc_config_parse_args (GcConfig *c, gint *argc, gchar ***argv, GError **error)
         "multicast), also outside 232.0.0.0/8, where it is always used", NULL),
     CB ("no-unicast", FALSE, "Source: refuse receivers that cannot get the multicast a "
         "stream of their own (unicast UDP or RTSP over TCP)", NULL),
+    CB ("max-unicast", TRUE, "Source: at most this many such copies at once (default 16)",
+        "N"),
     CB ("plain-media", FALSE, "With a site key, still send (or also show) plain RTP, which "
         "anyone on the network can watch", NULL),
     CB ("switch-timeout", TRUE, "Switch timeout in ms (default 5000)", "MS"),

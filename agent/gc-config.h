@@ -62,6 +62,7 @@ typedef struct
   gboolean allow_unauthenticated;
   gboolean ssm;             /* receiver: (S,G) joins for 239/8 too */
   gboolean unicast;         /* source: a stream of its own to a receiver multicast misses */
+  guint max_unicast;        /* source: at most this many such streams at once */
   gboolean plain_media;     /* a source sends plain RTP, a receiver takes it, key or not */
   guint switch_timeout_ms;
   GcBusType bus;

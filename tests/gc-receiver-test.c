@@ -418,6 +418,8 @@ test_describe_error (void)
     { "No supported stream was found", NULL,
       "10.0.0.1:7236 offers no H.264 video on a multicast group: not a Groupcast source" },
     { "x", "Unsupported transport", "10.0.0.1:7236 does not offer a multicast stream" },
+    { "Unhandled error", "Not Enough Bandwidth (453)",
+      "10.0.0.1:7236 sends as many copies of its stream as it allows (max-unicast)" },
     { "Could not read from resource.", "Could not connect to server, no protocols left",
       "10.0.0.1:7236 does not send the stream that way (a source set to unicast=false sends "
       "to its group only)" },

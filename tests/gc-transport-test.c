@@ -256,11 +256,78 @@ test_no_unicast (void)
     gc_test_agent_free (all[i]);
 }
 
+/* a source that allows one copy of its own (--max-unicast=1), two
+ * receivers that drop multicast, one switch to both: one plays by unicast,
+ * the other is refused and says why; once the first leaves, the second
+ * gets the copy at its next try */
+static void
+test_unicast_cap (void)
+{
+  g_autoptr (GcLab) lab = gc_lab_new_or_skip (3);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariantIter) iter = NULL;
+  GcTestAgent *all[3];
+  const gchar *both[] = { "10.99.0.2", "10.99.0.3", NULL };
+  const gchar *id, *msg;
+  gboolean ok;
+  guint n_ok = 0, refused = 0, player = 0;
+
+  if (lab == NULL)
+    return;
+  all[0] = start (lab, 1, "--source", "--group=" GROUP, "--max-unicast=1",
+                  "--allow-unauthenticated");
+  all[1] = start (lab, 2, "--receiver", "--sink=fake", "--allow-unauthenticated", NULL);
+  all[2] = start (lab, 3, "--receiver", "--sink=fake", "--allow-unauthenticated", NULL);
+  g_assert_true (gc_test_agent_wait_string (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
+                                            "ready", 10000));
+  for (guint h = 2; h <= 3; h++)
+    {
+      g_assert_true (gc_lab_block_multicast (lab, h, TRUE, &error));
+      g_assert_no_error (error);
+      g_assert_true (gc_test_agent_wait_peers (all[h - 1], 2, 10000));
+    }
+  rows = gc_test_agent_call (all[0], GC_SOURCE_PATH, GC_SOURCE_IFACE, "Switch",
+                             g_variant_new ("(^as)", both), 20000, &error);
+  g_assert_no_error (error);
+  g_variant_get (rows, "(a(sbsd))", &iter);
+  while (g_variant_iter_next (iter, "(&sb&sd)", &id, &ok, &msg, NULL))
+    {
+      g_test_message ("switch %s: %s %s", id, ok ? "ok" : "failed", msg);
+      if (ok)
+        {
+          n_ok++;
+          player = g_str_equal (id, "10.99.0.2") ? 2 : 3;
+        }
+      else if (strstr (msg, "sends as many copies of its stream as it allows (max-unicast)")
+               != NULL && strstr (msg, "multicast is blocked on the way") != NULL)
+        refused++;
+    }
+  g_assert_cmpuint (n_ok, ==, 1);
+  g_assert_cmpuint (refused, ==, 1);
+  g_assert_true (wait_plays_by (all[0], all[player - 1], player == 2 ? "10.99.0.2" : "10.99.0.3",
+                                "unicast", 5000));
+  /* the one that plays leaves: the other gets the copy at its next try */
+  {
+    g_autoptr (GVariant) r = gc_test_agent_call (all[player - 1], GC_RECEIVER_PATH,
+                                                 GC_RECEIVER_IFACE, "Disconnect", NULL, 5000,
+                                                 &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_true (wait_plays_by (all[0], all[5 - player - 1], player == 2 ? "10.99.0.3" : "10.99.0.2",
+                                "unicast", 15000));
+  gc_test_agent_dump_logs_on_failure (all, 3);
+  for (guint i = 0; i < 3; i++)
+    gc_test_agent_free (all[i]);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/groupcast/transport/fallback", test_fallback);
   g_test_add_func ("/groupcast/transport/no-unicast", test_no_unicast);
+  g_test_add_func ("/groupcast/transport/unicast-cap", test_unicast_cap);
   return g_test_run ();
 }

@@ -211,6 +211,9 @@ gc_receiver_describe_error (const gchar *url, const gchar *message, const gchar 
   if (message != NULL && strstr (message, "No supported stream") != NULL)
     return g_strdup_printf ("%s offers no H.264 video on a multicast group: "
                             "not a Groupcast source", where);
+  if (debug != NULL && (strstr (debug, "453") != NULL || strstr (debug, "Not Enough Bandwidth")))
+    return g_strdup_printf ("%s sends as many copies of its stream as it allows (max-unicast)",
+                            where);
   /* every transport rtspsrc was allowed to ask for was refused */
   if (debug != NULL && strstr (debug, "no protocols left") != NULL)
     return g_strdup_printf ("%s does not send the stream that way (a source set to "

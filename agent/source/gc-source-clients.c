@@ -154,3 +154,46 @@ gc_source_clients_transport (GstRTSPSessionMedia *sessmedia)
     return GC_TRANSPORT_MULTICAST;
   return t->lower_transport == GST_RTSP_LOWER_TRANS_TCP ? GC_TRANSPORT_TCP : GC_TRANSPORT_UNICAST;
 }
+
+/* the SETUP asks for a copy of its own (unicast UDP, or interleaved in
+ * the connection): RFC 2326's default is unicast, so only a Transport
+ * header that names multicast and no unicast is the group's */
+gboolean
+gc_source_clients_wants_copy (GstRTSPContext *ctx)
+{
+  gchar *t = NULL;
+
+  if (ctx == NULL || ctx->request == NULL
+      || gst_rtsp_message_get_header (ctx->request, GST_RTSP_HDR_TRANSPORT, &t, 0) != GST_RTSP_OK
+      || t == NULL)
+    return FALSE;
+  return strstr (t, "multicast") == NULL || strstr (t, "unicast") != NULL;
+}
+
+/* sessions with a copy of their own (set up or playing), but those of
+ * @address: what the server streams to receivers one by one */
+guint
+gc_source_clients_count_copies (GstRTSPServer *server, const gchar *address)
+{
+  g_autoptr (GstRTSPSessionPool) pool = gst_rtsp_server_get_session_pool (server);
+  GList *sessions = pool != NULL ? gst_rtsp_session_pool_filter (pool, NULL, NULL) : NULL;
+  guint n = 0;
+
+  for (GList *l = sessions; l != NULL; l = l->next)
+    {
+      GList *medias = gst_rtsp_session_filter (l->data, NULL, NULL);
+
+      if (medias != NULL)
+        {
+          GstRTSPStreamTransport *st = gst_rtsp_session_media_get_transport (medias->data, 0);
+          const GstRTSPTransport *t = st != NULL ? gst_rtsp_stream_transport_get_transport (st)
+                                                 : NULL;
+
+          n += t != NULL && t->lower_transport != GST_RTSP_LOWER_TRANS_UDP_MCAST
+               && g_strcmp0 (t->destination, address) != 0;
+        }
+      g_list_free_full (medias, g_object_unref);
+    }
+  g_list_free_full (sessions, g_object_unref);
+  return n;
+}

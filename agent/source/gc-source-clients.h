@@ -20,5 +20,8 @@ gchar *gc_source_client_address      (GstRTSPClient *client);
  * numbers the stream afresh) */
 void   gc_source_clients_drop_rtp_seq (GstRTSPClient *client);
 GcTransport gc_source_clients_transport (GstRTSPSessionMedia *sessmedia);
+gboolean    gc_source_clients_wants_copy (GstRTSPContext *ctx);
+guint       gc_source_clients_count_copies (GstRTSPServer *server,
+                                            const gchar   *address);
 
 G_END_DECLS

@@ -45,6 +45,7 @@ struct _GcSource
   gchar *capture;             /* what this start captures (the config's, or Start's) */
   gchar *audio;               /* the sound it sends ("none" too), known once started */
   gchar *last_error;          /* why the capture ended by itself; "" */
+  gint64 copies_refused_said; /* monotonic µs a refused copy was last logged */
   GcSourceCapture *cap;       /* the capture of the start under way or serving */
   GcSourcePreview *preview;
 
@@ -162,6 +163,32 @@ on_client_set_parameter (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *s
   return GST_RTSP_STS_OK;
 }
 
+/* a copy of its own for one more receiver, within --max-unicast (each
+ * costs the stream's bitrate again: a host on the LAN opening sessions
+ * must not multiply the source's egress). the receiver's own second
+ * session (the next switch's) is not another one */
+static GstRTSPStatusCode
+on_client_pre_setup (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
+{
+  g_autofree gchar *addr = NULL;
+  gint64 now;
+
+  if (!gc_source_clients_wants_copy (ctx))
+    return GST_RTSP_STS_OK;
+  addr = gc_source_client_address (client);
+  if (gc_source_clients_count_copies (self->server, addr) < self->config->max_unicast)
+    return GST_RTSP_STS_OK;
+  /* one line at most every 10 s, however many ask */
+  now = g_get_monotonic_time ();
+  if (now - self->copies_refused_said >= 10 * G_USEC_PER_SEC)
+    {
+      self->copies_refused_said = now;
+      g_message ("refused a copy of the stream for %s: %u receivers get one already "
+                 "(max-unicast)", addr != NULL ? addr : "a receiver", self->config->max_unicast);
+    }
+  return GST_RTSP_STS_NOT_ENOUGH_BANDWIDTH;
+}
+
 static void
 on_client_connected (GstRTSPServer *server, GstRTSPClient *client, GcSource *self)
 {
@@ -171,6 +198,9 @@ on_client_connected (GstRTSPServer *server, GstRTSPClient *client, GcSource *sel
   g_signal_connect_object (client, "pre-set-parameter-request",
                            G_CALLBACK (on_client_set_parameter), self, 0);
   g_signal_connect_object (client, "play-request", G_CALLBACK (on_client_play), self, 0);
+  if (self->config->unicast)
+    g_signal_connect_object (client, "pre-setup-request", G_CALLBACK (on_client_pre_setup), self,
+                             0);
   g_signal_connect_object (client, "teardown-request", G_CALLBACK (on_client_teardown), self, 0);
   g_signal_connect_object (client, "closed", G_CALLBACK (on_client_closed), self, 0);
   g_signal_connect_object (client, "new-session", G_CALLBACK (on_new_session), self, 0);
@@ -273,6 +303,7 @@ gc_source_new (const GcConfig *config)
   c->gop_seconds = config->gop_seconds;
   c->fec_percentage = config->fec_percentage;
   c->unicast = config->unicast;
+  c->max_unicast = config->max_unicast;
   self->config = c;
   self->capture = g_strdup (c->capture);
   self->group = g_strdup (config->group != NULL ? config->group : GC_DEFAULT_GROUP);
