@@ -8,7 +8,7 @@
  * each timed switch is then asked for once more, when every receiver shows
  * that source already (the answer should not wait for any pipeline).
  *
- *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--latency MS] [--plain-media]
+ *   gc-bench-switch [--switches 20] [--sizes 1,4,8] [--latency MS] [--plain-media] [--fec LEVEL]
  *                   [--output FILE]
  *
  * prints a markdown table; needs root (the lab).
@@ -121,12 +121,16 @@ last_timing (GcTestAgent *r, gdouble out[N_SPLIT])
 
 /* --plain-media for every agent: the same switch without SRTP */
 static gboolean plain_media;
+/* the sources' --fec (default: theirs) */
+static gchar *fec_level;
 
 static GcTestAgent *
 start (GcLab *lab, guint host, const gchar *key_file, const gchar *a1, const gchar *a2)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *k = g_strdup_printf ("--key-file=%s", key_file);
+  g_autofree gchar *fec = fec_level != NULL ? g_strdup_printf ("--fec=%s", fec_level)
+                                            : g_strdup ("--no-mdns");
   GcTestAgent *a = NULL;
 
   /* a busy machine now and then starts a host's bus late: try again */
@@ -134,7 +138,7 @@ start (GcLab *lab, guint host, const gchar *key_file, const gchar *a1, const gch
     {
       g_clear_error (&error);
       a = gc_test_agent_start (lab, host, &error, "--no-mdns", "--sink=fake", k,
-                               "--switch-timeout=5000",
+                               "--switch-timeout=5000", fec,
                                plain_media ? "--plain-media" : "--no-mdns", a1, a2, NULL);
       if (a == NULL)
         gc_test_sleep (500);
@@ -158,6 +162,8 @@ main (int argc, char **argv)
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Also write the table here", "FILE" },
     { "plain-media", 0, 0, G_OPTION_ARG_NONE, &plain_media,
       "Plain RTP although the agents hold the site key (default: SRTP)", NULL },
+    { "fec", 0, 0, G_OPTION_ARG_STRING, &fec_level, "The sources' --fec (default: theirs)",
+      "LEVEL" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- Groupcast switch time");

@@ -164,6 +164,24 @@ test_frame_damage (void)
   g_assert_false (gc_frame_damage_is_damaged (d, GST_CLOCK_TIME_NONE));
 }
 
+/* a joiner gets the end of a frame, then the key frame the source made by
+ * repeating its last picture, 1 ms later: the decoder's first frame is
+ * that key frame, and it is intact (it was once judged by the frame
+ * before it, within the time slack, and the switch waited a frame more) */
+static void
+test_frame_damage_repeat (void)
+{
+  g_autoptr (GcFrameDamage) d = gc_frame_damage_new ();
+  Feed f = { d, 100 };
+
+  feed_frame (&f, 0, FALSE, 3, 0, FALSE);
+  feed_frame (&f, 1, TRUE, 4, 0, FALSE);
+  feed_frame (&f, 34, FALSE, 3, 0, FALSE);
+  g_assert_false (damaged_at (&f, 1));
+  g_assert_false (damaged_at (&f, 34));
+  g_assert_cmpuint (gc_frame_damage_count (d), ==, 0);
+}
+
 /* FEC packets share the picture's sequence numbers, between frames: their
  * gaps are no loss; a frame's first slice lost whole still is */
 static void
@@ -501,6 +519,7 @@ main (int argc, char **argv)
   g_test_add_func ("/groupcast/receiver/describe-silence", test_describe_silence);
   g_test_add_func ("/groupcast/receiver/frame-damage", test_frame_damage);
   g_test_add_func ("/groupcast/receiver/frame-damage-fec", test_frame_damage_fec);
+  g_test_add_func ("/groupcast/receiver/frame-damage-repeat", test_frame_damage_repeat);
   g_test_add_func ("/groupcast/receiver/check-url", test_check_url);
   g_test_add_func ("/groupcast/receiver/check-transport", test_check_transport);
   g_test_add_func ("/groupcast/receiver/check-stream", test_check_stream);

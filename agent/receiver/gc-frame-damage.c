@@ -243,6 +243,21 @@ gc_frame_damage_is_damaged (GcFrameDamage *self, GstClockTime pts)
           self->len--;
           continue;
         }
+      /* the next one is nearer: this one was not decoded (a key frame
+       * the source repeated its last picture for comes 1 ms after the
+       * frame a joiner got only the end of) */
+      if (self->len > 1 && GST_CLOCK_TIME_IS_VALID (v->pts))
+        {
+          const Verdict *next = &self->ring[(self->head + 1) % GC_FRAME_DAMAGE_KEEP];
+
+          if (GST_CLOCK_TIME_IS_VALID (next->pts) && next->pts <= pts + PTS_SLACK
+              && ABS (GST_CLOCK_DIFF (next->pts, pts)) < ABS (GST_CLOCK_DIFF (v->pts, pts)))
+            {
+              self->head = (self->head + 1) % GC_FRAME_DAMAGE_KEEP;
+              self->len--;
+              continue;
+            }
+        }
       if (!GST_CLOCK_TIME_IS_VALID (v->pts) || v->pts <= pts + PTS_SLACK)
         {
           damaged = v->damaged;

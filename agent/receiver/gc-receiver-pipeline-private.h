@@ -26,6 +26,7 @@ struct _GcReceiverPipeline
   guint stream;             /* this pipeline's frames, to the display */
   gboolean keyed;           /* streaming thread: a key frame reached the decoder */
   gboolean asked_key_frame; /* the source was asked for one once joined */
+  gboolean silence_watched; /* the silence timer was started once */
   guint bus_watch;
   GcTransport transport;
   guint silent_id;          /* PLAY answered: nothing on UDP this long is ::silent */

@@ -55,6 +55,11 @@ mark_once (gint64 *field)
                                __ATOMIC_RELAXED);
 }
 
+static gboolean ask_key_frame (gpointer data);
+/* after the group's first packet: time for a key frame on its way in to
+ * reach the decoder */
+#define ASK_KEY_FRAME_AFTER_MS 15
+
 /* ---- probes (streaming threads) ----------------------------------------- */
 
 static gboolean
@@ -147,7 +152,14 @@ on_udp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   mark_once (&self->any_udp);
   /* the picture's RTP socket, not the RTCP one or the sound's */
   if (port >= 0 && port % 2 == 0 && port != LOAD (self->audio_port))
-    mark_once (&self->timing.first_udp);
+    {
+      mark_once (&self->timing.first_udp);
+      /* on the group: a key frame, if none came with it or right behind
+       * it (main loop) */
+      if (self->transport == GC_TRANSPORT_MULTICAST)
+        g_timeout_add_full (G_PRIORITY_HIGH, ASK_KEY_FRAME_AFTER_MS, ask_key_frame,
+                            g_object_ref (self), g_object_unref);
+    }
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -459,40 +471,55 @@ check_silent (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* rtspsrc joins the group only once PLAY is answered, and the key frame
- * the source forced on PLAY has gone out by then: when the RTP socket is
- * up (joined), the receiver asks for one more over its RTSP session, and
- * the source sends it at once. the decoder waits for it meanwhile (a join
- * midway through a GOP gets P-frames first). */
+/* the receiver's IGMP report reaches the switch some 10 ms after PLAY is
+ * answered, and the key frame the source forces on PLAY goes out within
+ * 2 ms: a snooping switch drops it before this port is a member (seen in
+ * the lab: the picture then waited for the source's next key frame, up to
+ * a GOP; two switches in three took 0.3-0.7 s). so once the group's first
+ * packet arrives, the group reaches this host, and a receiver that has no
+ * key frame a moment later asks for one over its RTSP session; the source
+ * sends it at once. (the source also sends one 15 ms after PLAY, which
+ * most joins get: this is for the ones it misses.) a unicast or TCP stream
+ * starts at PLAY and gets the PLAY's. */
+static gboolean
+ask_key_frame (gpointer data)
+{
+  GcReceiverPipeline *self = data;
+
+  if (LOAD (self->stopped) || self->asked_key_frame || self->pipeline == NULL
+      || LOAD (self->timing.decoder_in) != 0)
+    return G_SOURCE_REMOVE;
+  self->asked_key_frame = TRUE;
+  {
+    g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
+    /* rtspsrc wants a promise; the answer itself is of no use */
+    g_autoptr (GstPromise) promise = gst_promise_new ();
+    gboolean queued = FALSE;
+
+    g_signal_emit_by_name (src, "set-parameter", "groupcast-key-frame", "1", "text/parameters",
+                           promise, &queued);
+    g_debug ("the group's first packet is in: a key frame asked for (%s)",
+             queued ? "sent" : "not sent");
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* the picture's RTP socket is up (PLAY answered): the source sends at
+ * once (a key frame, the sound, its reports), so a UDP stream with
+ * nothing at all on its sockets a moment later is blocked on the way */
 static void
-ask_key_frame_once_joined (GcReceiverPipeline *self, GstMessage *msg)
+watch_for_silence (GcReceiverPipeline *self, GstMessage *msg)
 {
   GstState new_state;
   gint port = gc_receiver_udpsrc_port (GST_MESSAGE_SRC (msg));
 
-  if (self->asked_key_frame || port < 0)
+  if (self->silent_id != 0 || self->silence_watched || port < 0)
     return;
   gst_message_parse_state_changed (msg, NULL, &new_state, NULL);
   if (new_state != GST_STATE_PLAYING || port % 2 != 0 || port == LOAD (self->audio_port))
     return;
-  self->asked_key_frame = TRUE;
-  /* the source sends at once on PLAY (a key frame, the sound, its
-   * reports): a UDP stream with nothing at all on its sockets a moment
-   * later is blocked on the way */
-  if (self->silent_id == 0)
-    self->silent_id = g_timeout_add (GC_RECEIVER_SILENT_AFTER_MS, check_silent, self);
-  if (LOAD (self->timing.decoder_in) == 0)
-    {
-      g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
-      /* rtspsrc wants a promise; the answer itself is of no use */
-      g_autoptr (GstPromise) promise = gst_promise_new ();
-      gboolean queued = FALSE;
-
-      g_signal_emit_by_name (src, "set-parameter", "groupcast-key-frame", "1",
-                             "text/parameters", promise, &queued);
-      g_debug ("the stream's socket is up: a key frame asked for (%s)",
-               queued ? "sent" : "not sent");
-    }
+  self->silence_watched = TRUE;
+  self->silent_id = g_timeout_add (GC_RECEIVER_SILENT_AFTER_MS, check_silent, self);
 }
 
 /* an RTCP socket that stopped on RTCP it had nowhere to send (during a
@@ -562,7 +589,7 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
         break;
       }
     case GST_MESSAGE_STATE_CHANGED:
-      ask_key_frame_once_joined (self, msg);
+      watch_for_silence (self, msg);
       break;
     case GST_MESSAGE_EOS:
       g_message ("end of stream from %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));

@@ -24,7 +24,6 @@
 #include "gc-receiver-pipeline.h"
 #include "gc-receiver-tuning.h"
 
-#include <glib/gi18n.h>
 
 #define TICK_MS 250
 #define COUNTER_TICKS 2           /* counters every 500 ms: at most two a second */

@@ -46,6 +46,7 @@ struct _GcSource
   gchar *audio;               /* the sound it sends ("none" too), known once started */
   gchar *last_error;          /* why the capture ended by itself; "" */
   gint64 copies_refused_said; /* monotonic µs a refused copy was last logged */
+  guint late_key_id;          /* the key frame a joiner's IGMP report waits for */
   GcSourceCapture *cap;       /* the capture of the start under way or serving */
   GcSourcePreview *preview;
 
@@ -106,19 +107,40 @@ update_state (GcSource *self)
 
 /* ---- RTSP clients (main loop) ------------------------------------------- */
 
+/* a receiver's IGMP report reaches the switch some 10 ms after its PLAY
+ * is answered (a jiffy of the kernel's report timer, at HZ 100): until
+ * then a snooping switch sends it nothing of the group, and the key frame
+ * forced on PLAY goes by. one more this long after PLAY (one for all who
+ * joined meanwhile) lands once it is a member */
+#define LATE_KEY_FRAME_MS 15
+
+static gboolean
+late_key_frame (gpointer data)
+{
+  GcSource *self = data;
+
+  self->late_key_id = 0;
+  gc_source_force_key_frame (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_client_play (GstRTSPClient *client, GstRTSPContext *ctx, GcSource *self)
 {
   g_autofree gchar *addr = gc_source_client_address (client);
+  GcTransport transport = gc_source_clients_transport (ctx->sessmedia);
 
   if (addr == NULL)
     return;
-  /* a new viewer gets a key frame at once instead of waiting for the GOP */
+  /* a new viewer gets a key frame at once instead of waiting for the GOP;
+   * one on the group also a moment later, once its join is through */
   gc_source_force_key_frame (self, NULL);
+  if (transport == GC_TRANSPORT_MULTICAST && self->late_key_id == 0)
+    self->late_key_id = g_timeout_add (LATE_KEY_FRAME_MS, late_key_frame, self);
   gc_member_table_play (self->members, addr, client,
                         ctx->session != NULL ? gst_rtsp_session_get_sessionid (ctx->session)
                                              : NULL,
-                        gc_source_clients_transport (ctx->sessmedia));
+                        transport);
   update_state (self);
 }
 
@@ -741,6 +763,7 @@ gc_source_stop (GcSource *self)
   gc_source_preview_clear (self->preview);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_clear_handle_id (&self->pool_source_id, g_source_remove);
+  g_clear_handle_id (&self->late_key_id, g_source_remove);
   if (self->server != NULL)
     {
       g_autoptr (GstRTSPSessionPool) pool = gst_rtsp_server_get_session_pool (self->server);
