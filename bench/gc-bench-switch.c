@@ -71,40 +71,6 @@ percentile (GArray *v, gdouble p)
   return g_array_index (s, gdouble, MIN (rank, s->len) - 1);
 }
 
-static guint
-count_peers (GcTestAgent *a)
-{
-  g_autoptr (GVariant) r = NULL;
-  g_autoptr (GVariant) objects = NULL;
-  GVariantIter it;
-  const gchar *path;
-  guint n = 0;
-
-  r = gc_test_agent_call (a, "/io/github/Groupcast", "org.freedesktop.DBus.ObjectManager",
-                          "GetManagedObjects", NULL, 2000, NULL);
-  if (r == NULL)
-    return 0;
-  objects = g_variant_get_child_value (r, 0);
-  g_variant_iter_init (&it, objects);
-  while (g_variant_iter_next (&it, "{&o@a{sa{sv}}}", &path, NULL))
-    n += strstr (path, "/peer/") != NULL;
-  return n;
-}
-
-typedef struct
-{
-  GcTestAgent *a;
-  guint n;
-} PeerWait;
-
-static gboolean
-has_peers (gpointer data)
-{
-  PeerWait *w = data;
-
-  return count_peers (w->a) >= w->n;
-}
-
 /* the receiver's own account of its last connect, from its log */
 static gboolean
 last_timing (GcTestAgent *r, gdouble out[N_SPLIT])
@@ -234,9 +200,7 @@ main (int argc, char **argv)
     }
   for (guint i = 0; i < receivers->len; i++)
     {
-      PeerWait w = { g_ptr_array_index (receivers, i), 2 };
-
-      if (!gc_test_wait_until (has_peers, &w, 15000))
+      if (!gc_test_agent_wait_peers (g_ptr_array_index (receivers, i), 2, 15000))
         g_error ("receiver %u did not hear the sources", FIRST_RECEIVER + i);
     }
   for (guint i = 0; i < 2; i++)

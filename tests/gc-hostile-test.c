@@ -102,17 +102,6 @@ wait_peer (GcTestAgent *a, const gchar *id, const gchar *address, gint verified,
   return gc_test_wait_until (peer_is, &w, timeout_ms);
 }
 
-static gchar *
-write_key (GcLab *lab, const gchar *name, const gchar *text)
-{
-  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, 1), name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&path);
-}
-
 static gboolean
 log_has (GcTestAgent *a, const gchar *text)
 {
@@ -245,7 +234,7 @@ test_mdns_forgery (void)
       g_ptr_array_add (daemons, gc_lab_start_avahi (lab, h, &error));
       g_assert_no_error (error);
     }
-  key = write_key (lab, "site.key", KEY);
+  key = gc_test_write_site_key (lab, "site.key", KEY);
   key_arg = g_strdup_printf ("--key-file=%s", key);
   src = start_with_bus (lab, 1, bus[1], "--source", "--group=239.0.0.11", key_arg, NULL);
   g_assert_true (gc_test_agent_wait_string (src, GC_SOURCE_PATH, GC_SOURCE_IFACE, "State",
@@ -337,7 +326,7 @@ test_control_hold_beacon_flood (void)
 
   if (lab == NULL)
     return;
-  key = write_key (lab, "site.key", KEY);
+  key = gc_test_write_site_key (lab, "site.key", KEY);
   key_arg = g_strdup_printf ("--key-file=%s", key);
   src = gc_test_agent_start (lab, 1, &error, "--source", "--group=239.0.0.11", "--no-mdns",
                              "--beacon-interval=500", key_arg, NULL);
@@ -532,7 +521,7 @@ test_loopback (void)
 
   if (lab == NULL)
     return;
-  key = write_key (lab, "site.key", KEY);
+  key = gc_test_write_site_key (lab, "site.key", KEY);
   key_arg = g_strdup_printf ("--key-file=%s", key);
   /* on the loopback interface: its control server listens on 127.0.0.1 */
   r = gc_test_agent_start (lab, 1, &error, "--receiver", "--sink=fake", "--no-mdns",
@@ -618,7 +607,7 @@ test_srtp (void)
 
   if (lab == NULL)
     return;
-  key = write_key (lab, "site.key", KEY);
+  key = gc_test_write_site_key (lab, "site.key", KEY);
   key_arg = g_strdup_printf ("--key-file=%s", key);
   /* 1: a source with the key; 2: a receiver with it; 3: the attacker;
    * 4: a source without a key (plain RTP); 5: a receiver without one */
@@ -789,7 +778,7 @@ test_pairing (void)
 
   if (lab == NULL)
     return;
-  key = write_key (lab, "site.key", KEY);
+  key = gc_test_write_site_key (lab, "site.key", KEY);
   key_arg = g_strdup_printf ("--key-file=%s", key);
   /* 1: a source with the key; 2, 3: boards fresh from the box (no key, no
    * --allow-unauthenticated): they show a code at once */

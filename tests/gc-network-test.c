@@ -85,19 +85,6 @@ start_receiver (GcLab *lab, guint host, const gchar *extra)
   return a;
 }
 
-/* a site key file (mode 0600) the hosts share; returns its option */
-static gchar *
-write_key (GcLab *lab)
-{
-  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, 1), "site.key", NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents_full (path, "network test site key\n", -1,
-                            G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
-  return g_strdup_printf ("--key-file=%s", path);
-}
-
 static gboolean
 log_has (GcTestAgent *a, const gchar *text)
 {
@@ -311,7 +298,7 @@ test_interface_address (void)
 
   if (lab == NULL)
     return;
-  key_arg = write_key (lab);
+  key_arg = gc_test_site_key_option (lab, "network test site key\n");
   gc_lab_add_interface (lab, 1, "docker0", "172.17.0.1/16", &error);
   g_assert_no_error (error);
   gc_lab_add_interface (lab, 1, "wg0", "10.8.0.2/24", &error);
@@ -402,7 +389,7 @@ test_no_interface (void)
 
   if (lab == NULL)
     return;
-  key_arg = write_key (lab);
+  key_arg = gc_test_site_key_option (lab, "network test site key\n");
   gc_lab_add_interface (lab, 1, "docker0", "172.17.0.1/16", &error);
   g_assert_no_error (error);
   address = gc_lab_start_bus (lab, 1, &error);
@@ -506,7 +493,7 @@ test_ssm (void)
 
   if (lab == NULL)
     return;
-  key_arg = write_key (lab);
+  key_arg = gc_test_site_key_option (lab, "network test site key\n");
   src = gc_test_agent_start (lab, 1, &error, "--source", "--group=232.0.0.11", "--no-mdns",
                              "--width=320", "--height=240", key_arg, NULL);
   g_assert_no_error (error);
@@ -626,7 +613,7 @@ test_routed (void)
     }
   lab = gc_lab_new_routed (3, 3, &error);
   g_assert_no_error (error);
-  key_arg = write_key (lab);
+  key_arg = gc_test_site_key_option (lab, "network test site key\n");
   t0 = g_get_monotonic_time ();
   /* host 1: TTL 2, beacons to the far subnet; host 2: TTL 1, beacons to
    * the far board by address; host 3 (10.99.1.3, beyond the router): a

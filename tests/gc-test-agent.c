@@ -495,6 +495,28 @@ gc_test_agent_dump_logs_on_failure (GcTestAgent **agents, guint n)
       }
 }
 
+/* a site key file (mode 0600) of @text in host 1's directory, which the
+ * lab's hosts share: its path */
+gchar *
+gc_test_write_site_key (GcLab *lab, const gchar *name, const gchar *text)
+{
+  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, 1), name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* the same, as the agents' option: "--key-file=PATH" */
+gchar *
+gc_test_site_key_option (GcLab *lab, const gchar *text)
+{
+  g_autofree gchar *path = gc_test_write_site_key (lab, "site.key", text);
+
+  return g_strdup_printf ("--key-file=%s", path);
+}
+
 /* one of the receiver's counters (Receiver1's uint64 @prop), 0 when it
  * cannot be read */
 guint64

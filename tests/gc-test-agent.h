@@ -42,6 +42,8 @@ gchar       *gc_test_agent_get_log     (GcTestAgent *a);
 const gchar *gc_test_agent_binary      (void);
 gboolean     gc_test_agent_wait_playing (GcTestAgent *a, guint timeout_ms);
 guint64      gc_test_agent_receiver_u64 (GcTestAgent *r, const gchar *prop);
+gchar       *gc_test_write_site_key    (GcLab *lab, const gchar *name, const gchar *text);
+gchar       *gc_test_site_key_option   (GcLab *lab, const gchar *text);
 guint        gc_test_agent_count_peers (GcTestAgent *a);
 gboolean     gc_test_agent_wait_peers  (GcTestAgent *a, guint n, guint timeout_ms);
 /* after g_test_fail(), put the agents' logs in the test output; when a

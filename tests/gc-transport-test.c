@@ -28,20 +28,6 @@ start (GcLab *lab, guint host, const gchar *a1, const gchar *a2, const gchar *a3
   return a;
 }
 
-/* a site key file (mode 0600) the hosts share, so the streams are SRTP
- * over every transport; returns its option */
-static gchar *
-write_key (GcLab *lab)
-{
-  g_autofree gchar *path = g_build_filename (gc_lab_host_dir (lab, 1), "site.key", NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents_full (path, "transport test site key\n", -1,
-                            G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
-  return g_strdup_printf ("--key-file=%s", path);
-}
-
 static gchar *
 transport_of (GcTestAgent *r)
 {
@@ -149,7 +135,7 @@ test_fallback (void)
 
   if (lab == NULL)
     return;
-  key = write_key (lab);
+  key = gc_test_site_key_option (lab, "transport test site key\n");
   all[0] = start (lab, 1, "--source", "--group=" GROUP, key, NULL);
   all[1] = start (lab, 2, "--receiver", "--sink=fake", key, NULL);
   all[2] = start (lab, 3, "--receiver", "--sink=fake", key, NULL);
